@@ -1,0 +1,36 @@
+import type { Desired } from "../spec/desired.ts";
+import { KIND_ORDER, type ActionOf, type Kind, type Outcome, type Plan, type Secret } from "../plan/actions.ts";
+import { emptyExisting, type Existing } from "../plan/existing.ts";
+import type { KindModule, RunSettings, Sql, WriteContext } from "./context.ts";
+import { KIND_MODULES } from "./kinds.ts";
+import { applySiteDomain } from "./site.ts";
+
+/** Reads what already exists for the desired state: one query per kind. */
+export async function readExisting(sql: Sql, desired: Desired): Promise<Existing> {
+  const existing = emptyExisting(true);
+  for (const kind of KIND_ORDER) await KIND_MODULES[kind].read(sql, desired, existing);
+  return existing;
+}
+
+/** The result of applying a plan inside the caller's transaction. */
+export interface Applied {
+  outcomes: Outcome[];
+  warnings: string[];
+}
+
+/** Executes the plan's creations kind by kind, in processing order, inside the caller's transaction. */
+export async function applyPlan(sql: Sql, plan: Plan, existing: Existing, settings: RunSettings): Promise<Applied> {
+  const site = await applySiteDomain(sql, plan.appDomain, settings);
+  const ctx: WriteContext = { sql, ids: existing.ids, settings, siteDomain: site.domain };
+  const secrets = new Map<object, Secret[]>();
+  for (const kind of KIND_ORDER) {
+    const creates = plan.actions.filter((a) => a.kind === kind && a.op === "create") as ActionOf<typeof kind>[];
+    if (creates.length === 0) continue;
+    const module = KIND_MODULES[kind] as KindModule<Kind>;
+    for (const [action, s] of await module.create(ctx, creates as ActionOf<Kind>[])) secrets.set(action, s);
+  }
+  return {
+    outcomes: plan.actions.map((action) => ({ action, secrets: secrets.get(action) ?? [] })),
+    warnings: site.warnings,
+  };
+}

@@ -1,0 +1,37 @@
+import type postgres from "postgres";
+import type { Desired } from "../spec/desired.ts";
+import type { ActionOf, Kind, Secret } from "../plan/actions.ts";
+import type { Existing, ExistingIds } from "../plan/existing.ts";
+
+/** A connection or transaction handle; every flagsmith/ module runs its statements through it. */
+export type Sql = postgres.Sql | postgres.TransactionSql;
+
+/** Settings from the environment that change what is written or printed. */
+export interface RunSettings {
+  /** DJANGO_SECRET_KEY: needed to print a valid password-reset link. */
+  djangoSecretKey: string | null;
+  /** FLAGSMITH_DOMAIN: overrides the site domain for links and for app_domain (contract §1). */
+  flagsmithDomain: string | null;
+}
+
+/** What writers share while applying a plan. */
+export interface WriteContext {
+  sql: Sql;
+  /** key → id of every row known so far: existing rows plus rows created earlier in this run. Writers add theirs. */
+  ids: ExistingIds;
+  settings: RunSettings;
+  /** The site domain in effect after app_domain was applied (for reset links). */
+  siteDomain: string | null;
+}
+
+/**
+ * One Flagsmith concept: how to find its existing rows (one query for all desired entities) and
+ * how to insert a batch with every side-effect row Flagsmith would write (a bounded number of
+ * statements, whatever the batch size).
+ */
+export interface KindModule<K extends Kind> {
+  /** Fills `existing.ids[kind]` (and, for projects, `existing.projectOrganisations`). */
+  read(sql: Sql, desired: Desired, existing: Existing): Promise<void>;
+  /** Creates every action's entity; records new ids in `ctx.ids`; returns the secrets to print per action. */
+  create(ctx: WriteContext, actions: ActionOf<K>[]): Promise<Map<ActionOf<K>, Secret[]>>;
+}

@@ -1,0 +1,116 @@
+import { UserError, type Issue } from "../errors.ts";
+import type { Desired, ProjectRef, Sourced } from "../spec/desired.ts";
+import { DESIRED_LIST, KIND_ORDER, PARENT_KIND, type Action, type EntityOf, type Kind, type Plan } from "./actions.ts";
+import type { Existing } from "./existing.ts";
+import { KEY_OF, REFERENCES_OF } from "./keys.ts";
+
+/** The result of diffing: the plan, and warnings about references assumed to exist (offline only). */
+export interface Diff {
+  plan: Plan;
+  warnings: string[];
+}
+
+/**
+ * (Desired, Existing) → Plan. Pure. Binds project references that name no organisation against the
+ * existing projects, checks that every reference is declared or exists, and marks each entity
+ * create or skip, in processing order. Throws a UserError listing every problem at once.
+ */
+export function diffState(desired: Desired, existing: Existing): Diff {
+  const issues: Issue[] = [];
+  const warnings: string[] = [];
+  const bound = bindProjects(desired, existing, issues);
+  if (issues.length) throw new UserError(issues);
+
+  const declared = declaredKeys(bound);
+  const actions: Action[] = [];
+  for (const kind of KIND_ORDER) {
+    for (const entity of bound[DESIRED_LIST[kind]] as EntityOf[typeof kind][]) {
+      checkReferences(kind, entity, { declared, existing, issues, warnings });
+      actions.push(actionFor(kind, entity, existing));
+    }
+  }
+  if (issues.length) throw new UserError(issues);
+  return { plan: { actions, appDomain: desired.appDomain }, warnings };
+}
+
+function actionFor<K extends Kind>(kind: K, entity: EntityOf[K], existing: Existing): Action {
+  const key = KEY_OF[kind](entity);
+  const op = existing.ids[kind].has(key) ? "skip" : "create";
+  const parentKind = PARENT_KIND[kind];
+  let parent: Action["parent"] = null;
+  if (parentKind) {
+    // The parent is the first reference of every nested kind (keys.ts REFERENCES_OF).
+    const parentKey = REFERENCES_OF[kind](entity)[0]!.key;
+    parent = existing.ids[parentKind].has(parentKey) ? "existing" : "created";
+  }
+  return { kind, op, key, entity, parent } as Action;
+}
+
+type DeclaredKeys = { [K in Kind]: Set<string> };
+
+function declaredKeys(desired: Desired): DeclaredKeys {
+  const keys = {} as DeclaredKeys;
+  for (const kind of KIND_ORDER) {
+    keys[kind] = new Set((desired[DESIRED_LIST[kind]] as EntityOf[typeof kind][]).map((e) => KEY_OF[kind](e as never)));
+  }
+  return keys;
+}
+
+function checkReferences<K extends Kind>(
+  kind: K,
+  entity: EntityOf[K],
+  ctx: { declared: DeclaredKeys; existing: Existing; issues: Issue[]; warnings: string[] },
+): void {
+  for (const ref of REFERENCES_OF[kind](entity)) {
+    if (ctx.declared[ref.kind].has(ref.key) || ctx.existing.ids[ref.kind].has(ref.key)) continue;
+    const where = (entity as Sourced).source;
+    if (!ctx.existing.complete) {
+      ctx.warnings.push(`${where.file}:${where.line}:${where.column}: ${ref.label} is not declared in these files; it must already exist in the database.`);
+      continue;
+    }
+    ctx.issues.push({
+      rule: "dangling-reference",
+      message: `${ref.label} is neither declared in the files nor present in the database`,
+      position: where,
+      hint: `declare ${ref.label} in a provisioning file, or correct the name`,
+    });
+  }
+}
+
+/** Fills in the organisation of project references that name none, from the existing projects. */
+function bindProjects(desired: Desired, existing: Existing, issues: Issue[]): Desired {
+  const bind = (ref: ProjectRef, at: Sourced): ProjectRef => {
+    if (ref.organisation !== null) return ref;
+    const candidates = existing.projectOrganisations.get(ref.name) ?? [];
+    if (candidates.length === 1) return { ...ref, organisation: candidates[0]! };
+    if (candidates.length > 1) {
+      issues.push({
+        rule: "ambiguous-project",
+        message: `project "${ref.name}" exists in several organisations: ${candidates.map((c) => `"${c}"`).join(", ")}`,
+        position: at.source,
+        hint: `add "organisation:" naming one of them`,
+      });
+    } else if (existing.complete) {
+      issues.push({
+        rule: "dangling-reference",
+        message: `project "${ref.name}" is neither declared in the files nor present in the database`,
+        position: at.source,
+        hint: `declare project "${ref.name}" with its organisation, or correct the name`,
+      });
+    }
+    // Offline, an undeclared project is assumed to exist; the empty organisation keeps keys distinct.
+    return { ...ref, organisation: "" };
+  };
+  return {
+    ...desired,
+    projectPermissions: desired.projectPermissions.map((e) => ({ ...e, project: bind(e.project, e) })),
+    environments: desired.environments.map((e) => ({ ...e, project: bind(e.project, e) })),
+    environmentPermissions: desired.environmentPermissions.map((e) => ({
+      ...e,
+      environment: { ...e.environment, project: bind(e.environment.project, e) },
+    })),
+    identities: desired.identities.map((e) => ({ ...e, environment: { ...e.environment, project: bind(e.environment.project, e) } })),
+    segments: desired.segments.map((e) => ({ ...e, project: bind(e.project, e) })),
+    features: desired.features.map((e) => ({ ...e, project: bind(e.project, e) })),
+  };
+}
