@@ -1,0 +1,11 @@
+/** Environment variables as the tool sees them (process.env in production, literals in tests). */
+export type Env = Record<string, string | undefined>;
+
+/** One provisioning document to load: a user file or an embedded preset file. */
+export interface Source {
+  /** What positions show: the path as given (e.g. `provisioning/10-users.yaml`) or `preset:bootstrap/bootstrap.yaml`. */
+  name: string;
+  text: string;
+  /** Directory that relative `$__file{…}` paths resolve against; the working directory when absent. */
+  baseDir?: string;
+}
