@@ -24,8 +24,8 @@ export interface TraitColumns {
 /** features/constants.py MAX_32_BIT_INTEGER; the comparison in features/utils.py is a strict `<`. */
 const MAX_32_BIT_INTEGER = 2_147_483_647n;
 
-/** What Python's str.strip()/int() treat as whitespace (str.isspace), which differs from JS `\s` (no U+FEFF, adds U+001C–U+001F, U+0085). */
-const PY_SPACE = "[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+/** The whitespace Python's int() strips (checked against CPython 3.11): unlike JS `\s`, it has U+0085 and lacks U+FEFF. */
+const PY_SPACE = "[\\t\\n\\v\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
 /** Python int(str): optional sign, decimal digits (any Unicode Nd) with single underscores between them, surrounded by whitespace. */
 const PY_INT = new RegExp(`^${PY_SPACE}*([+-]?)(\\p{Nd}+(?:_\\p{Nd}+)*)${PY_SPACE}*$`, "u");
 const DIGIT = /\p{Nd}/u;

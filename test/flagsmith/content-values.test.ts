@@ -59,8 +59,9 @@ describe("featureStateValue (WRITES §3)", () => {
 });
 
 describe("parsePythonInt", () => {
-  test("whitespace Python strips (incl. U+0085, U+001F) but not U+FEFF", () => {
-    expect(parsePythonInt("\u00855\u001f")).toBe(5n);
+  test("whitespace Python's int() strips (incl. U+0085) but not U+FEFF or U+001F", () => {
+    expect(parsePythonInt("\u00855\u00a0")).toBe(5n);
+    expect(parsePythonInt("5\u001f")).toBeNull();
     expect(parsePythonInt("\u3000-12\u2029")).toBe(-12n);
     expect(parsePythonInt("\uFEFF5")).toBeNull();
   });
