@@ -1,0 +1,208 @@
+import { ExitCode, UserError, type Issue, type Position } from "../errors.ts";
+import type { Desired, SegmentRule } from "../spec/desired.ts";
+import type { Sql } from "./context.ts";
+import { READ_COLUMNS, WRITTEN_COLUMNS, optionalColumns } from "./columns.ts";
+
+/** What we learnt about the target database: limits and permission keys to validate against. */
+export interface Compatibility {
+  /** varchar lengths read from the database: "table.column" → max length. */
+  limits: Map<string, number>;
+  /** Valid permission keys by level, read from permissions_permissionmodel (type ORGANISATION / PROJECT / ENVIRONMENT). */
+  permissionKeys: { organisation: string[]; project: string[]; environment: string[] };
+  /** Flagsmith version hint for messages, e.g. the latest django_migrations of app "features". */
+  description: string;
+  /** "table.column" of every written column this database has; optional ones (columns.ts) may be absent. */
+  present: Set<string>;
+}
+
+interface ColumnInfo {
+  table: string;
+  column: string;
+  nullable: boolean;
+  hasDefault: boolean;
+  maxLength: number | null;
+}
+
+const TABLES = [...new Set([...Object.keys(WRITTEN_COLUMNS), ...Object.keys(READ_COLUMNS)])];
+
+/** Problems that make the schema unusable for us, as plain sentences (empty when compatible). */
+export function findSchemaProblems(columns: ColumnInfo[]): { missing: string[]; unknown: string[] } {
+  const byTable = new Map<string, Map<string, ColumnInfo>>();
+  for (const c of columns) {
+    if (!byTable.has(c.table)) byTable.set(c.table, new Map());
+    byTable.get(c.table)!.set(c.column, c);
+  }
+  const missing: string[] = [];
+  const unknown: string[] = [];
+  for (const table of TABLES) {
+    const found = byTable.get(table);
+    if (!found) {
+      missing.push(`table ${table} is missing`);
+      continue;
+    }
+    const needed = [...(WRITTEN_COLUMNS[table] ?? []), ...(READ_COLUMNS[table] ?? [])];
+    for (const column of new Set(needed)) {
+      if (!found.has(column) && !optionalColumns.has(`${table}.${column}`)) missing.push(`column ${table}.${column} is missing`);
+    }
+    const written = new Set(WRITTEN_COLUMNS[table] ?? []);
+    if (!WRITTEN_COLUMNS[table]) continue;
+    for (const c of found.values()) {
+      // A newer Flagsmith that added a mandatory column: an INSERT without it would fail (or, worse,
+      // a value Flagsmith needs would be missing), so refuse before writing anything.
+      if (!c.nullable && !c.hasDefault && !written.has(c.column)) {
+        unknown.push(`column ${table}.${c.column} is NOT NULL without a default, and this version of flagsmith-provision does not know what to write into it`);
+      }
+    }
+  }
+  return { missing, unknown };
+}
+
+/** Reads the columns of every table we use (one query; pg_catalog, so privileges do not hide tables). */
+export async function readColumns(sql: Sql): Promise<ColumnInfo[]> {
+  return sql<ColumnInfo[]>`
+    select c.relname as table, a.attname as column, not a.attnotnull as nullable,
+           (a.atthasdef or a.attidentity <> '' or a.attgenerated <> '') as "hasDefault",
+           case when a.atttypid in ('varchar'::regtype, 'bpchar'::regtype) and a.atttypmod >= 4
+                then a.atttypmod - 4 end as "maxLength"
+    from pg_catalog.pg_attribute a
+    join pg_catalog.pg_class c on c.oid = a.attrelid
+    where c.relnamespace = current_schema()::regnamespace and c.relkind in ('r', 'p')
+      and c.relname = any(${TABLES}) and a.attnum > 0 and not a.attisdropped`;
+}
+
+/** A one-line version hint from django_migrations (empty when the table cannot be read). */
+async function describeSchema(sql: Sql): Promise<{ description: string; permissions: { key: string; type: string | null }[] }> {
+  const [row] = await sql<{ latest: string | null; count: number; permissions: { key: string; type: string | null }[] }[]>`
+    select (select max(name) from django_migrations where app = 'features') as latest,
+           (select count(*)::int from django_migrations) as count,
+           (select coalesce(json_agg(json_build_object('key', key, 'type', type) order by key), '[]'::json)
+              from permissions_permissionmodel) as permissions`;
+  const description = row?.latest
+    ? `Flagsmith schema at features migration ${row.latest} (${row.count} migrations applied)`
+    : `Flagsmith schema without features migrations (${row?.count ?? 0} migrations applied)`;
+  return { description, permissions: row?.permissions ?? [] };
+}
+
+/**
+ * Before any write: every table and column we write exists; every NOT NULL column without a default in
+ * a table we insert into is one we know how to fill. Throws UserError (exit 3) naming each problem.
+ */
+export async function checkCompatibility(sql: Sql): Promise<Compatibility> {
+  const columns = await readColumns(sql);
+  const { missing, unknown } = findSchemaProblems(columns);
+  if (missing.length > 0 || unknown.length > 0) {
+    const canDescribe = ["django_migrations", "permissions_permissionmodel"].every((t) => columns.some((c) => c.table === t));
+    const version = canDescribe ? ` (${(await describeSchema(sql)).description})` : "";
+    const issues: Issue[] = [
+      ...missing.map((m) => ({
+        rule: "unsupported-database",
+        message: `not a Flagsmith database this version supports${version}: ${m}`,
+        hint: "point --database-url at Flagsmith's database and run its migrations first (or use --wait SECONDS while they run)",
+      })),
+      ...unknown.map((m) => ({
+        rule: "unsupported-database",
+        message: `not a Flagsmith database this version supports${version}: ${m}`,
+        hint: "this Flagsmith is newer than flagsmith-provision knows; upgrade flagsmith-provision",
+      })),
+    ];
+    throw new UserError(issues, ExitCode.unsupportedDatabase);
+  }
+  const { description, permissions } = await describeSchema(sql);
+  const limits = new Map<string, number>();
+  const present = new Set<string>();
+  for (const c of columns) {
+    if (c.maxLength !== null) limits.set(`${c.table}.${c.column}`, c.maxLength);
+    if (WRITTEN_COLUMNS[c.table]?.includes(c.column)) present.add(`${c.table}.${c.column}`);
+  }
+  const keysOf = (type: string) => permissions.filter((p) => p.type === type).map((p) => p.key);
+  return {
+    limits,
+    permissionKeys: { organisation: keysOf("ORGANISATION"), project: keysOf("PROJECT"), environment: keysOf("ENVIRONMENT") },
+    description,
+    present,
+  };
+}
+
+interface LengthCheck {
+  /** The column(s) the value is stored in; the smallest known limit applies. */
+  columns: string[];
+  value: string;
+  what: string;
+  position?: Position;
+}
+
+function conditionChecks(rules: SegmentRule[], what: string, position: Position): LengthCheck[] {
+  return rules.flatMap((rule) => [
+    ...rule.conditions.flatMap((c) => [
+      ...(c.property !== null ? [{ columns: ["segments_condition.property"], value: c.property, what: `${what} condition property`, position }] : []),
+      ...(c.value !== null ? [{ columns: ["segments_condition.value"], value: c.value, what: `${what} condition value`, position }] : []),
+    ]),
+    ...conditionChecks(rule.rules, what, position),
+  ]);
+}
+
+function lengthChecks(d: Desired): LengthCheck[] {
+  const checks: LengthCheck[] = [];
+  const add = (columns: string | string[], value: string | null | undefined, what: string, position?: Position) => {
+    if (value != null) checks.push({ columns: typeof columns === "string" ? [columns] : columns, value, what, position });
+  };
+  if (d.appDomain) add("django_site.domain", d.appDomain.value, "app_domain", d.appDomain.source);
+  for (const u of d.users) {
+    const w = `user "${u.email}"`;
+    add("users_ffadminuser.email", u.email, `${w} email`, u.source);
+    add("users_ffadminuser.first_name", u.firstName, `${w} first_name`, u.source);
+    add("users_ffadminuser.last_name", u.lastName, `${w} last_name`, u.source);
+    add("users_ffadminuser.username", u.username, `${w} username`, u.source);
+    if (u.password.kind === "hash") add("users_ffadminuser.password", u.password.value, `${w} password_hash`, u.source);
+  }
+  for (const o of d.organisations) {
+    add("organisations_organisation.name", o.name, `organisation "${o.name}" name`, o.source);
+    add("organisations_subscription.plan", o.subscription?.plan, `organisation "${o.name}" subscription plan`, o.source);
+    add("organisations_subscription.subscription_id", o.subscription?.subscriptionId, `organisation "${o.name}" subscription_id`, o.source);
+  }
+  for (const g of d.groups) add("users_userpermissiongroup.name", g.name, `group "${g.name}" name`, g.source);
+  for (const k of d.masterApiKeys) add("api_keys_masterapikey.name", k.name, `master API key "${k.name}" name`, k.source);
+  for (const p of d.projects) add("projects_project.name", p.name, `project "${p.name}" name`, p.source);
+  for (const e of d.environments) add("environments_environment.name", e.name, `environment "${e.name}" name`, e.source);
+  for (const i of d.identities) {
+    const w = `identity "${i.identifier}"`;
+    add("environments_identity.identifier", i.identifier, `${w} identifier`, i.source);
+    for (const [key, value] of Object.entries(i.traits)) {
+      add("environments_trait.trait_key", key, `${w} trait key`, i.source);
+      if (typeof value === "string") add("environments_trait.string_value", value, `${w} trait "${key}" value`, i.source);
+    }
+  }
+  for (const s of d.segments) {
+    add("segments_segment.name", s.name, `segment "${s.name}" name`, s.source);
+    checks.push(...conditionChecks(s.rules, `segment "${s.name}"`, s.source));
+  }
+  for (const f of d.features) {
+    add("features_feature.name", f.name, `feature "${f.name}" name`, f.source);
+    // The initial value is copied into every environment's feature state value as well.
+    add(["features_feature.initial_value", "features_featurestatevalue.string_value"], f.initialValue, `feature "${f.name}" initial_value`, f.source);
+  }
+  return checks;
+}
+
+/** Values too long for their column, as input errors with the entity's file position (rule "value-too-long"). */
+export function checkLengths(desired: Desired, compat: Compatibility): Issue[] {
+  const issues: Issue[] = [];
+  for (const check of lengthChecks(desired)) {
+    const known = check.columns.flatMap((c) => {
+      const limit = compat.limits.get(c);
+      return limit === undefined ? [] : [{ column: c, limit }];
+    });
+    if (known.length === 0) continue;
+    const tightest = known.reduce((a, b) => (b.limit < a.limit ? b : a));
+    // varchar(n) counts characters (code points), not UTF-16 units.
+    const length = [...check.value].length;
+    if (length <= tightest.limit) continue;
+    issues.push({
+      rule: "value-too-long",
+      message: `${check.what} is ${length} characters long; Flagsmith stores it in ${tightest.column}, which holds at most ${tightest.limit}`,
+      ...(check.position ? { position: check.position } : {}),
+      hint: `shorten it to ${tightest.limit} characters or fewer`,
+    });
+  }
+  return issues;
+}
