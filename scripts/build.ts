@@ -1,0 +1,31 @@
+/**
+ * Builds the single binary dist/flagsmith-provision (`bun run build`). Presets and package.json's
+ * version are embedded by their imports. The binary must not read `.env` or `bunfig.toml` from the
+ * directory it runs in: a stray `.env` with another DATABASE_URL would silently retarget a
+ * provisioning run, so runtime autoloading is switched off (test/cli/binary.test.ts checks it).
+ *
+ * Usage: bun scripts/build.ts [--outfile PATH] [extra `bun build` flags, e.g. --target=bun-linux-arm64]
+ */
+import { join } from "node:path";
+
+const repo = join(import.meta.dir, "..");
+const args = process.argv.slice(2);
+const at = args.indexOf("--outfile");
+const outfile = at >= 0 ? args.splice(at, 2)[1]! : join(repo, "dist", "flagsmith-provision");
+
+const command = [
+  process.execPath,
+  "build",
+  "--compile",
+  "--minify",
+  "--no-compile-autoload-dotenv",
+  "--no-compile-autoload-bunfig",
+  "--no-compile-autoload-tsconfig",
+  "--no-compile-autoload-package-json",
+  join(repo, "src", "main.ts"),
+  "--outfile",
+  outfile,
+  ...args,
+];
+const build = Bun.spawnSync(command, { cwd: repo, stdout: "inherit", stderr: "inherit" });
+process.exit(build.exitCode ?? 1);

@@ -1,0 +1,118 @@
+import { cac, type Command } from "cac";
+import packageJson from "../package.json" with { type: "json" };
+import { UserError } from "./errors.ts";
+import { applyCommand } from "./commands/apply.ts";
+import type { Io } from "./commands/io.ts";
+import { readApplyOptions, readSourceOptions, type RawOptions } from "./commands/options.ts";
+import { listPresetsCommand, showPresetCommand } from "./commands/presets.ts";
+import { schemaCommand } from "./commands/schema.ts";
+import { validateCommand } from "./commands/validate.ts";
+
+/** The version printed by --version: package.json's, embedded at build time. */
+export const VERSION: string = packageJson.version;
+
+const NAME = "flagsmith-provision";
+
+/** Adds the flags that choose the sources (contract §3 "Default source"). */
+export function withSourceOptions(command: Command): Command {
+  return command
+    .option("--file <file>", "A provisioning file (repeatable)")
+    .option("--directory <dir>", "Every .yaml/.yml file of DIR, alphabetical (not recursive)")
+    .option("--preset <name>", "An embedded preset: see `presets`");
+}
+
+/** Adds the flags of a provisioning run (apply, and reset). */
+export function withApplyOptions(command: Command): Command {
+  return withSourceOptions(command)
+    .option("--dry-run", "Print what would be created and skipped; write nothing")
+    .option("--output <format>", "text (default) or json: one document with every action and secret")
+    .option("--database-url <url>", "Else DATABASE_URL, else DJANGO_DB_HOST/PORT/NAME/USER/PASSWORD")
+    .option("--wait <seconds>", "Wait up to SECONDS for the database and Flagsmith's migrations")
+    .option("--show-environment-keys", "Print each created environment's client-side key");
+}
+
+/** Parses argv (without the runtime and script) and runs one command. Bad usage throws a UserError (exit 2). */
+export async function runCli(argv: string[], io: Io): Promise<void> {
+  const cli = cac(NAME);
+  withApplyOptions(cli.command("apply", "Provision Flagsmith from the sources (the default command)").alias("!")).action(
+    (raw: RawOptions) => applyCommand(readApplyOptions(raw), io),
+  );
+  withSourceOptions(cli.command("validate", "Check the sources offline: schema, interpolation, references")).action(
+    (raw: RawOptions) => validateCommand(readSourceOptions(raw), io),
+  );
+  cli
+    .command("presets [action] [name]", "List the embedded presets; `presets show NAME` prints one as YAML")
+    .action((action: string | undefined, name: string | undefined) => presetsCommand(action, name, io));
+  cli.command("schema", "Print the JSON Schema of the file format (for editors)").action(() => schemaCommand(io));
+  // Hook for `reset` (src/commands/reset.ts): register it here, e.g.
+  //   withApplyOptions(cli.command("reset", "…").option("--yes", "…")).action((raw) => resetCommand(readApplyOptions(raw), raw.yes === true, io));
+  cli.option("-v, --version", "Print the version");
+  cli.help(addHelpSections);
+
+  const parsed = parseArgs(cli, argv);
+  if (parsed.options.help) return; // cac has printed the help
+  if (parsed.options.version) return io.out(`${NAME} ${VERSION}`);
+  if (cli.matchedCommandName === undefined && parsed.args.length > 0) {
+    throw usageError(`unknown command "${parsed.args[0]}"`, `the commands are: ${cli.commands.map((c) => c.name).join(", ")}`);
+  }
+  try {
+    await cli.runMatchedCommand();
+  } catch (error) {
+    throw fromCac(error);
+  }
+}
+
+function parseArgs(cli: ReturnType<typeof cac>, argv: string[]) {
+  try {
+    return cli.parse(["bun", NAME, ...argv], { run: false });
+  } catch (error) {
+    throw fromCac(error);
+  }
+}
+
+function presetsCommand(action: string | undefined, name: string | undefined, io: Io): void {
+  if (action === undefined) return listPresetsCommand(io);
+  if (action !== "show") throw usageError(`unknown presets subcommand "${action}"`, "use `presets` or `presets show NAME`");
+  if (name === undefined) throw usageError("presets show needs a preset name", "run `presets` to list them");
+  showPresetCommand(name, io);
+}
+
+/** cac reports bad usage (unknown option, missing value, extra arguments) as a CACError: exit 2, no stack. */
+function fromCac(error: unknown): unknown {
+  if (error instanceof Error && error.name === "CACError") {
+    const message = error.message.replace(/`/g, '"').replace(/^Unknown option/, "unknown option").replace(/^Unused args/, "unexpected arguments");
+    return usageError(message, `run ${NAME} --help for the commands and options`);
+  }
+  return error;
+}
+
+function usageError(message: string, hint: string): UserError {
+  return new UserError([{ rule: "invalid-usage", message, hint }]);
+}
+
+function addHelpSections(sections: { title?: string; body: string }[]): { title?: string; body: string }[] {
+  const examples = [
+    `  $ ${NAME} --preset bootstrap --dry-run`,
+    `  $ DATABASE_URL=postgres://flagsmith@db/flagsmith ${NAME} --directory ./provisioning --wait 60`,
+    `  $ ${NAME} --file users.yaml --file projects.yaml --output json`,
+    `  $ ${NAME} validate --directory ./provisioning`,
+    `  $ ${NAME} presets show dev`,
+    `  $ ${NAME} schema > provisioning.schema.json`,
+  ].join("\n");
+  const sources = [
+    "  --file/--directory/--preset, else PROVISIONING_DIRECTORY, else ./provisioning/ if it exists,",
+    "  else the embedded bootstrap preset (ADMIN_EMAIL, ORGANISATION_NAME, PROJECT_NAME, APP_DOMAIN).",
+  ].join("\n");
+  const exitCodes = [
+    "  0  done",
+    "  1  runtime or database error (including: no database configured)",
+    "  2  invalid files or options",
+    "  3  the database is not a Flagsmith database this version supports",
+  ].join("\n");
+  return [
+    ...sections,
+    { title: "Default source", body: sources },
+    { title: "Examples", body: examples },
+    { title: "Exit codes", body: exitCodes },
+  ];
+}

@@ -1,0 +1,91 @@
+import { waitForDatabase } from "../db/wait.ts";
+import { resolveDatabaseUrl, withDatabase } from "../db/connect.ts";
+import { withTransaction } from "../db/transaction.ts";
+import { ExitCode, UserError } from "../errors.ts";
+import { applyPlan, readExisting } from "../flagsmith/apply.ts";
+import { checkCompatibility, checkLengths } from "../flagsmith/compat.ts";
+import type { RunSettings } from "../flagsmith/context.ts";
+import type { RunResult } from "../plan/actions.ts";
+import { diffState } from "../plan/diff.ts";
+import { emptyExisting } from "../plan/existing.ts";
+import { printReport } from "../report.ts";
+import type { Desired } from "../spec/desired.ts";
+import { loadDesired } from "../spec/index.ts";
+import { checkPermissionKeys } from "../spec/rules.ts";
+import { discoverSources } from "../spec/sources.ts";
+import type { Env } from "../spec/source.ts";
+import type { Io } from "./io.ts";
+import type { ApplyOptions } from "./options.ts";
+
+/** Presets whose environment keys are the point of running them (contract §4): always printed. */
+const PRESETS_SHOWING_KEYS = new Set(["fof"]);
+
+/** The default command: sources → desired state → plan against the database → apply → report. */
+export async function applyCommand(options: ApplyOptions, io: Io): Promise<void> {
+  const sources = discoverSources({ ...sourceFlags(options), env: io.env, cwd: io.cwd });
+  const { desired, warnings } = loadDesired(sources, io.env);
+  const url = resolveDatabaseUrl({ databaseUrl: options.databaseUrl, env: io.env });
+  const result = url === null ? planOffline(desired, options, io) : await provision(url, desired, options, io);
+  printReport({ ...result, warnings: [...warnings, ...result.warnings] }, io, {
+    output: options.output,
+    showEnvironmentKeys: options.showEnvironmentKeys || PRESETS_SHOWING_KEYS.has(options.preset ?? ""),
+  });
+}
+
+/** The source flags in the shape discoverSources takes. */
+export function sourceFlags(options: ApplyOptions | { files: string[]; directory?: string; preset?: string }) {
+  return {
+    files: options.files,
+    ...(options.directory !== undefined && { directory: options.directory }),
+    ...(options.preset !== undefined && { preset: options.preset }),
+  };
+}
+
+/** No database: a dry run plans against an empty instance; a real run cannot proceed. */
+function planOffline(desired: Desired, options: ApplyOptions, io: Io): RunResult {
+  if (!options.dryRun) {
+    throw new UserError(
+      [
+        {
+          rule: "no-database",
+          message: "no database configured: set DATABASE_URL or DJANGO_DB_* or pass --database-url (or use --dry-run)",
+          hint: "the DJANGO_DB_* variables are DJANGO_DB_HOST, DJANGO_DB_PORT, DJANGO_DB_NAME, DJANGO_DB_USER and DJANGO_DB_PASSWORD, as Flagsmith reads them",
+        },
+      ],
+      ExitCode.runtime,
+    );
+  }
+  io.err("No database configured: planning against an empty instance.");
+  const { plan, warnings } = diffState(desired, emptyExisting(false));
+  return { dryRun: true, offline: true, outcomes: plan.actions.map((action) => ({ action, secrets: [] })), warnings };
+}
+
+/**
+ * One transaction under the advisory lock. A dry run executes the very same plan and rolls back,
+ * so it also proves the writes would succeed; its secrets are never shown.
+ */
+async function provision(url: string, desired: Desired, options: ApplyOptions, io: Io): Promise<RunResult> {
+  if (options.wait !== undefined) await waitForDatabase(url, options.wait, (line: string) => io.err(line));
+  const settings = runSettings(io.env);
+  return withDatabase(url, (sql) =>
+    withTransaction(
+      sql,
+      async (tx) => {
+        const compat = await checkCompatibility(tx);
+        const issues = [...checkLengths(desired, compat), ...checkPermissionKeys(desired, compat.permissionKeys)];
+        if (issues.length) throw new UserError(issues);
+        const existing = await readExisting(tx, desired);
+        const { plan, warnings } = diffState(desired, existing);
+        const applied = await applyPlan(tx, plan, existing, settings);
+        const outcomes = options.dryRun ? applied.outcomes.map((o) => ({ ...o, secrets: [] })) : applied.outcomes;
+        return { dryRun: options.dryRun, offline: false, outcomes, warnings: [...warnings, ...applied.warnings] };
+      },
+      { rollback: options.dryRun },
+    ),
+  );
+}
+
+/** Settings from the environment; an empty variable counts as unset (compose files often pass `FOO=`). */
+function runSettings(env: Env): RunSettings {
+  return { djangoSecretKey: env.DJANGO_SECRET_KEY || null, flagsmithDomain: env.FLAGSMITH_DOMAIN || null };
+}

@@ -1,0 +1,95 @@
+import { UserError, type Issue } from "../errors.ts";
+
+/** Where to read provisioning files from (contract §3 "Default source"). */
+export interface SourceOptions {
+  files: string[];
+  directory?: string;
+  preset?: string;
+}
+
+/** Everything `apply` (the default command) and `reset` accept. */
+export interface ApplyOptions extends SourceOptions {
+  dryRun: boolean;
+  output: "text" | "json";
+  databaseUrl?: string;
+  /** Seconds to wait for the database and Flagsmith's migrations; undefined = do not wait. */
+  wait?: number;
+  showEnvironmentKeys: boolean;
+}
+
+/** Raw options as cac parsed them (mri turns numeric-looking values into numbers). */
+export type RawOptions = Record<string, unknown>;
+
+/** The source flags of any command, checked. Throws a UserError (exit 2) listing every bad flag. */
+export function readSourceOptions(raw: RawOptions): SourceOptions {
+  const issues: Issue[] = [];
+  const options = sourceOptions(raw, issues);
+  if (issues.length) throw new UserError(issues);
+  return options;
+}
+
+/** The flags of `apply`, checked. Throws a UserError (exit 2) listing every bad flag. */
+export function readApplyOptions(raw: RawOptions): ApplyOptions {
+  const issues: Issue[] = [];
+  const sources = sourceOptions(raw, issues);
+  const output = single(raw, "output", issues) ?? "text";
+  if (output !== "text" && output !== "json") {
+    issues.push(invalid(`--output must be "text" or "json", not "${output}"`));
+  }
+  const waitText = single(raw, "wait", issues);
+  let wait: number | undefined;
+  if (waitText !== undefined) {
+    wait = Number(waitText);
+    if (waitText.trim() === "" || !Number.isFinite(wait) || wait < 0) {
+      issues.push(invalid(`--wait must be a number of seconds (0 or more), not "${waitText}"`));
+    }
+  }
+  const databaseUrl = single(raw, "databaseUrl", issues);
+  if (databaseUrl === "") issues.push(invalid("--database-url is empty"));
+  if (issues.length) throw new UserError(issues);
+  return {
+    ...sources,
+    dryRun: flag(raw, "dryRun"),
+    output: output as ApplyOptions["output"],
+    ...(databaseUrl !== undefined && { databaseUrl }),
+    ...(wait !== undefined && { wait }),
+    showEnvironmentKeys: flag(raw, "showEnvironmentKeys"),
+  };
+}
+
+function sourceOptions(raw: RawOptions, issues: Issue[]): SourceOptions {
+  const given = ([] as unknown[]).concat(raw.file ?? []);
+  // mri gives `true` for a value flag without a value (e.g. a trailing `--file`).
+  if (given.some((f) => f === true || f === "")) issues.push(invalid("--file needs a file path"));
+  const files = given.filter((f) => f !== true && f !== "").map(String);
+  const directory = single(raw, "directory", issues);
+  const preset = single(raw, "preset", issues);
+  return { files, ...(directory !== undefined && { directory }), ...(preset !== undefined && { preset }) };
+}
+
+/** A value flag given at most once; `true` (flag without value) is caught by cac before this. */
+function single(raw: RawOptions, name: string, issues: Issue[]): string | undefined {
+  const value = raw[name];
+  if (value === undefined) return undefined;
+  if (value === true || value === false) {
+    issues.push(invalid(`--${kebab(name)} needs a value`));
+    return undefined;
+  }
+  if (Array.isArray(value)) {
+    issues.push(invalid(`--${kebab(name)} was given ${value.length} times; it takes one value`));
+    return String(value.at(-1));
+  }
+  return String(value);
+}
+
+function flag(raw: RawOptions, name: string): boolean {
+  return raw[name] === true;
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
+}
+
+function invalid(message: string, hint = "run flagsmith-provision --help for the options"): Issue {
+  return { rule: "invalid-option", message, hint };
+}

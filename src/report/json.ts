@@ -1,0 +1,30 @@
+import type { RunResult, Secret } from "../plan/actions.ts";
+import { isReported } from "../plan/actions.ts";
+import { labelOf } from "./labels.ts";
+import { summarise } from "./text.ts";
+
+/** The `--output json` document: every action, every secret (none in a dry run), counts and warnings. */
+export interface JsonReport {
+  dryRun: boolean;
+  offline: boolean;
+  summary: { created: number; skipped: number };
+  actions: Array<{ kind: string; op: string; reported: boolean } & Record<string, unknown>>;
+  /** Each secret with what it belongs to: `{ kind: "masterApiKey", key, for: { kind, name, organisation } }`. */
+  secrets: Array<Secret & { for: { kind: string } & Record<string, unknown> }>;
+  warnings: string[];
+}
+
+/** Builds the single JSON document `--output json` prints. */
+export function jsonReport(result: RunResult, warnings: string[]): JsonReport {
+  const actions: JsonReport["actions"] = [];
+  const secrets: JsonReport["secrets"] = [];
+  for (const { action, secrets: produced } of result.outcomes) {
+    const fields = labelOf(action).fields;
+    actions.push({ kind: action.kind, op: action.op, reported: isReported(action), ...fields });
+    if (result.dryRun) continue;
+    for (const secret of produced) {
+      secrets.push({ ...secret, for: { kind: action.kind, ...fields } });
+    }
+  }
+  return { dryRun: result.dryRun, offline: result.offline, summary: summarise(result), actions, secrets, warnings };
+}

@@ -1,0 +1,67 @@
+import { createColors } from "picocolors";
+import { isReported, type Outcome, type RunResult } from "../plan/actions.ts";
+import { isNested, labelOf } from "./labels.ts";
+
+/** How the text report is rendered. */
+export interface TextOptions {
+  /** Put each new environment's client-side key on its line (fof preset, --show-environment-keys). */
+  showEnvironmentKeys: boolean;
+  color: boolean;
+}
+
+/** Counts of the reported actions (the ones that get a line). */
+export interface Summary {
+  created: number;
+  skipped: number;
+}
+
+/** Counts what the summary line reports: only actions that get their own line (plan/actions.ts isReported). */
+export function summarise(result: RunResult): Summary {
+  const reported = result.outcomes.filter((o) => isReported(o.action));
+  return {
+    created: reported.filter((o) => o.action.op === "create").length,
+    skipped: reported.filter((o) => o.action.op === "skip").length,
+  };
+}
+
+/** The stdout lines of a run, in the exact wording of contract §3 "Output (text)". */
+export function textReport(result: RunResult, options: TextOptions): string[] {
+  const c = createColors(options.color);
+  const lines: string[] = [];
+  for (const outcome of result.outcomes) {
+    if (!isReported(outcome.action)) continue;
+    lines.push(...outcomeLines(outcome, result.dryRun, options, c));
+  }
+  const { created, skipped } = summarise(result);
+  lines.push(
+    c.bold(
+      result.dryRun
+        ? `Dry run complete: ${created} would be created, ${skipped} skipped. Nothing was written.`
+        : `Provisioning complete: ${created} created, ${skipped} skipped.`,
+    ),
+  );
+  return lines;
+}
+
+type Colors = ReturnType<typeof createColors>;
+
+function outcomeLines(outcome: Outcome, dryRun: boolean, options: TextOptions, c: Colors): string[] {
+  const { action } = outcome;
+  const label = labelOf(action).text;
+  if (action.op === "skip") {
+    return [`${c.dim(dryRun ? "Would skip" : "Skipped")} ${label} (already exists).`];
+  }
+  const verb = isNested(action) ? (dryRun ? "Would add" : "Added") : dryRun ? "Would create" : "Created";
+  const colouredVerb = dryRun ? c.cyan(verb) : c.green(verb);
+  // A dry run writes nothing, so it has no secrets to show (and must not show any).
+  const secrets = dryRun ? [] : outcome.secrets;
+  let ending = ".";
+  const after: string[] = [];
+  for (const secret of secrets) {
+    if (secret.kind === "masterApiKey") ending = `: ${c.bold(secret.key)}`;
+    else if (secret.kind === "environmentKey" && options.showEnvironmentKeys) ending = ` (API key: ${c.bold(secret.key)}).`;
+    else if (secret.kind === "resetLink") after.push(`Please go to the following page and choose a password: ${secret.url}`);
+    else if (secret.kind === "resetInstructions") after.push(secret.text);
+  }
+  return [`${colouredVerb} ${label}${ending}`, ...after];
+}
