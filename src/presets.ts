@@ -5,6 +5,10 @@
  */
 import type { Source } from "./spec/source.ts";
 import bootstrapYaml from "../presets/bootstrap/bootstrap.yaml" with { type: "text" };
+import demoYaml from "../presets/demo/demo.yaml" with { type: "text" };
+import devYaml from "../presets/dev/dev.yaml" with { type: "text" };
+import e2eYaml from "../presets/e2e/e2e.yaml" with { type: "text" };
+import fofYaml from "../presets/fof/fof.yaml" with { type: "text" };
 
 /** One embedded preset: what `--preset NAME` loads and `presets` / `presets show NAME` print. */
 export interface Preset {
@@ -42,7 +46,13 @@ function variablesOf(files: Source[]): string[] {
 }
 
 /** Every embedded preset, in the order `presets` lists them. */
-export const PRESETS: readonly Preset[] = [definePreset("bootstrap", { "bootstrap.yaml": bootstrapYaml })];
+export const PRESETS: readonly Preset[] = [
+  definePreset("bootstrap", { "bootstrap.yaml": bootstrapYaml }),
+  definePreset("dev", { "dev.yaml": devYaml }),
+  definePreset("e2e", { "e2e.yaml": e2eYaml }),
+  definePreset("demo", { "demo.yaml": demoYaml }),
+  definePreset("fof", { "fof.yaml": fofYaml }),
+];
 
 /** The preset called `name` (exact, lower case), or undefined. */
 export function findPreset(name: string): Preset | undefined {
