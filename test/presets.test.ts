@@ -1,19 +1,36 @@
 import { describe, expect, test } from "bun:test";
-import { parseDocument } from "yaml";
+import { parse, parseDocument } from "yaml";
+import { verifyPassword } from "../src/flagsmith/django.ts";
 import { findPreset, PRESETS } from "../src/presets.ts";
 
+/** The preset's single file as plain data, before interpolation. */
+function presetData(name: string): any {
+  return parse(findPreset(name)!.files[0]!.text);
+}
+
 describe("embedded presets", () => {
-  test("every preset has files named preset:<name>/<file>.yaml, a summary and parseable YAML with version 1.0", () => {
+  test("listed in the order bootstrap, dev, e2e, demo, fof", () => {
+    expect(PRESETS.map((p) => p.name)).toEqual(["bootstrap", "dev", "e2e", "demo", "fof"]);
+  });
+
+  test("every preset has files named preset:<name>/<file>.yaml, a summary header and parseable YAML with version 1.0", () => {
     for (const preset of PRESETS) {
       expect(preset.summary.length).toBeGreaterThan(10);
       expect(preset.files.length).toBeGreaterThan(0);
       for (const file of preset.files) {
         expect(file.name).toMatch(new RegExp(`^preset:${preset.name}/[a-z0-9-]+\\.yaml$`));
-        expect(file.text.startsWith(`# `)).toBe(true);
+        expect(file.text.startsWith(`# ${preset.name}: `)).toBe(true);
         const document = parseDocument(file.text);
         expect(document.errors).toEqual([]);
         expect(document.get("version")).toBe("1.0");
       }
+    }
+  });
+
+  test("every variable a preset reads is documented in its header", () => {
+    for (const preset of PRESETS) {
+      const header = preset.files[0]!.text.split("\nversion:")[0]!;
+      for (const variable of preset.variables) expect(header).toContain(variable);
     }
   });
 
@@ -22,8 +39,120 @@ describe("embedded presets", () => {
     expect(findPreset("nope")).toBeUndefined();
     expect(findPreset("Bootstrap")).toBeUndefined();
   });
+});
 
-  test("bootstrap reads exactly the contract's variables", () => {
-    expect(findPreset("bootstrap")!.variables.toSorted()).toEqual(["ADMIN_EMAIL", "APP_DOMAIN", "ORGANISATION_NAME", "PROJECT_NAME"]);
+describe("bootstrap preset", () => {
+  test("reads exactly the contract's variables, with its defaults, and creates no environments", () => {
+    const preset = findPreset("bootstrap")!;
+    expect(preset.variables.toSorted()).toEqual(["ADMIN_EMAIL", "APP_DOMAIN", "ORGANISATION_NAME", "PROJECT_NAME"]);
+    const text = preset.files[0]!.text;
+    for (const expected of [
+      "${ADMIN_EMAIL:admin@example.com}",
+      "${ORGANISATION_NAME:Default Organisation}",
+      "${PROJECT_NAME:Default Project}",
+      "${APP_DOMAIN:localhost:8000}",
+    ]) {
+      expect(text).toContain(expected);
+    }
+    const data = presetData("bootstrap");
+    expect(data.users).toEqual([{ email: "${ADMIN_EMAIL:admin@example.com}", is_superuser: true }]);
+    expect(data.organisations[0].members).toEqual([{ email: "${ADMIN_EMAIL:admin@example.com}", role: "ADMIN" }]);
+    expect(data.projects).toHaveLength(1);
+    expect(data.projects[0].environments).toBeUndefined();
+    expect(data.environments).toBeUndefined();
+  });
+});
+
+describe("e2e preset", () => {
+  const data = presetData("e2e");
+
+  test("every seeded user's password_hash is a 1,000,000-iteration hash of Str0ngp4ssw0rd!", async () => {
+    expect(data.users).toHaveLength(7);
+    const hashes: string[] = data.users.map((u: any) => u.password_hash);
+    for (const hash of hashes) expect(hash).toMatch(/^pbkdf2_sha256\$1000000\$/);
+    const checks = await Promise.all(hashes.map((h) => verifyPassword("Str0ngp4ssw0rd!", h)));
+    expect(checks).toEqual(Array(7).fill(true));
+  }, 30_000);
+
+  test("matches the seed's shape: 3 organisations in order, 7 projects, 8 environments, 6 identities", () => {
+    expect(data.organisations.map((o: any) => o.name)).toEqual(["Bullet Train Ltd", "E2E Separate Org", "E2E Billing Org"]);
+    expect(data.organisations[0].subscription).toEqual({ plan: "enterprise", seats: 8, subscription_id: "test_subscription_id" });
+    expect(data.organisations[1].subscription).toBeUndefined();
+    expect(data.organisations[2].subscription).toBeUndefined();
+    expect(data.organisations[0].groups).toEqual([{ name: "TestGroup" }]);
+    expect(data.projects).toHaveLength(7);
+    const environments = data.projects.flatMap((p: any) => p.environments);
+    expect(environments).toHaveLength(8);
+    expect(environments.flatMap((e: any) => e.identities ?? []).map((i: any) => i.identifier)).toEqual(
+      Array(6).fill("${E2E_IDENTITY:test-identity}"),
+    );
+    // Only the first project has no identities (seed: environments[2..7]).
+    expect(data.projects[0].environments.some((e: any) => e.identities)).toBe(false);
+    const permissions = [
+      ...data.projects.flatMap((p: any) => p.permissions ?? []),
+      ...environments.flatMap((e: any) => e.permissions ?? []),
+    ];
+    expect(permissions).toHaveLength(3);
+    for (const permission of permissions) expect(permission.admin).toBe(false);
+    expect(data.features).toBeUndefined();
+    expect(data.segments).toBeUndefined();
+    expect(data.master_api_keys).toBeUndefined();
+  });
+
+  test("only the first user has a username, nobody is a superuser, signup/change-email users are absent", () => {
+    expect(data.users[0].username).toBe(data.users[0].email);
+    for (const user of data.users.slice(1)) expect(user.username).toBeUndefined();
+    for (const user of data.users) expect(user.is_superuser).toBe(false);
+    const text = findPreset("e2e")!.files[0]!.text.split("\nversion:")[1]!;
+    expect(text).not.toContain("e2e_signup_user");
+    expect(text).not.toContain("e2e_change_email");
+  });
+});
+
+describe("dev preset", () => {
+  test("its users' password_hash is of password1234 (as documented in the header)", async () => {
+    const data = presetData("dev");
+    const checks = await Promise.all(data.users.map((u: any) => verifyPassword("password1234", u.password_hash)));
+    expect(checks).toEqual(data.users.map(() => true));
+    expect(findPreset("dev")!.files[0]!.text).toContain("password1234");
+  }, 30_000);
+
+  test("three environments, a dozen features, segments over the promised operators", () => {
+    const project = presetData("dev").projects[0];
+    expect(project.environments.map((e: any) => e.name)).toEqual(["Development", "Staging", "Production"]);
+    expect(project.features.length).toBeGreaterThanOrEqual(12);
+    const operators = new Set<string>();
+    const collect = (rules: any[]): void =>
+      rules.forEach((rule) => {
+        (rule.conditions ?? []).forEach((c: any) => operators.add(c.operator));
+        collect(rule.rules ?? []);
+      });
+    project.segments.forEach((segment: any) => collect(segment.rules));
+    for (const op of ["EQUAL", "IN", "GREATER_THAN", "PERCENTAGE_SPLIT", "REGEX", "IS_SET", "MODULO"]) expect(operators).toContain(op);
+  });
+});
+
+describe("fof preset", () => {
+  const data = presetData("fof");
+
+  test("project Flagsmith on Flagsmith with exactly one environment, Production", () => {
+    expect(data.projects).toHaveLength(1);
+    expect(data.projects[0].name).toBe("Flagsmith on Flagsmith");
+    expect(data.projects[0].environments.map((e: any) => e.name)).toEqual(["Production"]);
+  });
+
+  test("safe defaults: nothing that acts on its value alone has a value, and saml stays as if absent (enabled)", () => {
+    const byName = new Map<string, any>(data.projects[0].features.map((f: any) => [f.name, f]));
+    // The dashboard reads these values whether or not the flag is enabled (getValue ignores `enabled`).
+    for (const name of ["oauth_google", "oauth_github", "sso_idp", "butter_bar", "announcement"]) {
+      expect(byName.get(name)?.initial_value).toBeUndefined();
+    }
+    expect(byName.get("saml").default_enabled).toBe(true);
+    for (const name of ["disable_create_org", "disable_oauth_registration", "maintenance_mode", "read_only_mode"]) {
+      expect(byName.get(name).default_enabled).toBe(false);
+    }
+    // Absent means the dashboard uses its rich built-in defaults; an empty flag would replace them.
+    expect(byName.has("integration_data")).toBe(false);
+    expect(byName.has("segment_operators")).toBe(false);
   });
 });
