@@ -1,0 +1,86 @@
+/** Organisation master API keys: `api_keys_masterapikey` (WRITES.md §1.10, §5). */
+import { UserError, type Issue } from "../errors.ts";
+import type { ActionOf, Secret } from "../plan/actions.ts";
+import { masterApiKeyKey, organisationKey } from "../plan/keys.ts";
+import { insertBatch, recordset } from "./batch.ts";
+import type { KindModule, Sql } from "./context.ts";
+import { idFor } from "./refs.ts";
+import { generateMasterApiKey, hashMasterApiKey } from "./secrets.ts";
+import { guardWrite } from "./write-error.ts";
+
+export const masterApiKeys: KindModule<"masterApiKey"> = {
+  async read(sql, desired, existing) {
+    const probes = desired.masterApiKeys.flatMap((k) => {
+      const o = existing.ids.organisation.get(organisationKey(k.organisation));
+      return o !== undefined ? [{ key: masterApiKeyKey(k.organisation, k.name), o, name: k.name }] : [];
+    });
+    if (probes.length === 0) return;
+    // Only keys Flagsmith would still authenticate count: not revoked, not soft-deleted (§5). Names are
+    // not unique, but nothing hangs off a key, so any live one with the name means "exists".
+    const rows = await sql<{ key: string; id: string }[]>`
+      select distinct on (k.key) k.key, m.id from ${recordset(sql, probes)} as k(key text, o int, name text)
+      join public.api_keys_masterapikey m on m.organisation_id = k.o and m.name = k.name
+      where not m.revoked and m.deleted_at is null
+      order by k.key, m.created`;
+    for (const r of rows) existing.ids.masterApiKey.set(r.key, r.id);
+  },
+
+  async create(ctx, actions) {
+    const keys = actions.map((a) => a.entity.key ?? generateMasterApiKey());
+    await checkPrefixes(ctx.sql, actions, keys);
+    // Each hash is a 1,000,000-iteration PBKDF2, as Flagsmith's make_password does: run them together.
+    const hashed = await Promise.all(keys.map((k) => hashMasterApiKey(k)));
+    const rows = actions.map((a, i) => ({
+      id: hashed[i]!.id,
+      prefix: hashed[i]!.prefix,
+      hashed_key: hashed[i]!.hashedKey,
+      name: a.entity.name,
+      organisation_id: idFor(ctx.ids.organisation, organisationKey(a.entity.organisation), a.entity),
+      is_admin: a.entity.isAdmin,
+    }));
+    const batch = actions.map((a) => ({ label: `"${a.entity.name}"`, source: a.entity.source }));
+    await guardWrite("master API key", batch, () =>
+      // created_by_id (absent before v2.2xx) and expiry_date stay NULL, as from the ORM.
+      insertBatch(
+        ctx.sql,
+        {
+          table: "api_keys_masterapikey",
+          columns: { id: "text", prefix: "text", hashed_key: "text", name: "text", organisation_id: "int", is_admin: "boolean" },
+          computed: { created: "now()", revoked: "false" },
+        },
+        rows,
+      ),
+    );
+    const secrets = new Map<ActionOf<"masterApiKey">, Secret[]>();
+    actions.forEach((a, i) => {
+      ctx.ids.masterApiKey.set(a.key, rows[i]!.id);
+      secrets.set(a, [{ kind: "masterApiKey", key: keys[i]! }]);
+    });
+    return secrets;
+  },
+};
+
+/** `prefix` is UNIQUE across every key ever stored (revoked and deleted ones too): a caller-chosen key must not reuse one. */
+async function checkPrefixes(sql: Sql, actions: ActionOf<"masterApiKey">[], keys: string[]) {
+  const prefixes = keys.map((k) => k.split(".")[0]!);
+  const taken = await sql<{ prefix: string }[]>`
+    select prefix from public.api_keys_masterapikey where prefix = any(${prefixes}::text[])`;
+  const used = new Set(taken.map((r) => r.prefix));
+  const issues: Issue[] = [];
+  actions.forEach((a, i) => {
+    const prefix = prefixes[i]!;
+    const twin = prefixes.findIndex((p, j) => j < i && p === prefix);
+    if (!used.has(prefix) && twin < 0) return;
+    const chosen = a.entity.key !== null;
+    issues.push({
+      rule: "master-api-key-prefix-taken",
+      message:
+        `master API key "${a.entity.name}": the key's prefix "${prefix}" (the part before the dot) ` +
+        (twin >= 0 ? `is also used by master API key "${actions[twin]!.entity.name}" in these files` : `is already used by another master API key in the database`) +
+        `; Flagsmith looks keys up by prefix, so it must be unique`,
+      position: a.entity.source,
+      hint: chosen ? "choose a key with another 8-character prefix, or leave out key: to have one generated" : "run again (a generated prefix collided)",
+    });
+  });
+  if (issues.length) throw new UserError(issues);
+}
