@@ -93,7 +93,27 @@ let counter = 0;
 
 /** Creates a fresh database with the given Flagsmith schema. */
 export async function createTestDatabase(schema: SchemaName): Promise<TestDatabase> {
-  const template = await ensureTemplate(schema);
+  return createDatabaseFrom(await ensureTemplate(schema));
+}
+
+/** Creates a fresh database with no tables at all (a server whose Flagsmith has not migrated yet). */
+export async function createEmptyTestDatabase(): Promise<TestDatabase> {
+  return createDatabaseFrom("template0");
+}
+
+/** Loads a schema's SQL into an existing test database (e.g. to play Flagsmith's migrations arriving). */
+export async function loadSchema(url: string, schema: SchemaName): Promise<void> {
+  const path = schemaFile(schema);
+  if (!path) throw new Error(`schema ${schema} is not available`);
+  const loader = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await loader.unsafe(readFileSync(path, "utf8")).simple();
+  } finally {
+    await loader.end();
+  }
+}
+
+async function createDatabaseFrom(template: string): Promise<TestDatabase> {
   const name = `fsp_test_${process.pid}_${Date.now().toString(36)}_${counter++}`;
   await withAdmin((admin) => admin.unsafe(`create database "${name}" template "${template}"`));
   const url = urlFor(name);

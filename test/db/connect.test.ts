@@ -1,0 +1,97 @@
+import { describe, expect, test } from "bun:test";
+import { resolveDatabaseUrl, withDatabase } from "../../src/db/connect.ts";
+import { UserError } from "../../src/errors.ts";
+import { ADMIN_URL } from "../helpers/database.ts";
+
+const django = {
+  DJANGO_DB_HOST: "db.internal",
+  DJANGO_DB_PORT: "5433",
+  DJANGO_DB_NAME: "flagsmith",
+  DJANGO_DB_USER: "flag smith",
+  DJANGO_DB_PASSWORD: "p@ss:w/rd%",
+};
+
+describe("resolveDatabaseUrl", () => {
+  test("--database-url wins over everything", () => {
+    expect(resolveDatabaseUrl({ databaseUrl: "postgres://a/b", env: { DATABASE_URL: "postgres://c/d", ...django } })).toBe("postgres://a/b");
+  });
+
+  test("DATABASE_URL wins over DJANGO_DB_*, as in Flagsmith's settings", () => {
+    expect(resolveDatabaseUrl({ env: { DATABASE_URL: "postgres://c/d", ...django } })).toBe("postgres://c/d");
+  });
+
+  test("DJANGO_DB_* build a URL whose parts survive special characters", () => {
+    const url = new URL(resolveDatabaseUrl({ env: django })!);
+    expect(url.hostname).toBe("db.internal");
+    expect(url.port).toBe("5433");
+    expect(decodeURIComponent(url.username)).toBe("flag smith");
+    expect(decodeURIComponent(url.password)).toBe("p@ss:w/rd%");
+    expect(decodeURIComponent(url.pathname.slice(1))).toBe("flagsmith");
+  });
+
+  test("empty DJANGO_DB_HOST/PORT mean localhost:5432", () => {
+    const url = new URL(resolveDatabaseUrl({ env: { ...django, DJANGO_DB_HOST: "", DJANGO_DB_PORT: "", DJANGO_DB_PASSWORD: "" } })!);
+    expect(url.hostname).toBe("localhost");
+    expect(url.port === "" || url.port === "5432").toBe(true);
+    expect(url.password).toBe("");
+  });
+
+  test("nothing configured → null", () => {
+    expect(resolveDatabaseUrl({ env: {} })).toBeNull();
+    expect(resolveDatabaseUrl({ databaseUrl: "", env: { DATABASE_URL: "" } })).toBeNull();
+    // Flagsmith only looks at DJANGO_DB_* when DJANGO_DB_NAME is set.
+    expect(resolveDatabaseUrl({ env: { DJANGO_DB_HOST: "x" } })).toBeNull();
+  });
+
+  test("DJANGO_DB_NAME without the others is an input error naming them", () => {
+    try {
+      resolveDatabaseUrl({ env: { DJANGO_DB_NAME: "flagsmith", DJANGO_DB_HOST: "db" } });
+      throw new Error("expected a UserError");
+    } catch (error) {
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as UserError).exitCode).toBe(2);
+      expect((error as UserError).message).toContain("DJANGO_DB_PORT, DJANGO_DB_USER, DJANGO_DB_PASSWORD are not");
+    }
+  });
+});
+
+describe("withDatabase", () => {
+  test("runs fn, reports each statement, and ends the client even when fn throws", async () => {
+    const queries: string[] = [];
+    let client: import("postgres").Sql | undefined;
+    const value = await withDatabase(
+      ADMIN_URL,
+      async (sql) => {
+        client = sql;
+        const [row] = await sql`select ${41}::int + 1 as answer`;
+        return row!.answer as number;
+      },
+      { onQuery: (q) => queries.push(q) },
+    );
+    expect(value).toBe(42);
+    expect(queries.some((q) => q.includes("as answer"))).toBe(true);
+    // An ended client refuses new queries.
+    await expect(client!`select 1`).rejects.toThrow();
+
+    await expect(withDatabase(ADMIN_URL, async () => { throw new Error("boom"); })).rejects.toThrow("boom");
+  });
+
+  test("an unreachable server fails within the connect timeout", async () => {
+    const started = Date.now();
+    await expect(withDatabase("postgres://postgres@127.0.0.1:1/postgres", (sql) => sql`select 1`)).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+test("a percent-encoded database name reaches the server decoded", async () => {
+  const { createEmptyTestDatabase } = await import("../helpers/database.ts");
+  const db = await createEmptyTestDatabase();
+  try {
+    const url = new URL(db.url);
+    url.pathname = "/" + [...db.name].map((c) => "%" + c.charCodeAt(0).toString(16).padStart(2, "0")).join("");
+    const name = await withDatabase(url.toString(), async (sql) => (await sql`select current_database() as d`)[0]!.d);
+    expect(name).toBe(db.name);
+  } finally {
+    await db.drop();
+  }
+});

@@ -1,0 +1,58 @@
+import { afterEach, expect, test } from "bun:test";
+import { waitForDatabase } from "../../src/db/wait.ts";
+import { UserError } from "../../src/errors.ts";
+import { createEmptyTestDatabase, createTestDatabase, loadSchema, type TestDatabase } from "../helpers/database.ts";
+
+const dropped: TestDatabase[] = [];
+afterEach(async () => {
+  for (const db of dropped.splice(0)) await db.drop();
+});
+
+test("a migrated database is ready at once, silently", async () => {
+  const db = await createTestDatabase("fixture");
+  dropped.push(db);
+  const lines: string[] = [];
+  await waitForDatabase(db.url, 5, (l) => lines.push(l));
+  expect(lines).toEqual([]);
+});
+
+test("a database without Flagsmith's tables times out cleanly (exit 1), saying why", async () => {
+  const db = await createEmptyTestDatabase();
+  dropped.push(db);
+  const lines: string[] = [];
+  const started = Date.now();
+  const error = await waitForDatabase(db.url, 1.5, (l) => lines.push(l)).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  const elapsed = Date.now() - started;
+  expect(error).toBeInstanceOf(UserError);
+  expect((error as UserError).exitCode).toBe(1);
+  expect((error as UserError).message).toContain("gave up waiting for the database after 1.5s");
+  expect((error as UserError).message).toContain("migrations are not applied yet: table");
+  expect(elapsed).toBeGreaterThanOrEqual(1400);
+  expect(elapsed).toBeLessThan(4000);
+  expect(lines.length).toBeGreaterThanOrEqual(2);
+  expect(lines[0]).toMatch(/^Waiting for the database \(\d+\.\ds of 1\.5s\): Flagsmith's migrations are not applied yet/);
+});
+
+test("succeeds once the migrations arrive", async () => {
+  const db = await createEmptyTestDatabase();
+  dropped.push(db);
+  const lines: string[] = [];
+  setTimeout(() => void loadSchema(db.url, "fixture"), 700);
+  await waitForDatabase(db.url, 15, (l) => lines.push(l));
+  expect(lines.at(-1)).toMatch(/^Database is ready \(after \d+\.\ds\)\.$/);
+  expect(lines.length).toBeGreaterThanOrEqual(2);
+});
+
+test("an unreachable server is retried and reported without the URL's password", async () => {
+  const lines: string[] = [];
+  const error = await waitForDatabase("postgres://someone:s3cret@127.0.0.1:1/flagsmith", 1, (l) => lines.push(l)).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(UserError);
+  expect((error as UserError).message).toContain("cannot connect");
+  expect([...lines, (error as Error).message].join("\n")).not.toContain("s3cret");
+});
