@@ -92,18 +92,17 @@ export async function checkCompatibility(sql: Sql): Promise<Compatibility> {
   const { missing, unknown } = findSchemaProblems(columns);
   if (missing.length > 0 || unknown.length > 0) {
     const canDescribe = ["django_migrations", "permissions_permissionmodel"].every((t) => columns.some((c) => c.table === t));
-    const version = canDescribe ? ` (${(await describeSchema(sql)).description})` : "";
+    const found = canDescribe ? ` (this database: ${(await describeSchema(sql)).description})` : "";
+    const issue = (problem: string, hint: string): Issue => ({
+      rule: "unsupported-database",
+      message: `unsupported Flagsmith database: ${problem}`,
+      hint: hint + found,
+    });
     const issues: Issue[] = [
-      ...missing.map((m) => ({
-        rule: "unsupported-database",
-        message: `not a Flagsmith database this version supports${version}: ${m}`,
-        hint: "point --database-url at Flagsmith's database and run its migrations first (or use --wait SECONDS while they run)",
-      })),
-      ...unknown.map((m) => ({
-        rule: "unsupported-database",
-        message: `not a Flagsmith database this version supports${version}: ${m}`,
-        hint: "this Flagsmith is newer than flagsmith-provision knows; upgrade flagsmith-provision",
-      })),
+      ...missing.map((m) =>
+        issue(m, "point --database-url at Flagsmith's database and run its migrations first, or use --wait SECONDS while they run"),
+      ),
+      ...unknown.map((m) => issue(m, "this Flagsmith is newer than this flagsmith-provision; upgrade flagsmith-provision")),
     ];
     throw new UserError(issues, ExitCode.unsupportedDatabase);
   }

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { checkCompatibility, checkLengths, type Compatibility } from "../../src/flagsmith/compat.ts";
+import { emptyDesired, type Desired } from "../../src/spec/desired.ts";
+import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+
+const at = (line: number) => ({ file: "provisioning/keys.yaml", line, column: 3 });
+
+function compatWith(limits: Record<string, number>): Compatibility {
+  return {
+    limits: new Map(Object.entries(limits)),
+    permissionKeys: { organisation: [], project: [], environment: [] },
+    description: "test",
+    present: new Set(),
+  };
+}
+
+function withKeys(...names: string[]): Desired {
+  const d = emptyDesired();
+  d.masterApiKeys = names.map((name, i) => ({ organisation: "Acme", name, isAdmin: true, key: null, source: at(i + 1) }));
+  return d;
+}
+
+describe("checkLengths", () => {
+  const compat = compatWith({ "api_keys_masterapikey.name": 50 });
+
+  test("a 51-character master API key name is an input error at the key's position", () => {
+    const issues = checkLengths(withKeys("k".repeat(50), "k".repeat(51)), compat);
+    expect(issues).toEqual([
+      {
+        rule: "value-too-long",
+        message: `master API key "${"k".repeat(51)}" name is 51 characters long; Flagsmith stores it in api_keys_masterapikey.name, which holds at most 50`,
+        position: at(2),
+        hint: "shorten it to 50 characters or fewer",
+      },
+    ]);
+  });
+
+  test("counts characters as PostgreSQL does (code points, not UTF-16 units)", () => {
+    expect(checkLengths(withKeys("🚀".repeat(50)), compat)).toEqual([]);
+    expect(checkLengths(withKeys("🚀".repeat(51)), compat)).toHaveLength(1);
+  });
+
+  test("a column whose length is unknown (text, or not in the database) is not checked", () => {
+    expect(checkLengths(withKeys("k".repeat(500)), compatWith({}))).toEqual([]);
+  });
+
+  test("a value stored in two columns is held to the tighter one, and nested conditions are checked", () => {
+    const d = emptyDesired();
+    const project = { organisation: "Acme", name: "Web" };
+    d.features = [{ project, name: "f", description: null, defaultEnabled: false, initialValue: "x".repeat(11), source: at(7) }];
+    d.segments = [
+      {
+        project, name: "s", description: null, source: at(9),
+        rules: [{ type: "ALL", conditions: [], rules: [{ type: "ANY", rules: [], conditions: [{ property: "p".repeat(6), operator: "EQUAL", value: "v", description: null }] }] }],
+      },
+    ];
+    const issues = checkLengths(d, compatWith({
+      "features_feature.initial_value": 20,
+      "features_featurestatevalue.string_value": 10,
+      "segments_condition.property": 5,
+    }));
+    expect(issues.map((i) => [i.message, i.position?.line])).toEqual([
+      [`segment "s" condition property is 6 characters long; Flagsmith stores it in segments_condition.property, which holds at most 5`, 9],
+      [`feature "f" initial_value is 11 characters long; Flagsmith stores it in features_featurestatevalue.string_value, which holds at most 10`, 7],
+    ]);
+  });
+});
+
+describe("checkLengths with limits read from the fixture database", () => {
+  let db: TestDatabase;
+  let compat: Compatibility;
+  beforeAll(async () => {
+    db = await createTestDatabase("fixture");
+    compat = await checkCompatibility(db.sql);
+  });
+  afterAll(() => db.drop());
+
+  test("users, organisations, groups, identities, traits and app_domain", () => {
+    const d = emptyDesired();
+    d.appDomain = { value: "d".repeat(101), source: at(1) };
+    d.users = [{ email: "a".repeat(250) + "@x.io", isSuperuser: false, firstName: "", lastName: "", username: null, password: { kind: "unusable" }, source: at(2) }];
+    d.organisations = [{ name: "Acme", subscription: { plan: "p".repeat(101) }, source: at(3) }];
+    d.groups = [{ organisation: "Acme", name: "g".repeat(201), isDefault: false, source: at(4) }];
+    d.identities = [
+      {
+        environment: { project: { organisation: "Acme", name: "Web" }, name: "Dev" },
+        identifier: "someone",
+        traits: { ["t".repeat(201)]: 1, plan: "v".repeat(2001), ok: true },
+        source: at(5),
+      },
+    ];
+    expect(checkLengths(d, compat).map((i) => `${i.position?.line} ${i.message.split(";")[0]}`)).toEqual([
+      "1 app_domain is 101 characters long",
+      `2 user "${"a".repeat(250)}@x.io" email is 255 characters long`,
+      `3 organisation "Acme" subscription plan is 101 characters long`,
+      `4 group "${"g".repeat(201)}" name is 201 characters long`,
+      `5 identity "someone" trait key is 201 characters long`,
+      `5 identity "someone" trait "plan" value is 2001 characters long`,
+    ]);
+  });
+});
