@@ -1,0 +1,119 @@
+/**
+ * Environments (WRITES.md §1.6): found by exact name in their project; created with Flagsmith's
+ * Python defaults, a fresh client-side key, and a feature state for every feature the project
+ * already had (the environment's AFTER_CREATE create_feature_states).
+ */
+import type { Desired, Sourced } from "../spec/desired.ts";
+import type { ActionOf, Secret } from "../plan/actions.ts";
+import { environmentKey, projectKey } from "../plan/keys.ts";
+import type { KindModule, Sql } from "./context.ts";
+import { insertBatch, recordset } from "./batch.ts";
+import { guardWrite } from "./write-error.ts";
+import { declarationOf, distinctNames, recordFound, scopedName, type ScopedName } from "./content-read.ts";
+import { createFeatureStates } from "./feature-states.ts";
+import { generateEnvironmentKey } from "./secrets.ts";
+
+/** Every environment the desired state names: declared ones and those identities and permissions refer to. */
+function wantedEnvironments(desired: Desired): { name: ScopedName; at: Sourced }[] {
+  return [
+    ...desired.environments.map((e) => ({ name: scopedName(e.project, e.name), at: e })),
+    ...desired.identities.map((i) => ({ name: scopedName(i.environment.project, i.environment.name), at: i })),
+    ...desired.environmentPermissions.map((p) => ({ name: scopedName(p.environment.project, p.environment.name), at: p })),
+  ];
+}
+
+interface EnvironmentRow {
+  organisation: string;
+  project: string;
+  name: string;
+  id: number;
+}
+
+/** Non-deleted environments (of non-deleted projects and organisations) with the wanted names, in one query. */
+export async function findEnvironments(sql: Sql, names: ScopedName[]): Promise<EnvironmentRow[]> {
+  if (names.length === 0) return [];
+  return sql<EnvironmentRow[]>`
+    select distinct o.name as organisation, p.name as project, e.name, e.id
+    from ${recordset(sql, distinctNames(names))} as w(organisation text, project text, name text)
+    join projects_project p on p.name = w.project and p.deleted_at is null
+    join organisations_organisation o on o.id = p.organisation_id and o.deleted_at is null
+      and (w.organisation is null or o.name = w.organisation)
+    join environments_environment e on e.project_id = p.id and e.name = w.name and e.deleted_at is null`;
+}
+
+/** Marks the environments of these projects as changed (§2.4), so conditional SDK fetches do not serve stale documents. */
+export async function touchEnvironments(sql: Sql, projectIds: number[]): Promise<void> {
+  if (projectIds.length === 0) return;
+  await sql`update environments_environment set updated_at = now()
+            where project_id = any(${[...new Set(projectIds)]}::int[]) and deleted_at is null`;
+}
+
+/** The id of an already known project (existing, or created earlier in this run). */
+export function projectIdOf(ids: Map<string, number | string>, ref: Parameters<typeof projectKey>[0]): number {
+  const id = ids.get(projectKey(ref));
+  if (id === undefined) throw new Error(`project "${ref.name}" has no id: the plan references a project that was neither found nor created`);
+  return Number(id);
+}
+
+export const environments: KindModule<"environment"> = {
+  async read(sql, desired, existing) {
+    const wanted = wantedEnvironments(desired);
+    const rows = await findEnvironments(sql, wanted.map((w) => w.name));
+    recordFound(
+      rows.map((r) => ({
+        key: environmentKey({ project: { organisation: r.organisation, name: r.project }, name: r.name }),
+        id: r.id,
+        label: `environment "${r.name}" of project "${r.project}"`,
+        row: r,
+      })),
+      existing.ids.environment,
+      ({ row }) => declarationOf(wanted, row),
+    );
+  },
+
+  async create(ctx, actions) {
+    const rows = actions.map((a) => ({
+      name: a.entity.name,
+      project_id: projectIdOf(ctx.ids.project, a.entity.project),
+      description: a.entity.description,
+      api_key: generateEnvironmentKey(),
+    }));
+    const written = actions.map((a) => ({ label: `"${a.entity.name}"`, source: a.entity.source }));
+    const created = await guardWrite("environment", written, async () => {
+      const inserted = await insertBatch<{ id: number; api_key: string }>(
+        ctx.sql,
+        {
+          table: "environments_environment",
+          columns: { name: "text", project_id: "int", description: "text", api_key: "text" },
+          // Python-side defaults of environments/models.py (no DB defaults exist); hide_disabled_flags
+          // stays NULL ("inherit the project"), and v1 versioning is what the bundled FoF document decides.
+          computed: {
+            uuid: "gen_random_uuid()",
+            created_date: "now()",
+            updated_at: "now()",
+            webhooks_enabled: "false",
+            allow_client_traits: "true",
+            use_mv_v2_evaluation: "true",
+            hide_sensitive_data: "false",
+            use_v2_feature_versioning: "false",
+            use_identity_overrides_in_local_eval: "true",
+            is_creating: "false",
+          },
+          returning: ["id", "api_key"],
+        },
+        rows,
+      );
+      // Environments precede features in the processing order, so the project's features here are
+      // exactly those that existed before this run; features created later add their own states.
+      await createFeatureStates(ctx.sql, { environmentIds: inserted.map((r) => r.id) });
+      return inserted;
+    });
+    const idByKey = new Map(created.map((r) => [r.api_key, r.id]));
+    const secrets = new Map<ActionOf<"environment">, Secret[]>();
+    actions.forEach((action, i) => {
+      ctx.ids.environment.set(action.key, idByKey.get(rows[i]!.api_key)!);
+      secrets.set(action, [{ kind: "environmentKey", key: rows[i]!.api_key }]);
+    });
+    return secrets;
+  },
+};

@@ -1,0 +1,82 @@
+/**
+ * Environment-default feature states and their values (WRITES.md §1.8), generated in the database
+ * from (feature × environment) so 100k states never travel from the client: one read of the
+ * distinct initial values (typed here, in values.ts, exactly as Python would) and one statement
+ * that inserts the states and their values together.
+ */
+import type { Sql } from "./context.ts";
+import { recordset } from "./batch.ts";
+import { featureStateValue } from "./values.ts";
+
+/**
+ * Which pairs get a state: every feature of the new environments' projects (environment side,
+ * FeatureState.create_initial_feature_states_for_environment), or every environment of the new
+ * features' projects (feature side, ..._for_feature). Non-deleted only; archived features included.
+ */
+export type FeatureStateScope = { environmentIds: number[] } | { featureIds: number[] };
+
+/** Creates FS + FSV (+ the initial version for v2-versioned environments) for the scope; returns how many states. */
+export async function createFeatureStates(sql: Sql, scope: FeatureStateScope): Promise<number> {
+  const byEnvironment = "environmentIds" in scope;
+  const ids = byEnvironment ? scope.environmentIds : scope.featureIds;
+  if (ids.length === 0) return 0;
+  const filter = byEnvironment ? sql`e.id = any(${ids}::int[])` : sql`f.id = any(${ids}::int[])`;
+  // Flagsmith creates the states of one entity in id order of the other side; ids follow that order.
+  const order = byEnvironment ? sql`environment_id, feature_id` : sql`feature_id, environment_id`;
+
+  // The distinct initial values to type (a handful, however many states), and whether any target
+  // environment uses versioning v2 (then each state needs its initial version row).
+  const [info] = await sql<{ raws: string[]; v2: boolean }[]>`
+    select coalesce(array_agg(distinct f.initial_value) filter (where f.initial_value is not null), '{}') as raws,
+           coalesce(bool_or(e.use_v2_feature_versioning), false) as v2
+    from features_feature f join environments_environment e on e.project_id = f.project_id
+    where ${filter} and f.deleted_at is null and e.deleted_at is null`;
+  const values = info!.raws.map((raw) => {
+    const v = featureStateValue(raw);
+    return { raw, type: v.type, b: v.booleanValue, i: v.integerValue, s: v.stringValue };
+  });
+  const versions = info!.v2
+    ? sql`versions as (
+        -- EnvironmentFeatureVersion.create_initial_version: only for environments on versioning v2.
+        insert into feature_versioning_environmentfeatureversion
+          (uuid, environment_id, feature_id, created_at, updated_at, published_at, live_from)
+        select version_uuid, environment_id, feature_id, now(), now(), now(), now()
+        from pairs where v2 order by ${order}
+      ),`
+    : sql``;
+
+  const [row] = await sql<{ states: number }[]>`
+    with v as (
+      select * from ${recordset(sql, values)} as v(raw text, type text, b boolean, i integer, s text)
+    ),
+    pairs as materialized (
+      select e.id as environment_id, f.id as feature_id,
+             -- _create_initial_feature_state: prevent_flag_defaults forces disabled and no value.
+             f.default_enabled and not p.prevent_flag_defaults as enabled,
+             case when p.prevent_flag_defaults then null else f.initial_value end as raw,
+             e.use_v2_feature_versioning as v2,
+             case when e.use_v2_feature_versioning then gen_random_uuid() end as version_uuid
+      from environments_environment e
+      join projects_project p on p.id = e.project_id
+      join features_feature f on f.project_id = e.project_id
+      where ${filter} and f.deleted_at is null and e.deleted_at is null
+    ),
+    ${versions}
+    fs as (
+      -- live_from = the transaction's now() (BEFORE_CREATE set_live_from on v1) so the state is served.
+      insert into features_featurestate
+        (uuid, feature_id, environment_id, enabled, created_at, updated_at, live_from, version, environment_feature_version_id)
+      select gen_random_uuid(), feature_id, environment_id, enabled, now(), now(),
+             case when v2 then null else now() end, 1, case when v2 then version_uuid end
+      from pairs order by ${order}
+      returning id, feature_id, environment_id
+    ),
+    fsv as (
+      insert into features_featurestatevalue (uuid, feature_state_id, type, boolean_value, integer_value, string_value)
+      select gen_random_uuid(), fs.id, coalesce(v.type, 'unicode'), v.b, v.i, v.s
+      from fs join pairs using (feature_id, environment_id) left join v on v.raw = pairs.raw
+      order by fs.id
+    )
+    select count(*)::int as states from fs`;
+  return row?.states ?? 0;
+}

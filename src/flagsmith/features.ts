@@ -1,0 +1,85 @@
+/**
+ * Features (WRITES.md §1.7): found case-insensitively in their project (Flagsmith's
+ * `lowercase_feature_name` unique index); created as STANDARD flags / remote config with a feature
+ * state in every environment of the project, existing or created earlier in this run.
+ */
+import type { ActionOf, Secret } from "../plan/actions.ts";
+import { featureKey } from "../plan/keys.ts";
+import type { KindModule, Sql } from "./context.ts";
+import { insertBatch, recordset } from "./batch.ts";
+import { guardWrite } from "./write-error.ts";
+import { declarationOf, distinctNames, recordFound, scopedName, type ScopedName } from "./content-read.ts";
+import { projectIdOf, touchEnvironments } from "./environments.ts";
+import { createFeatureStates } from "./feature-states.ts";
+
+interface FeatureRow {
+  organisation: string;
+  project: string;
+  name: string;
+  id: number;
+}
+
+/** Non-deleted features whose lower(name) matches, in non-deleted projects and organisations, in one query. */
+async function findFeatures(sql: Sql, names: ScopedName[]): Promise<FeatureRow[]> {
+  if (names.length === 0) return [];
+  return sql<FeatureRow[]>`
+    select distinct o.name as organisation, p.name as project, f.name, f.id
+    from ${recordset(sql, distinctNames(names))} as w(organisation text, project text, name text)
+    join projects_project p on p.name = w.project and p.deleted_at is null
+    join organisations_organisation o on o.id = p.organisation_id and o.deleted_at is null
+      and (w.organisation is null or o.name = w.organisation)
+    join features_feature f on f.project_id = p.id and lower(f.name) = lower(w.name) and f.deleted_at is null`;
+}
+
+export const features: KindModule<"feature"> = {
+  async read(sql, desired, existing) {
+    const wanted = desired.features.map((f) => ({ name: scopedName(f.project, f.name), at: f }));
+    const rows = await findFeatures(sql, wanted.map((w) => w.name));
+    recordFound(
+      rows.map((r) => ({
+        key: featureKey({ organisation: r.organisation, name: r.project }, r.name),
+        id: r.id,
+        label: `feature "${r.name}" of project "${r.project}"`,
+        row: r,
+      })),
+      existing.ids.feature,
+      ({ row }) => declarationOf(wanted, row, (a, b) => a.toLowerCase() === b.toLowerCase()),
+    );
+  },
+
+  async create(ctx, actions) {
+    const rows = actions.map((a) => ({
+      name: a.entity.name,
+      project_id: projectIdOf(ctx.ids.project, a.entity.project),
+      initial_value: a.entity.initialValue,
+      description: a.entity.description,
+      default_enabled: a.entity.defaultEnabled,
+    }));
+    const written = actions.map((a) => ({ label: `"${a.entity.name}"`, source: a.entity.source }));
+    const created = await guardWrite("feature", written, async () => {
+      const inserted = await insertBatch<{ id: number; project_id: number; name: string }>(
+        ctx.sql,
+        {
+          table: "features_feature",
+          columns: { name: "text", project_id: "int", initial_value: "text", description: "text", default_enabled: "boolean" },
+          computed: {
+            uuid: "gen_random_uuid()",
+            created_date: "now()",
+            type: "'STANDARD'",
+            is_archived: "false",
+            is_server_key_only: "false",
+          },
+          returning: ["id", "project_id", "name"],
+        },
+        rows,
+      );
+      await createFeatureStates(ctx.sql, { featureIds: inserted.map((r) => r.id) });
+      // The API's audit hook bumps these; an authorless insert must do it itself (§2.4).
+      await touchEnvironments(ctx.sql, rows.map((r) => r.project_id));
+      return inserted;
+    });
+    const idOf = new Map(created.map((r) => [`${r.project_id}/${r.name}`, r.id]));
+    actions.forEach((action, i) => ctx.ids.feature.set(action.key, idOf.get(`${rows[i]!.project_id}/${rows[i]!.name}`)!));
+    return new Map<ActionOf<"feature">, Secret[]>();
+  },
+};

@@ -1,0 +1,126 @@
+/**
+ * Test-only setup for the content writers (environments, identities, segments, features): parent
+ * rows (organisation + subscription, project) written with plain SQL, and a runner that reads,
+ * diffs and creates the content kinds in one transaction, the way applyPlan does.
+ */
+import type postgres from "postgres";
+import { emptyDesired, type Desired, type ProjectRef, type SegmentRule } from "../../src/spec/desired.ts";
+import { emptyExisting, type Existing } from "../../src/plan/existing.ts";
+import { diffState } from "../../src/plan/diff.ts";
+import { projectKey } from "../../src/plan/keys.ts";
+import type { ActionOf, Kind, Plan } from "../../src/plan/actions.ts";
+import type { KindModule, WriteContext } from "../../src/flagsmith/context.ts";
+import { environments } from "../../src/flagsmith/environments.ts";
+import { identities } from "../../src/flagsmith/identities.ts";
+import { segments } from "../../src/flagsmith/segments.ts";
+import { features } from "../../src/flagsmith/features.ts";
+
+const MODULES = { environment: environments, identity: identities, segment: segments, feature: features } as const;
+type ContentKind = keyof typeof MODULES;
+const ORDER: ContentKind[] = ["environment", "identity", "segment", "feature"];
+
+const at = (line: number) => ({ file: "test.yaml", line, column: 1 });
+
+/** Inserts an organisation (with its subscription) and a project, as Flagsmith's ORM would; returns the project id. */
+export async function seedProject(
+  sql: postgres.Sql,
+  organisation: string,
+  project: string,
+  options: { preventFlagDefaults?: boolean } = {},
+): Promise<number> {
+  const [org] = await sql<{ id: number }[]>`
+    insert into organisations_organisation (name, uuid, has_requested_features, created_date, alerted_over_plan_limit,
+      stop_serving_flags, restrict_project_create_to_admin, persist_trait_data, block_access_to_admin, feature_analytics, force_2fa)
+    values (${organisation}, gen_random_uuid(), false, now(), false, false, false, true, false, false, false)
+    returning id`;
+  await sql`insert into organisations_subscription (uuid, organisation_id, plan, max_seats, max_api_calls)
+            values (gen_random_uuid(), ${org!.id}, 'free', 1, 50000)`;
+  const hasOwners = await sql`select 1 from information_schema.columns
+    where table_schema = current_schema() and table_name = 'projects_project' and column_name = 'enforce_feature_owners'`;
+  const projectRow = {
+    name: project,
+    uuid: crypto.randomUUID(),
+    created_date: new Date(),
+    organisation_id: org!.id,
+    hide_disabled_flags: false,
+    enable_dynamo_db: false,
+    prevent_flag_defaults: options.preventFlagDefaults ?? false,
+    enable_realtime_updates: false,
+    only_allow_lower_case_feature_names: true,
+    max_segments_allowed: 500,
+    max_features_allowed: 1000,
+    max_segment_overrides_allowed: 2000,
+    identity_overrides_v2_migration_status: "NOT_STARTED",
+    stale_flags_limit_days: 30,
+    ...(hasOwners.length > 0 ? { enforce_feature_owners: false } : {}),
+  };
+  const [row] = await sql<{ id: number }[]>`insert into projects_project ${sql(projectRow)} returning id`;
+  return row!.id;
+}
+
+/** A bound project reference. */
+export const projectRef = (organisation: string, name: string): ProjectRef => ({ organisation, name });
+
+/** Builders for desired content, with positions. */
+export const declare = {
+  environment: (project: ProjectRef, name: string, line = 1) => ({ project, name, description: null, source: at(line) }),
+  feature: (project: ProjectRef, name: string, o: { defaultEnabled?: boolean; initialValue?: string | null; line?: number } = {}) => ({
+    project,
+    name,
+    description: null,
+    defaultEnabled: o.defaultEnabled ?? false,
+    initialValue: o.initialValue ?? null,
+    source: at(o.line ?? 1),
+  }),
+  segment: (project: ProjectRef, name: string, rules: SegmentRule[], line = 1) => ({ project, name, description: null, rules, source: at(line) }),
+  identity: (project: ProjectRef, environment: string, identifier: string, traits: Record<string, string | number | boolean> = {}) => ({
+    environment: { project, name: environment },
+    identifier,
+    traits,
+    source: at(1),
+  }),
+};
+
+/** A desired state holding only content kinds. */
+export function content(parts: Partial<Pick<Desired, "environments" | "identities" | "segments" | "features">>): Desired {
+  return { ...emptyDesired(), ...parts };
+}
+
+/** What a run did: the plan, and how many statements the content writers issued. */
+export interface ContentRun {
+  plan: Plan;
+  existing: Existing;
+}
+
+/**
+ * Reads existing rows (projects from the database by name), diffs, and creates every planned content
+ * action in one transaction, kind by kind in processing order, as applyPlan does.
+ */
+export async function provisionContent(sql: postgres.Sql, desired: Desired): Promise<ContentRun> {
+  const existing = emptyExisting(true);
+  const projects = await sql<{ organisation: string; name: string; id: number }[]>`
+    select o.name as organisation, p.name, p.id from projects_project p
+    join organisations_organisation o on o.id = p.organisation_id
+    where p.deleted_at is null and o.deleted_at is null`;
+  for (const p of projects) {
+    existing.ids.project.set(projectKey({ organisation: p.organisation, name: p.name }), p.id);
+    existing.projectOrganisations.set(p.name, [...(existing.projectOrganisations.get(p.name) ?? []), p.organisation]);
+  }
+  for (const kind of ORDER) await MODULES[kind].read(sql, desired, existing);
+  const { plan } = diffState(desired, existing);
+  await sql.begin(async (tx) => {
+    const ctx: WriteContext = { sql: tx, ids: existing.ids, settings: { djangoSecretKey: null, flagsmithDomain: null }, siteDomain: null };
+    for (const kind of ORDER) {
+      const creates = plan.actions.filter((a) => a.kind === kind && a.op === "create") as ActionOf<Kind>[];
+      if (creates.length > 0) await (MODULES[kind] as unknown as KindModule<Kind>).create(ctx, creates);
+    }
+  });
+  return { plan, existing };
+}
+
+/** Counts of planned creations per kind. */
+export function creations(plan: Plan): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const a of plan.actions) if (a.op === "create") counts[a.kind] = (counts[a.kind] ?? 0) + 1;
+  return counts;
+}
