@@ -1,0 +1,125 @@
+import * as v from "valibot";
+
+/**
+ * Field schemas with our own issue wording. valibot issues carry only a message, so the rule name and hint
+ * travel inside it (`encodeProblem`) and `toIssues` (issues.ts) unpacks them. `{field}` is replaced by the
+ * name of the field at the issue's path.
+ */
+const MARK = "\u0001";
+
+export interface EncodedProblem {
+  rule: string;
+  message: string;
+  hint: string;
+  /** Point at the key instead of the value (unknown fields). */
+  atKey?: boolean;
+  /** For unknown fields: the keys that are valid here. */
+  known?: string[];
+}
+
+/** Packs a problem into a valibot message. */
+export function encodeProblem(problem: EncodedProblem): string {
+  return MARK + JSON.stringify(problem);
+}
+
+/** Unpacks `encodeProblem`; undefined for valibot's own messages. */
+export function decodeProblem(message: string): EncodedProblem | undefined {
+  return message.startsWith(MARK) ? (JSON.parse(message.slice(1)) as EncodedProblem) : undefined;
+}
+
+/** A short description of what was given, for "got …". */
+export function describe(input: unknown): string {
+  if (input === null || input === undefined) return "nothing";
+  if (Array.isArray(input)) return "a list";
+  if (typeof input === "object") return "a mapping";
+  if (typeof input === "string") return `"${input.length > 40 ? input.slice(0, 40) + "…" : input}"`;
+  return String(input);
+}
+
+const wrongType = (expected: string, hint: string) => (issue: v.BaseIssue<unknown>) =>
+  encodeProblem({ rule: "wrong-type", message: `{field} must be ${expected}, got ${describe(issue.input)}`, hint });
+
+/** A mapping allowing exactly `entries`: every unknown key is reported (not just the first), at the key. */
+export function strict<const E extends v.ObjectEntries>(entries: E, what: string): v.StrictObjectSchema<E, undefined> {
+  const known = Object.keys(entries);
+  // Typed as a strict object (no index signature in the inferred types); at run time every extra key is reported.
+  return v.objectWithRest(
+    entries,
+    v.never(encodeProblem({ rule: "unknown-key", message: `unknown field {field} in ${what}`, hint: "", atKey: true, known })),
+    wrongType(`a mapping (${what})`, `write ${what} as "key: value" lines`),
+  ) as unknown as v.StrictObjectSchema<E, undefined>;
+}
+
+/** A list of `item`; `null` (an empty `key:`) counts as an empty list. */
+export function list<T extends v.GenericSchema>(item: T, what: string) {
+  return v.nullish(v.array(item, wrongType(`a list of ${what}`, `write each item on its own line starting with "- "`)));
+}
+
+/** Text. Numbers are accepted and kept as written by the YAML (`name: 2024`). */
+export const text = v.pipe(
+  v.union([v.string(), v.number()], wrongType("text", "quote the value")),
+  v.transform((value) => String(value)),
+);
+
+/** Non-empty text. */
+export const name = v.pipe(
+  text,
+  v.check((value) => value.trim() !== "", encodeProblem({ rule: "empty-value", message: "{field} must not be empty", hint: "give it a value" })),
+);
+
+/** A boolean: true/false or the strings "true"/"false" (what `${VAR}` produces). */
+export const bool = v.pipe(
+  v.union([v.boolean(), v.string()], wrongType("true or false", "write true or false")),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const value = dataset.value;
+    if (typeof value === "boolean") return value;
+    if (value === "true" || value === "false") return value === "true";
+    addIssue({ message: encodeProblem({ rule: "wrong-type", message: `{field} must be true or false, got ${describe(value)}`, hint: "write true or false" }) });
+    return NEVER;
+  }),
+);
+
+/** A whole number ≥ 0: a number or a numeric string (`seats: "${SEATS:20}"` is 20). */
+export const count = v.pipe(
+  v.union([v.number(), v.string()], wrongType("a whole number", "write a number such as 20")),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const raw = dataset.value;
+    const value = typeof raw === "number" ? raw : /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+    if (Number.isSafeInteger(value) && value >= 0) return value;
+    addIssue({ message: encodeProblem({ rule: "wrong-type", message: `{field} must be a whole number ≥ 0, got ${describe(raw)}`, hint: "write a number such as 20" }) });
+    return NEVER;
+  }),
+);
+
+/** One of `options` (exact spelling), with "did you mean" for near misses. */
+export function oneOf<const T extends readonly string[]>(options: T, rule = "invalid-value") {
+  return v.picklist(options, (issue) =>
+    encodeProblem({
+      rule,
+      message: options.length <= 4 ? `{field} must be one of ${options.join(", ")}, got ${describe(issue.input)}` : `${describe(issue.input)} is not a valid {field}`,
+      hint: "",
+      known: [...options],
+    }),
+  );
+}
+
+/** An email address, checked loosely (something@something); Django normalises it later. */
+export const email = v.pipe(
+  text,
+  v.check(
+    (value) => /^[^@\s]+@[^@\s]+$/.test(value.trim()),
+    (issue) => encodeProblem({ rule: "invalid-email", message: `{field} must be an email address, got ${describe(issue.input)}`, hint: "write it as name@example.com" }),
+  ),
+);
+
+/** A scalar that Flagsmith stores as text, stringified the way Python's str() does (true → "True"). */
+export const scalar = v.pipe(
+  v.union([v.string(), v.number(), v.boolean()], wrongType("text, a number or true/false", "write a single value")),
+  v.transform((value) => pythonString(value)),
+);
+
+/** Python's str() of a YAML scalar; numbers should arrive as written (see numbers.ts). */
+export function pythonString(value: string | number | boolean): string {
+  if (typeof value === "boolean") return value ? "True" : "False";
+  return String(value);
+}

@@ -1,0 +1,57 @@
+import { UserError, type Issue } from "../errors.ts";
+import { checkSource } from "./check.ts";
+import type { Desired } from "./desired.ts";
+import { resolveSpec, type CheckedFile } from "./resolve.ts";
+import { mergeDuplicates } from "./rules/duplicates.ts";
+import { checkPermissionKeys, FLAGSMITH_PERMISSION_KEYS, type PermissionKeys } from "./rules/permissions.ts";
+import { checkReferences } from "./rules/references.ts";
+import { checkSegments } from "./rules/segments.ts";
+import { checkUserPasswords } from "./rules/users.ts";
+import type { Env, Source } from "./source.ts";
+
+export { fileJsonSchema } from "./json-schema.ts";
+export { checkPermissionKeys, FLAGSMITH_PERMISSION_KEYS, type PermissionKeys } from "./rules/permissions.ts";
+
+/** Checks on one validated file that need its paths (positions of nested values). */
+const FILE_RULES = [checkSegments, checkUserPasswords];
+
+export interface LoadOptions {
+  /** Permission keys to accept; Flagsmith v2.265.0's by default; null skips the check (done later against the database). */
+  permissionKeys?: PermissionKeys | null;
+}
+
+/**
+ * Parse + interpolate + validate + cross-file rules + resolve. Throws a UserError with ALL issues.
+ * Sources are taken in name order, so the result does not depend on the order they were given in.
+ */
+export function loadDesired(sources: Source[], env: Env, options: LoadOptions = {}): { desired: Desired; warnings: string[] } {
+  const ordered = [...sources].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const issues: Issue[] = [];
+  const checked: CheckedFile[] = [];
+  for (const source of ordered) {
+    const result = checkSource(source, env);
+    issues.push(...result.issues);
+    if (result.checked) checked.push(result.checked);
+  }
+  for (const file of checked) for (const rule of FILE_RULES) issues.push(...rule(file));
+  // Cross-file rules run on the valid files too: a broken file can only hide problems here, never invent them.
+  const resolved = resolveSpec(checked);
+  issues.push(...resolved.issues);
+  const merged = mergeDuplicates(resolved.desired);
+  issues.push(...merged.issues);
+  const references = checkReferences(merged.desired);
+  issues.push(...references.issues);
+  const permissionKeys = options.permissionKeys === undefined ? FLAGSMITH_PERMISSION_KEYS : options.permissionKeys;
+  if (permissionKeys) issues.push(...checkPermissionKeys(merged.desired, permissionKeys));
+  if (issues.length) throw new UserError(sortIssues(issues));
+  return { desired: merged.desired, warnings: references.warnings };
+}
+
+function sortIssues(issues: Issue[]): Issue[] {
+  const order = (i: Issue) => [i.position?.file ?? "", i.position?.line ?? 0, i.position?.column ?? 0] as const;
+  return [...issues].sort((a, b) => {
+    const [fa, la, ca] = order(a);
+    const [fb, lb, cb] = order(b);
+    return fa < fb ? -1 : fa > fb ? 1 : la - lb || ca - cb;
+  });
+}

@@ -1,0 +1,73 @@
+import type * as v from "valibot";
+import type { Issue } from "../errors.ts";
+import { decodeProblem, describe } from "./fields.ts";
+import type { ParsedFile, Path } from "./load.ts";
+import { suggestion } from "./suggest.ts";
+
+/** valibot's issues for one file → our Issues with positions, rule names and hints. */
+export function toIssues(file: ParsedFile, issues: readonly v.BaseIssue<unknown>[]): Issue[] {
+  const out: Issue[] = [];
+  const seen = new Set<string>();
+  for (const issue of issues) {
+    // Union issues wrap the real ones; report the most specific.
+    if (issue.type === "union" && issue.issues?.length && !decodeProblem(issue.message)) {
+      const inner = issue.issues.map((i) => ({ ...i, path: [...(issue.path ?? []), ...(i.path ?? [])] }) as v.BaseIssue<unknown>);
+      out.push(...toIssues(file, inner));
+      continue;
+    }
+    const path: Path = (issue.path ?? []).map((item) => item.key as string | number);
+    const converted = convert(file, issue, path);
+    const id = `${converted.rule}|${converted.position?.line}:${converted.position?.column}|${converted.message}`;
+    if (!seen.has(id)) {
+      seen.add(id);
+      out.push(converted);
+    }
+  }
+  return out;
+}
+
+function convert(file: ParsedFile, issue: v.BaseIssue<unknown>, path: Path): Issue {
+  const field = fieldName(path);
+  const decoded = decodeProblem(issue.message);
+  if (decoded) {
+    const last = path[path.length - 1];
+    let hint = decoded.hint;
+    if (decoded.known) {
+      const word = decoded.rule === "unknown-key" ? String(last) : String(issue.input);
+      hint = suggestion(word, decoded.known);
+    }
+    return {
+      rule: decoded.rule,
+      message: decoded.message.replaceAll("{field}", decoded.rule === "unknown-key" ? `"${String(last)}"` : field),
+      position: file.at(path, decoded.atKey ? "key" : "value"),
+      hint,
+    };
+  }
+  // A required field that is absent: valibot reports it with the missing key appended to the path.
+  if (issue.kind === "schema" && issue.input === undefined && issue.expected?.startsWith('"')) {
+    const parent = path.slice(0, -1);
+    return {
+      rule: "missing-field",
+      message: `missing required field ${issue.expected}${parent.length ? ` in ${fieldName(parent)}` : ""}`,
+      position: file.at(parent),
+      hint: `add ${issue.expected}: …`,
+    };
+  }
+  return {
+    rule: "wrong-type",
+    message: `${field} is invalid: expected ${issue.expected ?? "something else"}, got ${describe(issue.input)}`,
+    position: file.at(path),
+    hint: "see the file format in the README (or run `flagsmith-provision schema`)",
+  };
+}
+
+/** `"seats"` of `organisations[0].subscription.seats`, or `item 2 of "members"` for list items. */
+function fieldName(path: Path): string {
+  const last = path[path.length - 1];
+  if (last === undefined) return "the file";
+  if (typeof last === "number") {
+    const owner = path[path.length - 2];
+    return `item ${last + 1}${owner === undefined ? "" : ` of "${String(owner)}"`}`;
+  }
+  return `"${last}"`;
+}

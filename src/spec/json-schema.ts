@@ -1,0 +1,19 @@
+import { toJsonSchema } from "@valibot/to-json-schema";
+import { FileSchema } from "./schema.ts";
+
+/**
+ * JSON Schema (draft-07) of one provisioning file as written, before interpolation, for editors
+ * (yaml-language-server: `# yaml-language-server: $schema=…`). Typed fields also allow text, for `${VAR}`.
+ * Checks JSON Schema cannot express (emails, key formats, cross-file rules) are left to `validate`.
+ */
+export function fileJsonSchema(): Record<string, unknown> {
+  const schema = toJsonSchema(FileSchema, {
+    target: "draft-07",
+    typeMode: "input",
+    errorMode: "ignore",
+    // Our strict objects are objects with a `never` rest (to report every unknown key); say so plainly.
+    overrideSchema: ({ valibotSchema, jsonSchema }) =>
+      valibotSchema.type === "object_with_rest" ? { ...jsonSchema, additionalProperties: false } : undefined,
+  });
+  return { ...schema, title: "flagsmith-provision file", description: 'A flagsmith-provision file, version "1.0".' };
+}

@@ -1,0 +1,61 @@
+import { formatPosition, type Issue } from "../../errors.ts";
+import { DESIRED_LIST, KIND_ORDER, type EntityOf, type Kind } from "../../plan/actions.ts";
+import { KEY_OF, REFERENCES_OF } from "../../plan/keys.ts";
+import type { Desired, Sourced } from "../desired.ts";
+import { isNearMiss } from "../suggest.ts";
+import { keyable, UNBOUND } from "./bind.ts";
+
+/**
+ * References to entities not declared in the files. Usually fine (the entity may exist in the database: a
+ * warning), but when a declared entity of the same kind has a near-identical name it is almost surely a typo,
+ * and running on would create a second, misspelt entity or fail later: an error with "did you mean".
+ */
+export function checkReferences(desired: Desired): { issues: Issue[]; warnings: string[] } {
+  const declared = declaredNames(desired);
+  const issues: Issue[] = [];
+  const warnings = new Set<string>();
+  for (const kind of KIND_ORDER) {
+    for (const entity of desired[DESIRED_LIST[kind]] as (EntityOf[Kind] & Sourced)[]) {
+      for (const ref of REFERENCES_OF[kind](keyable(entity) as never)) {
+        const names = declared[ref.kind];
+        if (!names || names.has(ref.key)) continue;
+        const label = ref.label;
+        const near = nearMisses(ref.key, names);
+        if (near.length) {
+          issues.push({
+            rule: "dangling-reference",
+            message: `${label} is not declared in these files; did you mean ${near.join(" or ")}?`,
+            position: entity.source,
+            hint: "correct the name; if it already exists in the database, declare it here too (existing entities are skipped)",
+          });
+        } else {
+          warnings.add(`${formatPosition(entity.source)}: ${label} is not declared in these files; it must already exist in the database.`);
+        }
+      }
+    }
+  }
+  return { issues, warnings: [...warnings] };
+}
+
+/** Key → how to name it, for the kinds other entities refer to. */
+function declaredNames(desired: Desired): Partial<Record<Kind, Map<string, string>>> {
+  const of = <K extends Kind>(kind: K, label: (e: EntityOf[K]) => string) =>
+    new Map((desired[DESIRED_LIST[kind]] as EntityOf[K][]).map((e) => [KEY_OF[kind](keyable(e) as never), label(e)] as const));
+  return {
+    user: of("user", (e) => `user "${e.email}"`),
+    organisation: of("organisation", (e) => `organisation "${e.name}"`),
+    group: of("group", (e) => `group "${e.name}" of organisation "${e.organisation}"`),
+    project: of("project", (e) => `project "${e.name}" of organisation "${e.organisation}"`),
+    environment: of("environment", (e) => `environment "${e.name}" of project "${e.project.name}"`),
+  };
+}
+
+function nearMisses(key: string, names: Map<string, string>): string[] {
+  // An unbound project reference knows only the name: compare names alone.
+  const unbound = key.startsWith(UNBOUND + "\u001f");
+  const strip = (k: string) => (unbound ? k.slice(k.indexOf("\u001f") + 1) : k);
+  const wanted = strip(key);
+  const out: string[] = [];
+  for (const [candidate, label] of names) if (isNearMiss(wanted, strip(candidate))) out.push(label);
+  return out;
+}

@@ -1,0 +1,166 @@
+import * as v from "valibot";
+import { OPERATORS, RULE_TYPES, type Operator, type RuleType } from "./desired.ts";
+import { bool, count, email, encodeProblem, list, name, oneOf, scalar, strict, text } from "./fields.ts";
+
+/**
+ * The provisioning file format, version "1.0" (contract §1), as valibot schemas. Types are inferred from them.
+ * Typed fields also accept strings, because `${VAR}` always produces text.
+ */
+export const SUPPORTED_VERSIONS = ["1.0"] as const;
+
+const optional = <T extends v.GenericSchema>(schema: T) => v.nullish(schema);
+const description = optional(text);
+const checked = (test: (value: string) => boolean, rule: string, message: string, hint: string) =>
+  v.pipe(text, v.check(test, (issue) => encodeProblem({ rule, message: message.replace("{input}", String(issue.input)), hint })));
+
+/** Flagsmith's master API key format: `<8 letters/digits>.<32 letters/digits>` (djangorestframework-api-key). */
+export const MASTER_KEY_PATTERN = /^[A-Za-z0-9]{8}\.[A-Za-z0-9]{32}$/;
+/** A Django password hash (`algorithm$…`, e.g. `pbkdf2_sha256$1000000$salt$hash`) or an unusable one (`!…`). */
+export const PASSWORD_HASH_PATTERN = /^(![\s\S]*|[A-Za-z0-9_]+\$\S+)$/;
+
+const masterKey = checked(
+  (value) => MASTER_KEY_PATTERN.test(value),
+  "bad-master-key-format",
+  "{field} is not in Flagsmith's master API key format <8 letters/digits>.<32 letters/digits>",
+  "leave key out to generate one, or give e.g. abcd1234.0123456789abcdefghijABCDEFGHIJ01 (the upstream flg_mas… form cannot authenticate)",
+);
+const passwordHash = checked(
+  (value) => PASSWORD_HASH_PATTERN.test(value),
+  "bad-password-hash",
+  "{field} is not a Django password hash",
+  'give a hash such as "pbkdf2_sha256$1000000$<salt>$<hash>" (Django\'s make_password), or use password: for plain text',
+);
+
+const UserSchema = strict(
+  {
+    email,
+    is_superuser: optional(bool),
+    first_name: optional(text),
+    last_name: optional(text),
+    username: optional(text),
+    password: optional(text),
+    password_hash: optional(passwordHash),
+    description,
+  },
+  "a user",
+);
+
+const MemberSchema = strict({ email, role: optional(oneOf(["ADMIN", "USER"])), description }, "an organisation member");
+const SubscriptionSchema = strict(
+  { plan: optional(text), seats: optional(count), max_api_calls: optional(count), subscription_id: optional(text), description },
+  "a subscription",
+);
+const GroupSchema = strict({ name, members: list(email, "emails"), is_default: optional(bool), description }, "a group");
+const permissionKeys = list(name, "permission keys");
+const OrganisationPermissionSchema = strict(
+  { user: email, permissions: v.array(name, encodeProblem({ rule: "wrong-type", message: "{field} must be a list of permission keys", hint: "e.g. permissions: [CREATE_PROJECT]" })), description },
+  "an organisation permission",
+);
+const PermissionSchema = strict({ user: email, permissions: permissionKeys, admin: optional(bool), description }, "a permission");
+
+const OrganisationSchema = strict(
+  {
+    name,
+    description,
+    members: list(MemberSchema, "members"),
+    subscription: optional(SubscriptionSchema),
+    groups: list(GroupSchema, "groups"),
+    permissions: list(OrganisationPermissionSchema, "permissions"),
+  },
+  "an organisation",
+);
+
+const MasterApiKeySchema = strict({ name, organisation: name, is_admin: optional(bool), key: optional(masterKey), description }, "a master API key");
+
+const IdentitySchema = strict(
+  {
+    identifier: name,
+    traits: optional(
+      v.record(
+        v.string(),
+        v.union([v.string(), v.number(), v.boolean()], (issue) =>
+          encodeProblem({ rule: "wrong-type", message: `trait {field} must be text, a number or true/false`, hint: `got ${issue.received}; write a single value` }),
+        ),
+      ),
+    ),
+    description,
+  },
+  "an identity",
+);
+
+/** A condition as written; `value` is a scalar, or a YAML list for IN. */
+export interface ConditionSpec {
+  property?: string | null;
+  operator: Operator;
+  value?: string | string[] | null;
+  description?: string | null;
+}
+/** A rule as written. */
+export interface RuleSpec {
+  type: RuleType;
+  conditions?: ConditionSpec[] | null;
+  rules?: RuleSpec[] | null;
+}
+
+const ConditionSchema = strict(
+  { property: optional(text), operator: oneOf(OPERATORS, "bad-operator"), value: optional(
+      v.union([scalar, v.array(scalar)], (issue) =>
+        encodeProblem({ rule: "wrong-type", message: `{field} must be a single value (or a list, for IN)`, hint: `got ${issue.received}` }),
+      ),
+    ),
+    description,
+  },
+  "a condition",
+);
+const RuleSchema: v.GenericSchema<unknown, RuleSpec> = strict(
+  {
+    type: oneOf(RULE_TYPES, "bad-rule-type"),
+    conditions: list(ConditionSchema, "conditions"),
+    rules: list(v.lazy(() => RuleSchema), "rules"),
+  },
+  "a segment rule",
+) as unknown as v.GenericSchema<unknown, RuleSpec>;
+
+const environmentEntries = { name, description, identities: list(IdentitySchema, "identities"), permissions: list(PermissionSchema, "permissions") };
+const featureEntries = { name, description, default_enabled: optional(bool), initial_value: optional(scalar) };
+const segmentEntries = { name, description, rules: v.array(RuleSchema, encodeProblem({ rule: "wrong-type", message: "{field} must be a list of rules", hint: "e.g. rules: [{type: ALL, conditions: [...]}]" })) };
+const projectLink = { project: name, organisation: optional(name) };
+
+const ProjectSchema = strict(
+  {
+    name,
+    organisation: name,
+    description,
+    environments: list(strict(environmentEntries, "an environment"), "environments"),
+    features: list(strict(featureEntries, "a feature"), "features"),
+    segments: list(strict(segmentEntries, "a segment"), "segments"),
+    permissions: list(PermissionSchema, "permissions"),
+  },
+  "a project",
+);
+
+/** One provisioning file. */
+export const FileSchema = strict(
+  {
+    version: v.picklist(SUPPORTED_VERSIONS),
+    app_domain: optional(name),
+    users: list(UserSchema, "users"),
+    organisations: list(OrganisationSchema, "organisations"),
+    master_api_keys: list(MasterApiKeySchema, "master API keys"),
+    projects: list(ProjectSchema, "projects"),
+    environments: list(strict({ ...environmentEntries, ...projectLink }, "an environment"), "environments"),
+    features: list(strict({ ...featureEntries, ...projectLink }, "a feature"), "features"),
+    segments: list(strict({ ...segmentEntries, ...projectLink }, "a segment"), "segments"),
+  },
+  "a provisioning file",
+);
+
+/** One file's content after validation. */
+export type Spec = v.InferOutput<typeof FileSchema>;
+export type UserSpec = v.InferOutput<typeof UserSchema>;
+export type OrganisationSpec = v.InferOutput<typeof OrganisationSchema>;
+export type ProjectSpec = v.InferOutput<typeof ProjectSchema>;
+export type EnvironmentSpec = NonNullable<Spec["environments"]>[number];
+export type FeatureSpec = NonNullable<Spec["features"]>[number];
+export type SegmentSpec = NonNullable<Spec["segments"]>[number];
+export type PermissionSpec = v.InferOutput<typeof PermissionSchema>;

@@ -1,0 +1,73 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fail } from "../errors.ts";
+import { findPreset, PRESETS } from "../presets.ts";
+import type { Env, Source } from "./source.ts";
+
+/** Where to read provisioning files from (CLI options and the environment). */
+export interface SourceOptions {
+  files: string[];
+  directory?: string;
+  preset?: string;
+  env: Env;
+  cwd: string;
+}
+
+/**
+ * Contract §3 default-source order: --file (repeatable) / --directory / --preset, else PROVISIONING_DIRECTORY,
+ * else ./provisioning/ if it exists, else the embedded bootstrap preset.
+ */
+export function discoverSources(options: SourceOptions): Source[] {
+  const { files, directory, preset, env, cwd } = options;
+  if (files.length || directory || preset) {
+    return [...files.map((file) => readSource(file, cwd)), ...(directory ? readDirectory(directory, cwd) : []), ...(preset ? presetSources(preset) : [])];
+  }
+  if (env.PROVISIONING_DIRECTORY) return readDirectory(env.PROVISIONING_DIRECTORY, cwd);
+  const fallback = join(cwd, "provisioning");
+  if (existsSync(fallback) && statSync(fallback).isDirectory()) return readDirectory("provisioning", cwd);
+  return presetSources("bootstrap");
+}
+
+function presetSources(name: string): Source[] {
+  const preset = findPreset(name);
+  if (!preset) {
+    fail({ rule: "unknown-preset", message: `there is no preset "${name}"`, hint: `choose one of: ${PRESETS.map((p) => p.name).join(", ")}` });
+  }
+  return preset.files;
+}
+
+/** `.yaml`/`.yml` files of a directory, alphabetical, non-recursive; dotfiles and Kubernetes' `..data` links skipped. */
+function readDirectory(directory: string, cwd: string): Source[] {
+  const full = resolve(cwd, directory);
+  let entries: string[];
+  try {
+    if (!statSync(full).isDirectory()) {
+      fail({ rule: "not-a-directory", message: `"${directory}" is not a directory`, hint: "give a directory with --directory, or a file with --file" });
+    }
+    entries = readdirSync(full);
+  } catch (error) {
+    if (error instanceof Error && error.name === "UserError") throw error;
+    fail({ rule: "missing-directory", message: `cannot read directory "${directory}" (${codeOf(error)})`, hint: "check the path (and PROVISIONING_DIRECTORY)" });
+  }
+  const names = entries.filter((name) => !name.startsWith(".") && /\.ya?ml$/i.test(name)).sort();
+  const sources = names
+    .filter((name) => statSync(join(full, name)).isFile())
+    .map((name) => readSource(join(directory, name), cwd));
+  if (!sources.length) {
+    fail({ rule: "empty-directory", message: `directory "${directory}" holds no .yaml or .yml files`, hint: "add provisioning files, or point at another directory" });
+  }
+  return sources;
+}
+
+function readSource(path: string, cwd: string): Source {
+  const full = resolve(cwd, path);
+  try {
+    return { name: path, text: readFileSync(full, "utf8"), baseDir: dirname(full) };
+  } catch (error) {
+    fail({ rule: "unreadable-file", message: `cannot read "${path}" (${codeOf(error)})`, hint: "check the path and its permissions" });
+  }
+}
+
+function codeOf(error: unknown): string {
+  return (error as { code?: string }).code ?? (error as Error).message;
+}
