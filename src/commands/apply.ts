@@ -10,8 +10,7 @@ import { diffState } from "../plan/diff.ts";
 import { emptyExisting } from "../plan/existing.ts";
 import { printReport } from "../report.ts";
 import type { Desired } from "../spec/desired.ts";
-import { loadDesired } from "../spec/index.ts";
-import { checkPermissionKeys } from "../spec/rules.ts";
+import { checkPermissionKeys, loadDesired } from "../spec/index.ts";
 import { discoverSources } from "../spec/sources.ts";
 import type { Env } from "../spec/source.ts";
 import type { Io } from "./io.ts";
@@ -23,8 +22,9 @@ const PRESETS_SHOWING_KEYS = new Set(["fof"]);
 /** The default command: sources → desired state → plan against the database → apply → report. */
 export async function applyCommand(options: ApplyOptions, io: Io): Promise<void> {
   const sources = discoverSources({ ...sourceFlags(options), env: io.env, cwd: io.cwd });
-  const { desired, warnings } = loadDesired(sources, io.env);
   const url = resolveDatabaseUrl({ databaseUrl: options.databaseUrl, env: io.env });
+  // Connected, permission keys are checked against the database's own table instead of Flagsmith's defaults.
+  const { desired, warnings } = loadDesired(sources, io.env, url === null ? {} : { permissionKeys: null });
   const result = url === null ? planOffline(desired, options, io) : await provision(url, desired, options, io);
   printReport({ ...result, warnings: [...warnings, ...result.warnings] }, io, {
     output: options.output,
