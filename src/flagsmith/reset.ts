@@ -1,0 +1,198 @@
+import { quoteIdent as q, readCatalog, type Catalog, type ForeignKey } from "./catalog.ts";
+import type { Sql } from "./context.ts";
+
+/** The organisations (by exact name) and users (by email, case-insensitively) a reset deletes. */
+export interface ResetTargets {
+  organisations: string[];
+  emails: string[];
+}
+
+/** What a reset did: rows deleted per table, references cleared per `table.column`, statements sent. */
+export interface ResetResult {
+  deleted: Record<string, number>;
+  nulled: Record<string, number>;
+  statements: number;
+}
+
+const USERS = "users_ffadminuser";
+const ORGANISATIONS = "organisations_organisation";
+
+/**
+ * Nullable references to users that Django nevertheless declares `on_delete=CASCADE`, so their rows
+ * go with the user (every other nullable user reference is SET_NULL in Flagsmith: audit log author,
+ * master key / feature-health / trust-relationship `created_by`, change request `user`/`committed_by`,
+ * versioning `created_by`/`published_by`, simple-history `history_user`, simplejwt's outstanding token).
+ */
+const CASCADING_NULLABLE_USER_REFS = new Set([
+  "users_invite.invited_by_id", // Flagsmith organisations/invites/models.py: Invite.invited_by
+  "oauth2_provider_application.user_id", // django-oauth-toolkit: Application/AccessToken/IDToken.user
+  "oauth2_provider_accesstoken.user_id",
+  "oauth2_provider_idtoken.user_id",
+  "admin_sso_assignment.user_id", // django-admin-sso: Assignment.user
+]);
+
+/**
+ * How a reference to a deleted row is resolved.
+ * - "nullify": the referencing row survives and the column is set to NULL. For nullable references
+ *   to users (users are shared across organisations: another organisation's audit log keeps its entry,
+ *   without an author) and for every reference from a history table: simple-history rows have no FK on
+ *   the object ids they copy (WRITES.md §0.2), Django never deletes them, and they are cosmetic, so
+ *   they are kept and only their live FKs (`history_user_id`, `master_api_key_id`) are cleared.
+ * - "cascade": the referencing row belongs to the deleted data and is deleted too. Everything that
+ *   references an organisation's rows (through NOT NULL or nullable FKs alike) is that organisation's.
+ */
+export function edgeRule(fk: ForeignKey, catalog: Catalog): "cascade" | "nullify" {
+  if (!fk.nullable) return "cascade";
+  if (catalog.historyTables.has(fk.table)) return "nullify";
+  if (fk.refTable === USERS && !CASCADING_NULLABLE_USER_REFS.has(`${fk.table}.${fk.column}`)) return "nullify";
+  return "cascade";
+}
+
+/** Deleted key values: table → referenced column → values (as text). */
+type Keys = Map<string, Map<string, string[]>>;
+
+/** One `expr = ANY($n)` filter of a DELETE. */
+interface Filter {
+  expr: string;
+  type: string;
+  values: string[];
+}
+
+/**
+ * Deletes every declared organisation (all rows of that name, soft-deleted ones included) and every
+ * declared user, with every row that references them transitively, following the catalog's foreign
+ * keys generically, and clears nullable user references from rows that survive. Runs inside the
+ * caller's transaction (the FKs are DEFERRABLE INITIALLY DEFERRED, so only the state at COMMIT counts).
+ *
+ * Set-based: one DELETE per table per wave (a wave follows the FKs one level down; self-references
+ * are followed inside the statement with a recursive CTE) and one UPDATE per nullified FK, so the
+ * number of statements depends on the schema's depth, not on the number of rows. Ids travel as
+ * bound arrays rather than temp tables: nothing outlives the statement, and nothing in it is
+ * session-scoped, so it works through PgBouncer transaction pooling.
+ */
+export async function resetDeclared(sql: Sql, targets: ResetTargets): Promise<ResetResult> {
+  const result: ResetResult = { deleted: {}, nulled: {}, statements: 0 };
+  if (targets.organisations.length === 0 && targets.emails.length === 0) return result;
+  const catalog = await readCatalog(sql);
+  // Edges from empty tables can neither delete nor clear anything: skip them (most of a real schema).
+  const edges = catalog.foreignKeys.filter((fk) => catalog.filledTables.has(fk.table));
+  const cascade = edges.filter((fk) => edgeRule(fk, catalog) === "cascade");
+  const nullify = edges.filter((fk) => edgeRule(fk, catalog) === "nullify");
+  const referenced = referencedColumns(edges);
+  const recursive = selfReferences(cascade);
+
+  const run = async (table: string, filters: Filter[]): Promise<Keys> => {
+    const { text, params, keyColumns } = deleteStatement(table, filters, recursive.get(table) ?? null, referenced.get(table) ?? []);
+    result.statements++;
+    const [row] = await sql.unsafe(text, params as never[]);
+    const n = Number(row?.n ?? 0);
+    if (n > 0) result.deleted[table] = (result.deleted[table] ?? 0) + n;
+    const keys = new Map(keyColumns.map((column, i) => [column, (row?.[`k${i}`] ?? []) as string[]]));
+    return new Map([[table, keys]]);
+  };
+
+  const all: Keys = new Map();
+  let fresh = mergeKeys(
+    all,
+    await Promise.all([
+      run(ORGANISATIONS, [{ expr: q("name"), type: "text", values: unique(targets.organisations) }]),
+      run(USERS, [{ expr: `lower(${q("email")})`, type: "text", values: unique(targets.emails.map((e) => e.toLowerCase())) }]),
+    ]),
+  );
+  while (fresh.size > 0) {
+    const byTable = new Map<string, Filter[]>();
+    for (const fk of cascade) {
+      if (fk.table === fk.refTable && recursive.has(fk.table)) continue; // followed inside the statement
+      const values = fresh.get(fk.refTable)?.get(fk.refColumn);
+      if (!values?.length) continue;
+      const filters = byTable.get(fk.table) ?? [];
+      filters.push({ expr: q(fk.column), type: fk.refType, values });
+      byTable.set(fk.table, filters);
+    }
+    // Statements of one wave touch different tables: send them together (pipelined on the transaction's connection).
+    fresh = mergeKeys(all, await Promise.all([...byTable].map(([table, filters]) => run(table, filters))));
+  }
+
+  const updates = nullify.flatMap((fk) => {
+    const values = all.get(fk.refTable)?.get(fk.refColumn);
+    if (!values?.length) return [];
+    result.statements++;
+    const text = `update public.${q(fk.table)} set ${q(fk.column)} = null where ${q(fk.column)} = any($1::text[]::${fk.refType}[])`;
+    return [sql.unsafe(text, [values] as never[]).then((r) => ({ fk, count: r.count }))];
+  });
+  for (const { fk, count } of await Promise.all(updates)) {
+    if (count > 0) result.nulled[`${fk.table}.${fk.column}`] = count;
+  }
+  return result;
+}
+
+/** The DELETE of one table in one wave; returns the count and, per referenced column, the deleted values. */
+function deleteStatement(
+  table: string,
+  filters: Filter[],
+  self: { key: string; columns: string[] } | null,
+  keyColumns: string[],
+): { text: string; params: string[][]; keyColumns: string[] } {
+  const params = filters.map((f) => f.values);
+  const where = filters.map((f, i) => `${f.expr} = any($${i + 1}::text[]::${f.type}[])`).join(" or ");
+  const t = `public.${q(table)}`;
+  const returning = keyColumns.length ? keyColumns.map((c, i) => `${q(c)}::text as k${i}`).join(", ") : "1";
+  const target = self
+    ? `${q(self.key)} in (select k from doomed)`
+    : where;
+  const recursion = self
+    ? `with recursive doomed(k) as (select ${q(self.key)} from ${t} where ${where} union ` +
+      `select c.${q(self.key)} from ${t} c join doomed d on ${self.columns.map((col) => `c.${q(col)} = d.k`).join(" or ")}), `
+    : "with ";
+  const aggregates = keyColumns.map((_, i) => `, coalesce(array_agg(k${i}) filter (where k${i} is not null), '{}') as k${i}`).join("");
+  const text = `${recursion}gone as (delete from ${t} where ${target} returning ${returning}) select count(*)::int as n${aggregates} from gone`;
+  return { text, params, keyColumns };
+}
+
+/** Per table, the columns other tables' FKs point at (usually just `id`): what a DELETE must report back. */
+function referencedColumns(fks: ForeignKey[]): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const fk of fks) {
+    const columns = map.get(fk.refTable) ?? [];
+    if (!columns.includes(fk.refColumn)) columns.push(fk.refColumn);
+    map.set(fk.refTable, columns);
+  }
+  return map;
+}
+
+/**
+ * Tables whose cascading self-references all point at one column (segments → version_of, segment
+ * rules → parent rule): their descendants are deleted in the same statement. Any other shape is left
+ * to the waves, which also reach every descendant, just in more statements.
+ */
+function selfReferences(cascade: ForeignKey[]): Map<string, { key: string; columns: string[] }> {
+  const map = new Map<string, { key: string; columns: string[] }>();
+  const mixed = new Set<string>();
+  for (const fk of cascade.filter((f) => f.table === f.refTable)) {
+    const found = map.get(fk.table);
+    if (!found) map.set(fk.table, { key: fk.refColumn, columns: [fk.column] });
+    else if (found.key === fk.refColumn) found.columns.push(fk.column);
+    else mixed.add(fk.table);
+  }
+  for (const table of mixed) map.delete(table);
+  return map;
+}
+
+/** Adds a wave's deletions to `all`; returns them (they are all new: a row is deleted only once). */
+function mergeKeys(all: Keys, waves: Keys[]): Keys {
+  const fresh: Keys = new Map();
+  for (const wave of waves) {
+    for (const [table, columns] of wave) {
+      if (![...columns.values()].some((v) => v.length)) continue;
+      fresh.set(table, columns);
+      const known = all.get(table) ?? new Map<string, string[]>();
+      for (const [column, values] of columns) known.set(column, [...(known.get(column) ?? []), ...values]);
+      all.set(table, known);
+    }
+  }
+  return fresh;
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
