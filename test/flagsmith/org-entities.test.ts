@@ -57,8 +57,8 @@ for (const schema of availableSchemas()) {
     beforeAll(async () => {
       db = await createTestDatabase(schema);
       first = await provision(db.url, richDesired(), { djangoSecretKey: "s3cret", flagsmithDomain: null });
-    });
-    afterAll(() => db?.drop());
+    }, 60_000);
+    afterAll(() => db?.drop(), 60_000);
 
     test("every entity is planned as a creation", () => {
       expect(first.plan.actions.every((a) => a.op === "create")).toBe(true);
