@@ -34,20 +34,23 @@ export function withApplyOptions(command: Command): Command {
 /** Parses argv (without the runtime and script) and runs one command. Bad usage throws a UserError (exit 2). */
 export async function runCli(argv: string[], io: Io): Promise<void> {
   const cli = cac(NAME);
-  withApplyOptions(cli.command("apply", "Provision Flagsmith from the sources (the default command)").alias("!")).action(
+  withApplyOptions(cli.command("apply", "Provision Flagsmith from the sources (the default command)").alias("!"))
+    .usage("[apply] [options]")
+    .action(
     (raw: RawOptions) => applyCommand(readApplyOptions(raw), io),
   );
   withSourceOptions(cli.command("validate", "Check the sources offline: schema, interpolation, references")).action(
     (raw: RawOptions) => validateCommand(readSourceOptions(raw), io),
   );
   cli
-    .command("presets [action] [name]", "List the embedded presets; `presets show NAME` prints one as YAML")
+    .command("presets [show] [name]", "List the embedded presets; `presets show NAME` prints one as YAML")
     .action((action: string | undefined, name: string | undefined) => presetsCommand(action, name, io));
   cli.command("schema", "Print the JSON Schema of the file format (for editors)").action(() => schemaCommand(io));
   // Hook for `reset` (src/commands/reset.ts): register it here, e.g.
   //   withApplyOptions(cli.command("reset", "…").option("--yes", "…")).action((raw) => resetCommand(readApplyOptions(raw), raw.yes === true, io));
   cli.option("-v, --version", "Print the version");
   cli.help(addHelpSections);
+  cli.globalCommand.versionNumber = VERSION; // shown in the help's first line
 
   const parsed = parseArgs(cli, argv);
   if (parsed.options.help) return; // cac has printed the help
@@ -80,7 +83,10 @@ function presetsCommand(action: string | undefined, name: string | undefined, io
 /** cac reports bad usage (unknown option, missing value, extra arguments) as a CACError: exit 2, no stack. */
 function fromCac(error: unknown): unknown {
   if (error instanceof Error && error.name === "CACError") {
-    const message = error.message.replace(/`/g, '"').replace(/^Unknown option/, "unknown option").replace(/^Unused args/, "unexpected arguments");
+    // cac names options camelCased (`--dryRun`); users typed them kebab-cased.
+    const message = error.message
+      .replace(/`/g, '"')
+      .replace(/--([a-z]+(?:[A-Z][a-z0-9]*)+)/g, (_, name: string) => "--" + name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())).replace(/^Unknown option/, "unknown option").replace(/^Unused args/, "unexpected arguments");
     return usageError(message, `run ${NAME} --help for the commands and options`);
   }
   return error;
