@@ -2,7 +2,7 @@ import type * as v from "valibot";
 import type { Issue } from "../errors.ts";
 import { decodeProblem, describe } from "./fields.ts";
 import type { ParsedFile, Path } from "./load.ts";
-import { suggestion } from "./suggest.ts";
+import { didYouMean, validValues } from "./suggest.ts";
 
 /** valibot's issues for one file → our Issues with positions, rule names and hints. */
 export function toIssues(file: ParsedFile, issues: readonly v.BaseIssue<unknown>[]): Issue[] {
@@ -27,22 +27,6 @@ export function toIssues(file: ParsedFile, issues: readonly v.BaseIssue<unknown>
 }
 
 function convert(file: ParsedFile, issue: v.BaseIssue<unknown>, path: Path): Issue {
-  const field = fieldName(path);
-  const decoded = decodeProblem(issue.message);
-  if (decoded) {
-    const last = path[path.length - 1];
-    let hint = decoded.hint;
-    if (decoded.known) {
-      const word = decoded.rule === "unknown-key" ? String(last) : String(issue.input);
-      hint = suggestion(word, decoded.known);
-    }
-    return {
-      rule: decoded.rule,
-      message: decoded.message.replaceAll("{field}", decoded.rule === "unknown-key" ? `"${String(last)}"` : field),
-      position: file.at(path, decoded.atKey ? "key" : "value"),
-      hint,
-    };
-  }
   // A required field that is absent: valibot reports it with the missing key appended to the path.
   if (issue.kind === "schema" && issue.input === undefined && issue.expected?.startsWith('"')) {
     const parent = path.slice(0, -1);
@@ -51,6 +35,19 @@ function convert(file: ParsedFile, issue: v.BaseIssue<unknown>, path: Path): Iss
       message: `missing required field ${issue.expected}${parent.length ? ` in ${fieldName(parent)}` : ""}`,
       position: file.at(parent),
       hint: `add ${issue.expected}: …`,
+    };
+  }
+  const field = fieldName(path);
+  const decoded = decodeProblem(issue.message);
+  if (decoded) {
+    const last = path[path.length - 1];
+    const word = decoded.rule === "unknown-key" ? String(last) : String(issue.input);
+    const message = decoded.message.replaceAll("{field}", decoded.rule === "unknown-key" ? `"${String(last)}"` : field);
+    return {
+      rule: decoded.rule,
+      message: decoded.known ? message + didYouMean(word, decoded.known) : message,
+      position: file.at(path, decoded.atKey ? "key" : "value"),
+      hint: decoded.known ? validValues(decoded.known) : decoded.hint,
     };
   }
   return {

@@ -39,11 +39,15 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return best;
 }
 
-/** `did you mean "x"?` when there is a close candidate, else the list of valid values. */
-export function suggestion(word: string, candidates: readonly string[]): string {
+/** `; did you mean "x"?` to append to a message when there is a close candidate, else "". */
+export function didYouMean(word: string, candidates: readonly string[]): string {
   const near = closest(word, candidates);
-  const list = `valid: ${candidates.join(", ")}`;
-  return near ? `did you mean "${near}"? (${list})` : list;
+  return near ? `; did you mean "${near}"?` : "";
+}
+
+/** The hint listing what is valid. */
+export function validValues(candidates: readonly string[]): string {
+  return `valid here: ${candidates.join(", ")}`;
 }
 
 /** `"a", "b"` */

@@ -1,6 +1,6 @@
 import type { Issue } from "../../errors.ts";
 import type { Desired, Sourced } from "../desired.ts";
-import { suggestion } from "../suggest.ts";
+import { didYouMean, validValues } from "../suggest.ts";
 
 /** Valid permission keys per level, as in Flagsmith's `permissions_permissionmodel` table. */
 export interface PermissionKeys {
@@ -48,9 +48,9 @@ export function checkPermissionKeys(desired: Desired, valid: PermissionKeys): Is
         if (allowed.has(key)) continue;
         issues.push({
           rule: "unknown-permission-key",
-          message: `"${key}" is not a${level === "organisation" ? "n" : ""} ${level} permission key`,
+          message: `"${key}" is not a${level === "organisation" ? "n" : ""} ${level} permission key${didYouMean(key, valid[level])}`,
           position: entity.source,
-          hint: suggestion(key, valid[level]),
+          hint: validValues(valid[level]),
         });
       }
     }
