@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { parse, parseDocument } from "yaml";
 import { verifyPassword } from "../src/flagsmith/django.ts";
 import { findPreset, PRESETS } from "../src/presets.ts";
+import { loadDesired } from "../src/spec/index.ts";
 
 /** The preset's single file as plain data, before interpolation. */
 function presetData(name: string): any {
@@ -38,6 +39,107 @@ describe("embedded presets", () => {
     expect(findPreset("bootstrap")?.name).toBe("bootstrap");
     expect(findPreset("nope")).toBeUndefined();
     expect(findPreset("Bootstrap")).toBeUndefined();
+  });
+});
+
+describe("every preset passes the loader", () => {
+  // Values for every variable any preset reads, to show they really flow into the result.
+  const SET = {
+    ADMIN_EMAIL: "root@corp.test",
+    ORGANISATION_NAME: "Corp",
+    PROJECT_NAME: "Main",
+    APP_DOMAIN: "flags.corp.test",
+    DEV_USER_EMAIL: "me@corp.test",
+    DEV_VIEWER_EMAIL: "them@corp.test",
+    E2E_USER: "e2e@corp.test",
+    E2E_NON_ADMIN_USER_WITH_ORG_PERMISSIONS: "org@corp.test",
+    E2E_NON_ADMIN_USER_WITH_PROJECT_PERMISSIONS: "project@corp.test",
+    E2E_NON_ADMIN_USER_WITH_ENV_PERMISSIONS: "env@corp.test",
+    E2E_NON_ADMIN_USER_WITH_A_ROLE: "role@corp.test",
+    E2E_SEPARATE_TEST_USER: "separate@corp.test",
+    E2E_BILLING_USER: "billing@corp.test",
+    E2E_IDENTITY: "someone",
+    DEMO_ADMIN_EMAIL: "demo@corp.test",
+    DEMO_ADMIN_PASSWORD: "a-long-demo-password",
+    FOF_ORGANISATION_NAME: "Platform",
+  };
+
+  for (const preset of PRESETS) {
+    test(`${preset.name}: valid with no variables set, and with all of them set`, () => {
+      expect(loadDesired(preset.files, {}).warnings).toEqual([]);
+      const { desired } = loadDesired(preset.files, SET);
+      const text = JSON.stringify(desired);
+      for (const variable of preset.variables) {
+        expect(text).toContain(JSON.stringify(SET[variable as keyof typeof SET]).slice(1, -1));
+      }
+    });
+  }
+
+  test("bootstrap defaults are the contract's", () => {
+    const { desired } = loadDesired(findPreset("bootstrap")!.files, {});
+    expect(desired.appDomain?.value).toBe("localhost:8000");
+    expect(desired.users.map((u) => [u.email, u.isSuperuser, u.password.kind])).toEqual([["admin@example.com", true, "unusable"]]);
+    expect(desired.organisations.map((o) => o.name)).toEqual(["Default Organisation"]);
+    expect(desired.memberships.map((m) => [m.organisation, m.email, m.role])).toEqual([["Default Organisation", "admin@example.com", "ADMIN"]]);
+    expect(desired.projects.map((p) => [p.organisation, p.name])).toEqual([["Default Organisation", "Default Project"]]);
+    expect(desired.environments).toEqual([]);
+  });
+
+  test("e2e emails follow the E2E_* variables and default to Flagsmith's", () => {
+    const defaults = loadDesired(findPreset("e2e")!.files, {}).desired;
+    expect(defaults.users.map((u) => u.email)).toEqual([
+      "e2e_user@flagsmithe2etestdomain.io",
+      "e2e_non_admin_user_with_org_permissions@flagsmithe2etestdomain.io",
+      "e2e_non_admin_user_with_project_permissions@flagsmithe2etestdomain.io",
+      "e2e_non_admin_user_with_env_permissions@flagsmithe2etestdomain.io",
+      "e2e_non_admin_user_with_a_role@flagsmithe2etestdomain.io",
+      "e2e_separate_test_user@flagsmithe2etestdomain.io",
+      "e2e_billing_user@flagsmithe2etestdomain.io",
+    ]);
+    expect(defaults.users.map((u) => u.username)).toEqual(["e2e_user@flagsmithe2etestdomain.io", null, null, null, null, null, null]);
+    expect(defaults.identities.map((i) => i.identifier)).toEqual(Array(6).fill("test-identity"));
+
+    const custom = loadDesired(findPreset("e2e")!.files, SET).desired;
+    expect(custom.users.map((u) => u.email)).toEqual([
+      "e2e@corp.test",
+      "org@corp.test",
+      "project@corp.test",
+      "env@corp.test",
+      "role@corp.test",
+      "separate@corp.test",
+      "billing@corp.test",
+    ]);
+    expect(custom.users[0]!.username).toBe("e2e@corp.test");
+    // Every reference to a user moves with its variable: nothing still points at the defaults.
+    expect(JSON.stringify(custom)).not.toContain("flagsmithe2etestdomain.io");
+    expect(custom.organisationPermissions.map((p) => [p.email, p.permissions])).toEqual([["org@corp.test", ["CREATE_PROJECT", "MANAGE_USER_GROUPS"]]]);
+    expect(custom.environmentPermissions.map((p) => [p.email, p.admin])).toEqual([["env@corp.test", false]]);
+  });
+
+  test("e2e resolves to the seed's counts: 7 users, 3 organisations, 7 projects, 8 environments, 6 identities", () => {
+    const { desired } = loadDesired(findPreset("e2e")!.files, {});
+    expect(desired.users).toHaveLength(7);
+    expect(desired.organisations.map((o) => o.name)).toEqual(["Bullet Train Ltd", "E2E Separate Org", "E2E Billing Org"]);
+    expect(desired.organisations[0]!.subscription).toEqual({ plan: "enterprise", seats: 8, subscriptionId: "test_subscription_id" });
+    expect(desired.memberships).toHaveLength(7);
+    expect(desired.groups.map((g) => [g.name, g.isDefault])).toEqual([["TestGroup", false]]);
+    expect(desired.projects).toHaveLength(7);
+    expect(desired.environments).toHaveLength(8);
+    expect(desired.identities).toHaveLength(6);
+    expect(desired.projectPermissions).toHaveLength(2);
+    expect(desired.environmentPermissions).toHaveLength(1);
+  });
+
+  test("fof keeps the names the CLI prints the key for", () => {
+    const { desired } = loadDesired(findPreset("fof")!.files, {});
+    expect(desired.environments.map((e) => [e.project.name, e.name])).toEqual([["Flagsmith on Flagsmith", "Production"]]);
+  });
+
+  test("demo declares a master API key and hashes the admin's password from DEMO_ADMIN_PASSWORD", () => {
+    const { desired } = loadDesired(findPreset("demo")!.files, { DEMO_ADMIN_PASSWORD: "s3cret-demo-pw" });
+    expect(desired.masterApiKeys.map((k) => [k.organisation, k.name, k.key])).toEqual([["Acme Inc", "CI/CD Pipeline", null]]);
+    expect(desired.users[0]!.password).toEqual({ kind: "plain", value: "s3cret-demo-pw" });
+    expect(desired.projects.map((p) => p.name)).toEqual(["Storefront Web", "Mobile App", "Payments API"]);
   });
 });
 
