@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { withDatabase } from "../../src/db/connect.ts";
 import { ExitCode, UserError } from "../../src/errors.ts";
 import { WRITTEN_COLUMNS, columnsFor, optionalColumns } from "../../src/flagsmith/columns.ts";
 import { checkCompatibility } from "../../src/flagsmith/compat.ts";
 import { availableSchemas, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
+
+// Creating databases from templates can take seconds while other suites hammer the server.
+setDefaultTimeout(30_000);
 
 noticeMissingDumps("test/compat/compat.test.ts");
 

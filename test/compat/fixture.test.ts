@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import type postgres from "postgres";
 import { READ_COLUMNS, WRITTEN_COLUMNS } from "../../src/flagsmith/columns.ts";
 import { availableSchemas, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
+
+// Creating databases from templates can take seconds while other suites hammer the server.
+setDefaultTimeout(30_000);
 
 // Our hand-written fixture must tell the same story as the real v2.265.0 schema for every table we
 // touch, or tests on it would prove nothing about Flagsmith.

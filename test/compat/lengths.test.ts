@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { checkCompatibility, checkLengths, type Compatibility } from "../../src/flagsmith/compat.ts";
 import { emptyDesired, type Desired } from "../../src/spec/desired.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+
+// Creating databases from templates can take seconds while other suites hammer the server.
+setDefaultTimeout(30_000);
 
 const at = (line: number) => ({ file: "provisioning/keys.yaml", line, column: 3 });
 

@@ -1,7 +1,10 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, test, setDefaultTimeout } from "bun:test";
 import { resolveDatabaseUrl, withDatabase } from "../../src/db/connect.ts";
 import { UserError } from "../../src/errors.ts";
 import { ADMIN_URL } from "../helpers/database.ts";
+
+// Creating databases from templates can take seconds while other suites hammer the server.
+setDefaultTimeout(30_000);
 
 const django = {
   DJANGO_DB_HOST: "db.internal",

@@ -1,10 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { withDatabase } from "../../src/db/connect.ts";
 import { withTransaction } from "../../src/db/transaction.ts";
 import { createEmptyTestDatabase, type TestDatabase } from "../helpers/database.ts";
+
+// Creating databases from templates can take seconds while other suites hammer the server.
+setDefaultTimeout(30_000);
 
 // PgBouncer in transaction pooling mode (scripts/pgbouncer.sh): what init containers often talk to.
 const SCRIPT = join(import.meta.dir, "..", "..", "scripts", "pgbouncer.sh");

@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { withDatabase } from "../../src/db/connect.ts";
 import { ADVISORY_LOCK_KEY, withTransaction } from "../../src/db/transaction.ts";
 import { createEmptyTestDatabase, type TestDatabase } from "../helpers/database.ts";
+
+// Creating databases from templates can take seconds while other suites hammer the server.
+setDefaultTimeout(30_000);
 
 let db: TestDatabase;
 
