@@ -86,6 +86,6 @@ async function provision(url: string, desired: Desired, options: ApplyOptions, i
 }
 
 /** Settings from the environment; an empty variable counts as unset (compose files often pass `FOO=`). */
-function runSettings(env: Env): RunSettings {
+export function runSettings(env: Env): RunSettings {
   return { djangoSecretKey: env.DJANGO_SECRET_KEY || null, flagsmithDomain: env.FLAGSMITH_DOMAIN || null };
 }
