@@ -57,7 +57,7 @@ export function findSchemaProblems(columns: ColumnInfo[]): { missing: string[]; 
   return { missing, unknown };
 }
 
-/** Reads the columns of every table we use (one query; pg_catalog, so privileges do not hide tables). */
+/** Reads the columns of every table we use in schema public, where Flagsmith's migrations put them and our writers write (one query; pg_catalog, so privileges do not hide tables). */
 export async function readColumns(sql: Sql): Promise<ColumnInfo[]> {
   return sql<ColumnInfo[]>`
     select c.relname as table, a.attname as column, not a.attnotnull as nullable,
@@ -66,17 +66,17 @@ export async function readColumns(sql: Sql): Promise<ColumnInfo[]> {
                 then a.atttypmod - 4 end as "maxLength"
     from pg_catalog.pg_attribute a
     join pg_catalog.pg_class c on c.oid = a.attrelid
-    where c.relnamespace = current_schema()::regnamespace and c.relkind in ('r', 'p')
+    where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')
       and c.relname = any(${TABLES}) and a.attnum > 0 and not a.attisdropped`;
 }
 
 /** A one-line version hint from django_migrations (empty when the table cannot be read). */
 async function describeSchema(sql: Sql): Promise<{ description: string; permissions: { key: string; type: string | null }[] }> {
   const [row] = await sql<{ latest: string | null; count: number; permissions: { key: string; type: string | null }[] }[]>`
-    select (select max(name) from django_migrations where app = 'features') as latest,
-           (select count(*)::int from django_migrations) as count,
+    select (select max(name) from public.django_migrations where app = 'features') as latest,
+           (select count(*)::int from public.django_migrations) as count,
            (select coalesce(json_agg(json_build_object('key', key, 'type', type) order by key), '[]'::json)
-              from permissions_permissionmodel) as permissions`;
+              from public.permissions_permissionmodel) as permissions`;
   const description = row?.latest
     ? `Flagsmith schema at features migration ${row.latest} (${row.count} migrations applied)`
     : `Flagsmith schema without features migrations (${row?.count ?? 0} migrations applied)`;
