@@ -35,6 +35,17 @@ export function resolveDatabaseUrl(options: { databaseUrl?: string; env: Env }):
   return url.toString();
 }
 
+/** postgres.js does not percent-decode the database name (libpq does); pass it decoded. */
+function databaseOption(url: string): { database?: string } {
+  const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*\/([^?#]+)/i.exec(url);
+  if (!match?.[1]) return {};
+  try {
+    return { database: decodeURIComponent(match[1]) };
+  } catch {
+    return {};
+  }
+}
+
 /** Default seconds to wait for a connection (TCP, TLS, startup) before giving up on one attempt. */
 const CONNECT_TIMEOUT = 10;
 
@@ -49,6 +60,7 @@ export async function withDatabase<T>(
 ): Promise<T> {
   const { onQuery, connectTimeout = CONNECT_TIMEOUT } = options;
   const sql = postgres(url, {
+    ...databaseOption(url),
     prepare: false,
     // One connection: the run is one transaction, and replicas of an init container should not
     // hold more than one server connection each.
