@@ -49,5 +49,5 @@ describe.skipIf(!available)("the bootstrap entities match what Flagsmith's boots
     expect(strict.code).toBe(0);
     // The cosmetic '+' subscription history row is written too, exactly as simple-history does.
     expect(fidelity("diff", REFERENCE, snapshot).code).toBe(0);
-  });
+  }, 60_000);
 });
