@@ -36,20 +36,25 @@ interface Row extends ForeignKey {
  */
 export async function readCatalog(sql: Sql): Promise<Catalog> {
   const rows = await sql<Row[]>`
+    with fk as (
+      select c.conrelid, c.confrelid, c.conkey[1] as attnum, c.confkey[1] as refattnum
+      from pg_constraint c
+      where c.contype = 'f' and cardinality(c.conkey) = 1 and c.connamespace = 'public'::regnamespace
+    ), referencing as (
+      select distinct on (conrelid) conrelid,
+             pg_relation_size(conrelid) > 0 as filled,
+             (select count(*) from pg_attribute h where h.attrelid = conrelid and h.attname in ('history_id', 'history_type') and not h.attisdropped) = 2 as history
+      from fk
+    )
     select cl.relname as "table", a.attname as "column", not a.attnotnull as nullable,
            pcl.relname as "refTable", pa.attname as "refColumn", format_type(pa.atttypid, null) as "refType",
-           pg_relation_size(cl.oid) > 0 as filled,
-           exists (select 1 from pg_attribute h where h.attrelid = cl.oid and h.attname = 'history_id' and not h.attisdropped)
-             and exists (select 1 from pg_attribute h where h.attrelid = cl.oid and h.attname = 'history_type' and not h.attisdropped)
-             as history
-    from pg_constraint c
-    join pg_class cl on cl.oid = c.conrelid
-    join pg_class pcl on pcl.oid = c.confrelid
-    join pg_namespace n on n.oid = cl.relnamespace
-    join pg_namespace pn on pn.oid = pcl.relnamespace
-    join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
-    join pg_attribute pa on pa.attrelid = c.confrelid and pa.attnum = c.confkey[1]
-    where c.contype = 'f' and n.nspname = 'public' and pn.nspname = 'public' and cardinality(c.conkey) = 1
+           r.filled, r.history
+    from fk
+    join referencing r on r.conrelid = fk.conrelid
+    join pg_class cl on cl.oid = fk.conrelid
+    join pg_class pcl on pcl.oid = fk.confrelid and pcl.relnamespace = 'public'::regnamespace
+    join pg_attribute a on a.attrelid = fk.conrelid and a.attnum = fk.attnum
+    join pg_attribute pa on pa.attrelid = fk.confrelid and pa.attnum = fk.refattnum
     order by 1, 2`;
   return {
     foreignKeys: rows.map(({ table, column, nullable, refTable, refColumn, refType }) => ({ table, column, nullable, refTable, refColumn, refType })),
