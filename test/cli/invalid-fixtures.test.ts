@@ -1,27 +1,31 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { REPO, STACK_LINE, ensureBinary, run } from "./binary.ts";
 
 /**
  * Every invalid fixture, run through the compiled binary: exit 2, the position its first line
- * promises (`# expect: <rule> at <line>:<column> …`), and no stack trace.
+ * promises, and no stack trace. A file says `# expect: <rule> at <line>:<column> …`; a directory
+ * (a cross-file mistake) says it in its first file as `# expect: <rule> at <file>:<line>:<column> …`.
  */
 const DIR = join("test", "fixtures", "invalid");
 const fixtures = existsSync(join(REPO, DIR))
-  ? readdirSync(join(REPO, DIR)).filter((f) => /\.ya?ml$/.test(f)).sort()
+  ? readdirSync(join(REPO, DIR))
+      .filter((f) => /\.ya?ml$/.test(f) || statSync(join(REPO, DIR, f)).isDirectory())
+      .sort()
   : [];
 
-interface Expectation {
-  rule: string;
-  line: number;
-  column: number;
-}
-
-function expectationOf(file: string): Expectation | null {
-  const first = readFileSync(join(REPO, DIR, file), "utf8").split("\n", 1)[0] ?? "";
-  const match = /^#\s*expect:\s*(\S+)\s+at\s+(\d+):(\d+)/.exec(first);
-  return match ? { rule: match[1]!, line: Number(match[2]), column: Number(match[3]) } : null;
+/** The command line for a fixture and the `file:line:column` its errors must mention. */
+function caseOf(fixture: string): { args: string[]; position: string } | null {
+  const path = join(DIR, fixture);
+  const isDirectory = statSync(join(REPO, path)).isDirectory();
+  const first = isDirectory ? readdirSync(join(REPO, path)).filter((f) => /\.ya?ml$/.test(f)).sort()[0] : fixture;
+  if (!first) return null;
+  const text = readFileSync(join(REPO, isDirectory ? join(path, first) : path), "utf8");
+  const match = /^#\s*expect:\s*\S+\s+at\s+(?:(\S+?):)?(\d+):(\d+)/.exec(text.split("\n", 1)[0] ?? "");
+  if (!match) return null;
+  const file = isDirectory ? join(path, match[1] ?? first) : path;
+  return { args: isDirectory ? ["--directory", path] : ["--file", path], position: `${file}:${match[2]}:${match[3]}` };
 }
 
 let binary: string;
@@ -34,13 +38,12 @@ describe("validate rejects every invalid fixture with its position", () => {
     expect(fixtures.length).toBeGreaterThan(0);
   });
 
-  test.each(fixtures)("%s", (file) => {
-    const expected = expectationOf(file);
-    expect(expected, `${file} needs a first line "# expect: <rule> at <line>:<column>"`).not.toBeNull();
-    const path = join(DIR, file);
-    const ran = run([binary, "validate", "--file", path], { cwd: REPO });
+  test.each(fixtures)("%s", (fixture) => {
+    const expected = caseOf(fixture);
+    expect(expected, `${fixture} needs a first line "# expect: <rule> at <line>:<column>"`).not.toBeNull();
+    const ran = run([binary, "validate", ...expected!.args], { cwd: REPO });
     expect(ran.exitCode).toBe(2);
-    expect(ran.stderr).toContain(`${path}:${expected!.line}:${expected!.column}`);
+    expect(ran.stderr).toContain(expected!.position);
     expect(ran.stderr).not.toMatch(STACK_LINE);
     expect(ran.stdout).toBe("");
   });
