@@ -22,7 +22,9 @@ export async function applySiteDomain(
   let current = row?.domain ?? null;
   const warnings: string[] = [];
   if (appDomain) {
-    const value = appDomain.value;
+    // "FLAGSMITH_DOMAIN wins" (contract §1): it is what Flagsmith itself builds links from, so the
+    // row we write agrees with it rather than with a stale file value.
+    const value = settings.flagsmithDomain || appDomain.value;
     // As Flagsmith's init form (users/forms.py InitConfigForm.update_site) sets both; we have no
     // separate site name, so the name is the domain, as in Django's own default row.
     const name = value.slice(0, NAME_LENGTH);

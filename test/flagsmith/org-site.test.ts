@@ -55,10 +55,12 @@ for (const schema of availableSchemas()) {
         expect([row!.domain, row!.name]).toEqual(["flags.acme.io", "Acme"]);
       }));
 
-    test("FLAGSMITH_DOMAIN wins for links; the site row still gets app_domain", () =>
+    test("FLAGSMITH_DOMAIN wins over app_domain, for the site row and for links", () =>
       trial(async (tx) => {
         const result = await applySiteDomain(tx, domain("flags.acme.io"), { ...plain, flagsmithDomain: "cdn.acme.io" });
         expect(result).toEqual({ domain: "cdn.acme.io", warnings: [] });
+        const [row] = await tx`select domain, name from django_site where id = 1`;
+        expect([row!.domain, row!.name]).toEqual(["cdn.acme.io", "cdn.acme.io"]);
         expect(await applySiteDomain(tx, null, { ...plain, flagsmithDomain: "cdn.acme.io" })).toEqual({ domain: "cdn.acme.io", warnings: [] });
       }));
 
