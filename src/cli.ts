@@ -5,6 +5,7 @@ import { applyCommand } from "./commands/apply.ts";
 import type { Io } from "./commands/io.ts";
 import { readApplyOptions, readSourceOptions, type RawOptions } from "./commands/options.ts";
 import { listPresetsCommand, showPresetCommand } from "./commands/presets.ts";
+import { resetCommand } from "./commands/reset.ts";
 import { schemaCommand } from "./commands/schema.ts";
 import { validateCommand } from "./commands/validate.ts";
 
@@ -46,8 +47,9 @@ export async function runCli(argv: string[], io: Io): Promise<void> {
     .command("presets [show] [name]", "List the embedded presets; `presets show NAME` prints one as YAML")
     .action((action: string | undefined, name: string | undefined) => presetsCommand(action, name, io));
   cli.command("schema", "Print the JSON Schema of the file format (for editors)").action(() => schemaCommand(io));
-  // Hook for `reset` (src/commands/reset.ts): register it here, e.g.
-  //   withApplyOptions(cli.command("reset", "…").option("--yes", "…")).action((raw) => resetCommand(readApplyOptions(raw), raw.yes === true, io));
+  withApplyOptions(cli.command("reset", "Dev/e2e only: delete the declared organisations and users, then provision"))
+    .option("--yes", "Really delete (reset refuses without it)")
+    .action((raw: RawOptions) => resetCommand(readApplyOptions(raw), raw.yes === true, io));
   cli.option("-v, --version", "Print the version");
   cli.help(addHelpSections);
   cli.globalCommand.versionNumber = VERSION; // shown in the help's first line
@@ -103,6 +105,7 @@ function addHelpSections(sections: { title?: string; body: string }[]): { title?
     `  $ ${NAME} --file users.yaml --file projects.yaml --output json`,
     `  $ ${NAME} validate --directory ./provisioning`,
     `  $ ${NAME} presets show dev`,
+    `  $ ${NAME} reset --yes --preset e2e`,
     `  $ ${NAME} schema > provisioning.schema.json`,
   ].join("\n");
   const sources = [

@@ -69,6 +69,17 @@ describe("bootstrap preset against a database", () => {
     ]);
   });
 
+  test("reset refuses without --yes, and with it re-creates what the sources declare", () => {
+    const refused = cli(["reset", "--preset", "bootstrap"]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain("--yes");
+    const ran = cli(["reset", "--yes", "--preset", "bootstrap"]);
+    expect(ran.stderr).toContain("Reset: deleted 1 organisation, 1 user");
+    expect(ran.stdout).toContain('Created user "admin@example.com".');
+    expect(ran.stdout).toContain("Provisioning complete: 3 created, 0 skipped.");
+    expect(ran.exitCode).toBe(0);
+  });
+
   test("an unreachable database is a clean runtime error, exit 1", () => {
     const ran = cli(["--preset", "bootstrap"], { DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" });
     expect(ran.exitCode).toBe(1);
