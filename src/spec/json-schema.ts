@@ -1,5 +1,5 @@
 import { toJsonSchema } from "@valibot/to-json-schema";
-import { FileSchema } from "./schema.ts";
+import { FileSchema, RuleSchema } from "./schema.ts";
 
 /**
  * JSON Schema (draft-07) of one provisioning file as written, before interpolation, for editors
@@ -11,9 +11,13 @@ export function fileJsonSchema(): Record<string, unknown> {
     target: "draft-07",
     typeMode: "input",
     errorMode: "ignore",
+    definitions: { segmentRule: RuleSchema },
     // Our strict objects are objects with a `never` rest (to report every unknown key); say so plainly.
     overrideSchema: ({ valibotSchema, jsonSchema }) =>
       valibotSchema.type === "object_with_rest" ? { ...jsonSchema, additionalProperties: false } : undefined,
   });
-  return { ...schema, title: "flagsmith-provision file", description: 'A flagsmith-provision file, version "1.0".' };
+  // draft-07 keeps reusable schemas under "definitions" (the converter writes the newer "$defs").
+  const { $defs, ...rest } = schema as Record<string, unknown>;
+  const text = JSON.stringify({ ...rest, definitions: $defs }).replaceAll('"#/$defs/', '"#/definitions/');
+  return { ...JSON.parse(text), title: "flagsmith-provision file", description: 'A flagsmith-provision file, version "1.0".' };
 }

@@ -112,7 +112,8 @@ const ConditionSchema = strict(
   },
   "a condition",
 );
-const RuleSchema: v.GenericSchema<unknown, RuleSpec> = strict(
+/** A segment rule (recursive). */
+export const RuleSchema: v.GenericSchema<unknown, RuleSpec> = strict(
   {
     type: oneOf(RULE_TYPES, "bad-rule-type"),
     conditions: list(ConditionSchema, "conditions"),
