@@ -1,4 +1,5 @@
 import { quoteIdent as q, readCatalog, type Catalog, type ForeignKey } from "./catalog.ts";
+import { ApplyError } from "../errors.ts";
 import type { Sql } from "./context.ts";
 
 /** The organisations (by exact name) and users (by email, case-insensitively) a reset deletes. */
@@ -123,7 +124,31 @@ export async function resetDeclared(sql: Sql, targets: ResetTargets): Promise<Re
   for (const { fk, count } of await Promise.all(updates)) {
     if (count > 0) result.nulled[`${fk.table}.${fk.column}`] = count;
   }
+  await checkReferences(sql, targets);
+  result.statements += 2;
   return result;
+}
+
+/**
+ * Checks the deferred foreign keys now rather than at COMMIT, so a reference the engine could not
+ * resolve (a schema it does not know, e.g. a composite key) is reported as a failed reset instead
+ * of surfacing as a failure of the provisioning that follows. Then defers them again: every
+ * Flagsmith FK is INITIALLY DEFERRED, and the writers rely on that.
+ */
+async function checkReferences(sql: Sql, targets: ResetTargets): Promise<void> {
+  try {
+    await sql`set constraints all immediate`;
+  } catch (error) {
+    const e = error as Error & { code?: string; detail?: string; constraint_name?: string };
+    const declared = [...targets.organisations.map((o) => `organisation "${o}"`), ...targets.emails.map((u) => `user "${u}"`)].join(", ");
+    throw new ApplyError(`reset could not remove every reference to ${declared}: ${e.message}`, {
+      code: e.code,
+      detail: e.detail,
+      constraint: e.constraint_name,
+      hint: "nothing was changed (the transaction was rolled back); please report this with the Flagsmith version",
+    });
+  }
+  await sql`set constraints all deferred`;
 }
 
 /** The DELETE of one table in one wave; returns the count and, per referenced column, the deleted values. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { ApplyError } from "../../src/errors.ts";
 import { readCatalog } from "../../src/flagsmith/catalog.ts";
 import { resetDeclared, type ResetResult } from "../../src/flagsmith/reset.ts";
 import { availableSchemas, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
@@ -94,3 +95,24 @@ for (const schema of availableSchemas()) {
     });
   });
 }
+
+test("a reference the engine cannot follow fails the reset with a named error, inside the transaction", async () => {
+  const db = await createTestDatabase(availableSchemas()[0]!);
+  try {
+    // A composite foreign key (Flagsmith has none): the catalog reader skips it, so nothing clears it.
+    await db.sql.unsafe(`
+      create unique index extra_user_id_email on public.users_ffadminuser (id, email);
+      create table public.extra_badge (id serial primary key, user_id integer, user_email varchar(254),
+        foreign key (user_id, user_email) references public.users_ffadminuser (id, email) deferrable initially deferred)`);
+    const [alice] = await db.sql`insert into public.users_ffadminuser (password, is_superuser, first_name, last_name, email, is_staff, is_active, date_joined, marketing_consent_given, uuid)
+      values ('!', false, '', '', 'alice@example.com', false, true, now(), true, gen_random_uuid()) returning id, email`;
+    await db.sql`insert into public.extra_badge (user_id, user_email) values (${alice!.id}, ${alice!.email})`;
+    const error = await db.sql.begin((tx) => resetDeclared(tx, { organisations: [], emails: ["alice@example.com"] })).catch((e) => e);
+    expect(error).toBeInstanceOf(ApplyError);
+    expect(error.message).toStartWith('reset could not remove every reference to user "alice@example.com": ');
+    expect(error.details.code).toBe("23503");
+    expect(await db.sql`select 1 from public.users_ffadminuser`).toHaveLength(1);
+  } finally {
+    await db.drop();
+  }
+});
