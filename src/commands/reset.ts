@@ -49,7 +49,8 @@ export async function resetCommand(options: ApplyOptions, yes: boolean, io: Io):
   io.err(describeReset(reset, options.dryRun));
   printReport({ ...result, warnings: [...warnings, ...result.warnings] }, io, {
     output: options.output,
-    showEnvironmentKeys: options.showEnvironmentKeys,
+    // As for apply: the fof preset exists to print its environment key (contract §4).
+    showEnvironmentKeys: options.showEnvironmentKeys || options.preset === "fof",
   });
 }
 
