@@ -17,7 +17,7 @@ export function checkSource(source: Source, env: Env): { checked: CheckedFile | 
   const issues = [...interpolated.issues];
   const versionIssue = checkVersion(file, interpolated.value);
   if (versionIssue) return { checked: null, issues: [...issues, versionIssue] };
-  const result = v.safeParse(FileSchema, interpolated.value);
+  const result = v.safeParse(FileSchema, withoutExtensions(interpolated.value as Record<string, unknown>));
   if (!result.success) {
     // A failed interpolation left an empty string behind; do not report that place twice.
     const taken = new Set(issues.map((i) => `${i.position?.line}:${i.position?.column}`));
@@ -33,6 +33,14 @@ export function checkSource(source: Source, env: Env): { checked: CheckedFile | 
 function numberAsWritten(file: ParsedFile, path: Path): string | undefined {
   if (path[path.length - 2] === "traits") return undefined;
   return file.scalarText(path);
+}
+
+/**
+ * Top-level `x-…` keys are ignored, as in Docker Compose: they give YAML anchors a home
+ * (`x-defaults: &defaults {…}` then `<<: *defaults`) without being unknown fields.
+ */
+function withoutExtensions(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !key.startsWith("x-")));
 }
 
 function checkVersion(file: ParsedFile, value: unknown): Issue | undefined {

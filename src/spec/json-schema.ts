@@ -19,5 +19,6 @@ export function fileJsonSchema(): Record<string, unknown> {
   // draft-07 keeps reusable schemas under "definitions" (the converter writes the newer "$defs").
   const { $defs, ...rest } = schema as Record<string, unknown>;
   const text = JSON.stringify({ ...rest, definitions: $defs }).replaceAll('"#/$defs/', '"#/definitions/');
-  return { ...JSON.parse(text), title: "flagsmith-provision file", description: 'A flagsmith-provision file, version "1.0".' };
+  // Top-level `x-…` keys are ignored (a home for YAML anchors), see check.ts.
+  return { ...JSON.parse(text), patternProperties: { "^x-": {} }, title: "flagsmith-provision file", description: 'A flagsmith-provision file, version "1.0".' };
 }

@@ -23,6 +23,10 @@ describe("the JSON Schema of the file format (flagsmith-provision schema)", () =
     });
   }
 
+  test("allows top-level x- keys (anchors), like the loader", () => {
+    expect(validate({ version: "1.0", "x-defaults": { a: 1 } })).toBe(true);
+  });
+
   // Mistakes a JSON Schema can see: shape and types (not cross-file rules, formats or interpolated values).
   const rejected: Record<string, string> = {
     "unknown-key.yaml": "additionalProperties",

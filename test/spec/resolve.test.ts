@@ -21,7 +21,7 @@ function issuesOf(sources: Source[] | string): Issue[] {
 describe("segment rules are stored in the dashboard's shape", () => {
   const rulesOf = (rules: string) =>
     load(`segments:\n  - name: s\n    project: P\n    rules: ${rules}\n`).desired.segments[0]!.rules;
-  const c = (property: string) => ({ property, operator: "EQUAL", value: "1", description: null });
+  const c = (property: string) => ({ property, operator: "EQUAL" as const, value: "1", description: null });
 
   test("ALL with c1, c2 → ALL[ANY[c1], ANY[c2]]", () => {
     expect(rulesOf("[{type: ALL, conditions: [{property: a, operator: EQUAL, value: 1}, {property: b, operator: EQUAL, value: 1}]}]")).toEqual([
@@ -111,6 +111,14 @@ describe("resolution", () => {
       "b.yaml:3 missing-field",
       "b.yaml:3 unknown-key",
     ]);
+  });
+});
+
+describe("YAML conveniences", () => {
+  test("x- keys hold anchors, merge keys reuse them, and an unquoted version: 1.0 means \"1.0\"", () => {
+    const text = "version: 1.0\nx-defaults: &d {project: Web, default_enabled: true}\nfeatures:\n  - <<: *d\n    name: a\n";
+    const { desired } = loadDesired([{ name: "f.yaml", text }], {});
+    expect(desired.features[0]).toMatchObject({ name: "a", defaultEnabled: true, project: { name: "Web" } });
   });
 });
 
