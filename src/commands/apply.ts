@@ -21,14 +21,19 @@ const PRESETS_SHOWING_KEYS = new Set(["fof"]);
 
 /** The default command: sources → desired state → plan against the database → apply → report. */
 export async function applyCommand(options: ApplyOptions, io: Io): Promise<void> {
+  const started = performance.now();
   const sources = discoverSources({ ...sourceFlags(options), env: io.env, cwd: io.cwd });
   const url = resolveDatabaseUrl({ databaseUrl: options.databaseUrl, env: io.env });
   // Connected, permission keys are checked against the database's own table instead of Flagsmith's defaults.
   const { desired, warnings } = loadDesired(sources, io.env, url === null ? {} : { permissionKeys: null });
-  const result = url === null ? planOffline(desired, options, io) : await provision(url, desired, options, io);
-  printReport({ ...result, warnings: [...warnings, ...result.warnings] }, io, {
+  // Statements are counted for the JSON report only, so a text run's connection is exactly as before.
+  const counter = url !== null && options.output === "json" ? { statements: 0 } : null;
+  const result = url === null ? planOffline(desired, options, io) : await provision(url, desired, options, io, counter);
+  // The loader's warnings say which references are assumed to exist; connected, the diff checks them for real.
+  printReport({ ...result, warnings: url === null ? [...warnings, ...result.warnings] : result.warnings }, io, {
     output: options.output,
     showEnvironmentKeys: options.showEnvironmentKeys || PRESETS_SHOWING_KEYS.has(options.preset ?? ""),
+    ...(counter && { stats: { statements: counter.statements, durationMs: Math.round(performance.now() - started) } }),
   });
 }
 
@@ -56,15 +61,21 @@ function planOffline(desired: Desired, options: ApplyOptions, io: Io): RunResult
     );
   }
   io.err("No database configured: planning against an empty instance.");
-  const { plan, warnings } = diffState(desired, emptyExisting(false));
-  return { dryRun: true, offline: true, outcomes: plan.actions.map((action) => ({ action, secrets: [] })), warnings };
+  const plan = diffState(desired, emptyExisting(false));
+  return { dryRun: true, offline: true, outcomes: plan.actions.map((action) => ({ action, secrets: [] })), warnings: [] };
 }
 
 /**
  * One transaction under the advisory lock. A dry run executes the very same plan and rolls back,
  * so it also proves the writes would succeed; its secrets are never shown.
  */
-async function provision(url: string, desired: Desired, options: ApplyOptions, io: Io): Promise<RunResult> {
+async function provision(
+  url: string,
+  desired: Desired,
+  options: ApplyOptions,
+  io: Io,
+  counter: { statements: number } | null,
+): Promise<RunResult> {
   if (options.wait !== undefined) await waitForDatabase(url, options.wait, (line: string) => io.err(line));
   const settings = runSettings(io.env);
   return withDatabase(url, (sql) =>
@@ -75,13 +86,14 @@ async function provision(url: string, desired: Desired, options: ApplyOptions, i
         const issues = [...checkLengths(desired, compat), ...checkPermissionKeys(desired, compat.permissionKeys)];
         if (issues.length) throw new UserError(issues);
         const existing = await readExisting(tx, desired);
-        const { plan, warnings } = diffState(desired, existing);
+        const plan = diffState(desired, existing);
         const applied = await applyPlan(tx, plan, existing, settings);
         const outcomes = options.dryRun ? applied.outcomes.map((o) => ({ ...o, secrets: [] })) : applied.outcomes;
-        return { dryRun: options.dryRun, offline: false, outcomes, warnings: [...warnings, ...applied.warnings] };
+        return { dryRun: options.dryRun, offline: false, outcomes, warnings: applied.warnings };
       },
       { rollback: options.dryRun },
     ),
+    counter ? { onQuery: () => void counter.statements++ } : {},
   );
 }
 

@@ -69,12 +69,12 @@ export async function resetAndProvision(tx: Sql, desired: Desired, options: Appl
   if (issues.length) throw new UserError(issues);
   const reset = await resetDeclared(tx, resetTargets(desired));
   const existing = await readExisting(tx, desired);
-  const { plan, warnings } = diffState(desired, existing);
+  const plan = diffState(desired, existing);
   const settings = { djangoSecretKey: env.DJANGO_SECRET_KEY || null, flagsmithDomain: env.FLAGSMITH_DOMAIN || null };
   const applied = await applyPlan(tx, plan, existing, settings);
   // A dry run rolls back: its secrets would not work, so they are never shown (as for apply).
   const outcomes = options.dryRun ? applied.outcomes.map((o) => ({ ...o, secrets: [] })) : applied.outcomes;
-  return { reset, result: { dryRun: options.dryRun, offline: false, outcomes, warnings: [...warnings, ...applied.warnings] } };
+  return { reset, result: { dryRun: options.dryRun, offline: false, outcomes, warnings: applied.warnings } };
 }
 
 /** One stderr line: what the reset removed (stdout stays the provisioning report, as for apply). */

@@ -4,20 +4,15 @@ import { DESIRED_LIST, KIND_ORDER, PARENT_KIND, type Action, type EntityOf, type
 import type { Existing } from "./existing.ts";
 import { KEY_OF, REFERENCES_OF } from "./keys.ts";
 
-/** The result of diffing: the plan, and warnings about references assumed to exist (offline only). */
-export interface Diff {
-  plan: Plan;
-  warnings: string[];
-}
-
 /**
  * (Desired, Existing) → Plan. Pure. Binds project references that name no organisation against the
  * existing projects, checks that every reference is declared or exists, and marks each entity
  * create or skip, in processing order. Throws a UserError listing every problem at once.
+ * Offline (`existing.complete` false) undeclared references are assumed to exist: the loader has
+ * already warned about them (spec/rules/references.ts).
  */
-export function diffState(desired: Desired, existing: Existing): Diff {
+export function diffState(desired: Desired, existing: Existing): Plan {
   const issues: Issue[] = [];
-  const warnings: string[] = [];
   const bound = bindProjects(desired, existing, issues);
   if (issues.length) throw new UserError(issues);
 
@@ -25,12 +20,12 @@ export function diffState(desired: Desired, existing: Existing): Diff {
   const actions: Action[] = [];
   for (const kind of KIND_ORDER) {
     for (const entity of bound[DESIRED_LIST[kind]] as EntityOf[typeof kind][]) {
-      checkReferences(kind, entity, { declared, existing, issues, warnings });
+      checkReferences(kind, entity, { declared, existing, issues });
       actions.push(actionFor(kind, entity, existing));
     }
   }
   if (issues.length) throw new UserError(issues);
-  return { plan: { actions, appDomain: desired.appDomain }, warnings };
+  return { actions, appDomain: desired.appDomain };
 }
 
 function actionFor<K extends Kind>(kind: K, entity: EntityOf[K], existing: Existing): Action {
@@ -59,19 +54,15 @@ function declaredKeys(desired: Desired): DeclaredKeys {
 function checkReferences<K extends Kind>(
   kind: K,
   entity: EntityOf[K],
-  ctx: { declared: DeclaredKeys; existing: Existing; issues: Issue[]; warnings: string[] },
+  ctx: { declared: DeclaredKeys; existing: Existing; issues: Issue[] },
 ): void {
+  if (!ctx.existing.complete) return;
   for (const ref of REFERENCES_OF[kind](entity)) {
     if (ctx.declared[ref.kind].has(ref.key) || ctx.existing.ids[ref.kind].has(ref.key)) continue;
-    const where = (entity as Sourced).source;
-    if (!ctx.existing.complete) {
-      ctx.warnings.push(`${where.file}:${where.line}:${where.column}: ${ref.label} is not declared in these files; it must already exist in the database.`);
-      continue;
-    }
     ctx.issues.push({
       rule: "dangling-reference",
       message: `${ref.label} is neither declared in the files nor present in the database`,
-      position: where,
+      position: (entity as Sourced).source,
       hint: `declare ${ref.label} in a provisioning file, or correct the name`,
     });
   }

@@ -30,7 +30,7 @@ export async function provision(
       const start = count;
       const existing = await readExisting(tx, desired);
       const read = count - start;
-      const { plan } = diffState(desired, existing);
+      const plan = diffState(desired, existing);
       const before = count;
       const applied = await applyPlan(tx, plan, existing, settings);
       return { ...applied, plan, statements: { read, apply: count - before } };

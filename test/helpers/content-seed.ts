@@ -107,7 +107,7 @@ export async function provisionContent(sql: postgres.Sql, desired: Desired): Pro
     existing.projectOrganisations.set(p.name, [...(existing.projectOrganisations.get(p.name) ?? []), p.organisation]);
   }
   for (const kind of ORDER) await MODULES[kind].read(sql, desired, existing);
-  const { plan } = diffState(desired, existing);
+  const plan = diffState(desired, existing);
   await sql.begin(async (tx) => {
     const ctx: WriteContext = { sql: tx, ids: existing.ids, settings: { djangoSecretKey: null, flagsmithDomain: null }, siteDomain: null };
     for (const kind of ORDER) {

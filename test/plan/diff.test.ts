@@ -20,7 +20,7 @@ function sample(): Desired {
 
 describe("diffState", () => {
   test("an empty instance: everything is created, nested items are silent with their new parent", () => {
-    const { plan, warnings } = diffState(sample(), emptyExisting(false));
+    const plan = diffState(sample(), emptyExisting(false));
     expect(plan.actions.map((a) => `${a.kind}:${a.op}:${a.parent}`)).toEqual([
       "user:create:null",
       "organisation:create:null",
@@ -29,8 +29,8 @@ describe("diffState", () => {
       "feature:create:null",
     ]);
     expect(plan.actions.filter(isReported).map((a) => a.kind)).toEqual(["user", "organisation", "project", "feature"]);
-    // Offline, the undeclared project is assumed to exist, with a warning naming the position.
-    expect(warnings).toEqual([`a.yaml:5:3: project "Mobile" is not declared in these files; it must already exist in the database.`]);
+    // Offline, the undeclared project is assumed to exist (the loader warns about it).
+    expect(plan.actions.at(-1)).toMatchObject({ kind: "feature", entity: { project: { organisation: "", name: "Mobile" } } });
   });
 
   test("existing rows are skipped; a nested item under an existing parent is reported", () => {
@@ -40,7 +40,7 @@ describe("diffState", () => {
     existing.ids.project.set(projectKey({ organisation: "Acme", name: "Mobile" }), 9);
     existing.projectOrganisations.set("Mobile", ["Acme"]);
     existing.ids.feature.set(featureKey({ organisation: "Acme", name: "Mobile" }, "dark_mode"), 11);
-    const { plan } = diffState(sample(), existing);
+    const plan = diffState(sample(), existing);
     const byKind = Object.fromEntries(plan.actions.map((a) => [a.kind, a]));
     expect(byKind.user!.op).toBe("skip");
     expect(byKind.organisation!.op).toBe("skip");

@@ -144,7 +144,7 @@ describe("file order does not matter", () => {
   ];
   const permutations = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
   const withoutSources = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (key, v) => (key === "source" ? undefined : v)));
-  const planOf = (desired: Desired) => withoutSources(diffState(desired, emptyExisting(false)).plan);
+  const planOf = (desired: Desired) => withoutSources(diffState(desired, emptyExisting(false)));
 
   test("every permutation of the same three files gives the same Desired and the same plan", () => {
     const results = permutations.map((order) => loadDesired(order.map((i) => files[i]!), {}).desired);
