@@ -1,7 +1,10 @@
-import { beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { STACK_LINE, ensureBinary, run, tempDir } from "./binary.ts";
+
+// Building the binary and creating databases take seconds on a busy machine; hooks included.
+setDefaultTimeout(120_000);
 
 /** The binary copied alone into an empty directory: presets, schema and version must be embedded. */
 let binary: string;

@@ -1,5 +1,8 @@
-import { expect, test } from "bun:test";
+import { expect, test, setDefaultTimeout } from "bun:test";
 import { REPO, run } from "./binary.ts";
+
+// Building the binary and creating databases take seconds on a busy machine; hooks included.
+setDefaultTimeout(120_000);
 
 // What the README promises works straight from a checkout, without building anything.
 test("bun run provision --preset bootstrap --dry-run works from the checkout", () => {

@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { REPO, ensureBinary } from "./binary.ts";
+
+// Building the binary and creating databases take seconds on a busy machine; hooks included.
+setDefaultTimeout(120_000);
 
 /**
  * Replicas of an init container start at once (contract §2): they serialise on the advisory lock,

@@ -1,6 +1,9 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { STACK_LINE, ensureBinary, run, tempDir } from "./binary.ts";
+
+// Building the binary and creating databases take seconds on a busy machine; hooks included.
+setDefaultTimeout(120_000);
 
 /** The binary end to end against a real (fixture-schema) database: the contract's bootstrap output. */
 let binary: string;

@@ -1,7 +1,10 @@
-import { beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { REPO, STACK_LINE, ensureBinary, run } from "./binary.ts";
+
+// Building the binary and creating databases take seconds on a busy machine; hooks included.
+setDefaultTimeout(120_000);
 
 /**
  * Every invalid fixture, run through the compiled binary: exit 2, the position its first line
