@@ -12,10 +12,18 @@ export interface JsonReport {
   /** Each secret with what it belongs to: `{ kind: "masterApiKey", key, for: { kind, name, organisation } }`. */
   secrets: Array<Secret & { for: { kind: string } & Record<string, unknown> }>;
   warnings: string[];
+  /** Present when the run talked to a database: statements sent and wall time (for benchmarks and scripts). */
+  stats?: RunStats;
+}
+
+/** How much a run cost: statements sent to the database (begin/commit included) and milliseconds from start to report. */
+export interface RunStats {
+  statements: number;
+  durationMs: number;
 }
 
 /** Builds the single JSON document `--output json` prints. */
-export function jsonReport(result: RunResult, warnings: string[]): JsonReport {
+export function jsonReport(result: RunResult, warnings: string[], stats?: RunStats): JsonReport {
   const actions: JsonReport["actions"] = [];
   const secrets: JsonReport["secrets"] = [];
   for (const { action, secrets: produced } of result.outcomes) {
@@ -26,5 +34,6 @@ export function jsonReport(result: RunResult, warnings: string[]): JsonReport {
       secrets.push({ ...secret, for: { kind: action.kind, ...fields } });
     }
   }
-  return { dryRun: result.dryRun, offline: result.offline, summary: summarise(result), actions, secrets, warnings };
+  const doc: JsonReport = { dryRun: result.dryRun, offline: result.offline, summary: summarise(result), actions, secrets, warnings };
+  return stats ? { ...doc, stats } : doc;
 }
