@@ -5,10 +5,10 @@ import { applyCommand } from "../src/commands/apply.ts";
 import type { Io } from "../src/commands/io.ts";
 import { verifyPassword } from "../src/flagsmith/django.ts";
 import { PRESETS } from "../src/presets.ts";
-import { availableSchemas, checksumAllTables, createTestDatabase, type TestDatabase } from "./helpers/database.ts";
+import { availableSchemas, checksumAllTables, createTestDatabase, noticeMissingDumps, type TestDatabase } from "./helpers/database.ts";
 
-// The real dump when available (what Flagsmith really migrates to), else our fixture schema.
-const SCHEMA = availableSchemas().includes("v2.265.0") ? "v2.265.0" : "fixture";
+// Every preset on every schema here: our fixture, and both real dumps when ../shared exists (issue 4).
+noticeMissingDumps("presets.apply");
 const E2E_REFERENCE = join(import.meta.dir, "..", "..", "shared", "flagsmith", "reference", "e2e.json");
 
 async function applyPreset(preset: string, url: string): Promise<string[]> {
@@ -18,7 +18,7 @@ async function applyPreset(preset: string, url: string): Promise<string[]> {
   return lines;
 }
 
-describe(`presets applied to a real database (${SCHEMA})`, () => {
+for (const SCHEMA of availableSchemas()) describe(`presets applied to a database (${SCHEMA})`, () => {
   const databases = new Map<string, TestDatabase>();
   beforeAll(async () => {
     for (const preset of PRESETS) databases.set(preset.name, await createTestDatabase(SCHEMA));
