@@ -4,7 +4,7 @@ import { withTransaction } from "../db/transaction.ts";
 import { ExitCode, UserError } from "../errors.ts";
 import { applyPlan, readExisting } from "../flagsmith/apply.ts";
 import { checkCompatibility, checkLengths } from "../flagsmith/compat.ts";
-import type { RunSettings } from "../flagsmith/context.ts";
+import type { RunSettings, Sql } from "../flagsmith/context.ts";
 import type { RunResult } from "../plan/actions.ts";
 import { diffState } from "../plan/diff.ts";
 import { emptyExisting } from "../plan/existing.ts";
@@ -32,7 +32,7 @@ export async function applyCommand(options: ApplyOptions, io: Io): Promise<void>
   // The loader's warnings say which references are assumed to exist; connected, the diff checks them for real.
   printReport({ ...result, warnings: url === null ? [...warnings, ...result.warnings] : result.warnings }, io, {
     output: options.output,
-    showEnvironmentKeys: options.showEnvironmentKeys || PRESETS_SHOWING_KEYS.has(options.preset ?? ""),
+    showEnvironmentKeys: showsEnvironmentKeys(options),
     ...(counter && { stats: { statements: counter.statements, durationMs: Math.round(performance.now() - started) } }),
   });
 }
@@ -65,10 +65,7 @@ function planOffline(desired: Desired, options: ApplyOptions, io: Io): RunResult
   return { dryRun: true, offline: true, outcomes: plan.actions.map((action) => ({ action, secrets: [] })), warnings: [] };
 }
 
-/**
- * One transaction under the advisory lock. A dry run executes the very same plan and rolls back,
- * so it also proves the writes would succeed; its secrets are never shown.
- */
+/** One transaction under the advisory lock; a dry run executes the very same plan and rolls back. */
 async function provision(
   url: string,
   desired: Desired,
@@ -78,23 +75,37 @@ async function provision(
 ): Promise<RunResult> {
   if (options.wait !== undefined) await waitForDatabase(url, options.wait, (line: string) => io.err(line));
   const settings = runSettings(io.env);
-  return withDatabase(url, (sql) =>
-    withTransaction(
-      sql,
-      async (tx) => {
-        const compat = await checkCompatibility(tx);
-        const issues = [...checkLengths(desired, compat), ...checkPermissionKeys(desired, compat.permissionKeys)];
-        if (issues.length) throw new UserError(issues);
-        const existing = await readExisting(tx, desired);
-        const plan = diffState(desired, existing);
-        const applied = await applyPlan(tx, plan, existing, settings);
-        const outcomes = options.dryRun ? applied.outcomes.map((o) => ({ ...o, secrets: [] })) : applied.outcomes;
-        return { dryRun: options.dryRun, offline: false, outcomes, warnings: applied.warnings };
-      },
-      { rollback: options.dryRun },
-    ),
+  return withDatabase(
+    url,
+    (sql) => withTransaction(sql, (tx) => provisionInTransaction(tx, desired, { dryRun: options.dryRun, settings }), { rollback: options.dryRun }),
     counter ? { onQuery: () => void counter.statements++ } : {},
   );
+}
+
+/**
+ * Inside the caller's transaction: refuse an unsupported database or input it cannot hold, run
+ * `prepare` (reset deletes there), then read, plan and apply. A dry run's secrets would not work
+ * after the rollback, so they are never returned.
+ */
+export async function provisionInTransaction(
+  tx: Sql,
+  desired: Desired,
+  options: { dryRun: boolean; settings: RunSettings; prepare?: (tx: Sql) => Promise<void> },
+): Promise<RunResult> {
+  const compat = await checkCompatibility(tx);
+  const issues = [...checkLengths(desired, compat), ...checkPermissionKeys(desired, compat.permissionKeys)];
+  if (issues.length) throw new UserError(issues);
+  await options.prepare?.(tx);
+  const existing = await readExisting(tx, desired);
+  const plan = diffState(desired, existing);
+  const applied = await applyPlan(tx, plan, existing, options.settings);
+  const outcomes = options.dryRun ? applied.outcomes.map((o) => ({ ...o, secrets: [] })) : applied.outcomes;
+  return { dryRun: options.dryRun, offline: false, outcomes, warnings: applied.warnings };
+}
+
+/** Environment keys are printed for the fof preset (its point, contract §4) and with --show-environment-keys. */
+export function showsEnvironmentKeys(options: ApplyOptions): boolean {
+  return options.showEnvironmentKeys || PRESETS_SHOWING_KEYS.has(options.preset ?? "");
 }
 
 /** Settings from the environment; an empty variable counts as unset (compose files often pass `FOO=`). */

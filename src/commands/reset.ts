@@ -2,18 +2,15 @@ import { resolveDatabaseUrl, withDatabase } from "../db/connect.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { waitForDatabase } from "../db/wait.ts";
 import { ExitCode, UserError } from "../errors.ts";
-import { applyPlan, readExisting } from "../flagsmith/apply.ts";
-import { checkCompatibility, checkLengths } from "../flagsmith/compat.ts";
 import type { Sql } from "../flagsmith/context.ts";
 import { resetDeclared, type ResetResult } from "../flagsmith/reset.ts";
 import type { RunResult } from "../plan/actions.ts";
-import { diffState } from "../plan/diff.ts";
 import { printReport } from "../report.ts";
 import type { Desired } from "../spec/desired.ts";
-import { checkPermissionKeys, loadDesired } from "../spec/index.ts";
+import { loadDesired } from "../spec/index.ts";
 import { discoverSources } from "../spec/sources.ts";
 import type { Env } from "../spec/source.ts";
-import { sourceFlags } from "./apply.ts";
+import { provisionInTransaction, runSettings, showsEnvironmentKeys, sourceFlags } from "./apply.ts";
 import type { Io } from "./io.ts";
 import type { ApplyOptions } from "./options.ts";
 
@@ -41,17 +38,14 @@ export async function resetCommand(options: ApplyOptions, yes: boolean, io: Io):
       ExitCode.runtime,
     );
   }
-  const { desired, warnings } = loadDesired(sources, io.env, { permissionKeys: null });
+  // Connected: references are checked against the database, so the loader's "assumed to exist" warnings are moot.
+  const { desired } = loadDesired(sources, io.env, { permissionKeys: null });
   if (options.wait !== undefined) await waitForDatabase(url, options.wait, (line: string) => io.err(line));
   const { result, reset } = await withDatabase(url, (sql) =>
     withTransaction(sql, (tx) => resetAndProvision(tx, desired, options, io.env), { rollback: options.dryRun }),
   );
   io.err(describeReset(reset, options.dryRun));
-  printReport({ ...result, warnings: [...warnings, ...result.warnings] }, io, {
-    output: options.output,
-    // As for apply: the fof preset exists to print its environment key (contract §4).
-    showEnvironmentKeys: options.showEnvironmentKeys || options.preset === "fof",
-  });
+  printReport(result, io, { output: options.output, showEnvironmentKeys: showsEnvironmentKeys(options) });
 }
 
 /** The declared organisations and users: what a reset deletes (references to others are left alone). */
@@ -59,22 +53,15 @@ export function resetTargets(desired: Desired): { organisations: string[]; email
   return { organisations: desired.organisations.map((o) => o.name), emails: desired.users.map((u) => u.email) };
 }
 
-/**
- * Inside the caller's transaction: refuse an unsupported database before deleting anything, reset,
- * then read, plan and apply exactly as `apply` does (the plan now creates every declared entity).
- */
+/** Inside the caller's transaction: the database checks, the reset, then provisioning exactly as `apply` does it. */
 export async function resetAndProvision(tx: Sql, desired: Desired, options: ApplyOptions, env: Env): Promise<{ result: RunResult; reset: ResetResult }> {
-  const compat = await checkCompatibility(tx);
-  const issues = [...checkLengths(desired, compat), ...checkPermissionKeys(desired, compat.permissionKeys)];
-  if (issues.length) throw new UserError(issues);
-  const reset = await resetDeclared(tx, resetTargets(desired));
-  const existing = await readExisting(tx, desired);
-  const plan = diffState(desired, existing);
-  const settings = { djangoSecretKey: env.DJANGO_SECRET_KEY || null, flagsmithDomain: env.FLAGSMITH_DOMAIN || null };
-  const applied = await applyPlan(tx, plan, existing, settings);
-  // A dry run rolls back: its secrets would not work, so they are never shown (as for apply).
-  const outcomes = options.dryRun ? applied.outcomes.map((o) => ({ ...o, secrets: [] })) : applied.outcomes;
-  return { reset, result: { dryRun: options.dryRun, offline: false, outcomes, warnings: applied.warnings } };
+  let reset: ResetResult | undefined;
+  const result = await provisionInTransaction(tx, desired, {
+    dryRun: options.dryRun,
+    settings: runSettings(env),
+    prepare: async (t) => void (reset = await resetDeclared(t, resetTargets(desired))),
+  });
+  return { result, reset: reset! };
 }
 
 /** One stderr line: what the reset removed (stdout stays the provisioning report, as for apply). */
