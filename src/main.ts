@@ -8,10 +8,19 @@ import { runCli } from "./cli.ts";
 import { wantsColor, type Io } from "./commands/io.ts";
 import { ApplyError, ExitCode, UserError, formatIssue } from "./errors.ts";
 
+/**
+ * Set when a write to stdout reported backpressure. Bun 1.4.5 then still says writableLength 0, so
+ * that alone would let exit() cut a large JSON document short when the reader is slower than us.
+ */
+let stdoutBacklogged = false;
+process.stdout.on("drain", () => (stdoutBacklogged = false));
+
 const io: Io = {
   env: process.env,
   cwd: process.cwd(),
-  out: (line) => void process.stdout.write(line + "\n"),
+  out: (line) => {
+    if (!process.stdout.write(line + "\n")) stdoutBacklogged = true;
+  },
   err: (line) => void process.stderr.write(line + "\n"),
   color: wantsColor(process.stdout.isTTY, process.env),
 };
@@ -66,7 +75,7 @@ async function main(): Promise<never> {
 /** Exits once stdout has drained, so a piped JSON document is never cut short. */
 function exit(code: number): Promise<never> {
   return new Promise(() => {
-    if (process.stdout.writableLength === 0) process.exit(code);
+    if (!stdoutBacklogged && process.stdout.writableLength === 0) process.exit(code);
     process.stdout.once("drain", () => process.exit(code));
   });
 }
