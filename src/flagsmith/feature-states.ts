@@ -41,42 +41,46 @@ export async function createFeatureStates(sql: Sql, scope: FeatureStateScope): P
         insert into feature_versioning_environmentfeatureversion
           (uuid, environment_id, feature_id, created_at, updated_at, published_at, live_from)
         select version_uuid, environment_id, feature_id, now(), now(), now(), now()
-        from pairs where v2 order by ${order}
+        from pairs where v2 order by id
       ),`
     : sql``;
 
+  // State ids are drawn in the pairs' order, so states and values are inserted from the same rows
+  // with no join between the two inserts (a join of two CTE scans is planned blind and can go quadratic).
   const [row] = await sql<{ states: number }[]>`
     with v as (
       select * from ${recordset(sql, values)} as v(raw text, type text, b boolean, i integer, s text)
     ),
     pairs as materialized (
-      select e.id as environment_id, f.id as feature_id,
-             -- _create_initial_feature_state: prevent_flag_defaults forces disabled and no value.
-             f.default_enabled and not p.prevent_flag_defaults as enabled,
-             case when p.prevent_flag_defaults then null else f.initial_value end as raw,
-             e.use_v2_feature_versioning as v2,
-             case when e.use_v2_feature_versioning then gen_random_uuid() end as version_uuid
-      from environments_environment e
-      join projects_project p on p.id = e.project_id
-      join features_feature f on f.project_id = e.project_id
-      where ${filter} and f.deleted_at is null and e.deleted_at is null
+      select nextval(pg_get_serial_sequence('public.features_featurestate', 'id'))::int as id, t.*
+      from (
+        select e.id as environment_id, f.id as feature_id,
+               -- _create_initial_feature_state: prevent_flag_defaults forces disabled and no value.
+               f.default_enabled and not p.prevent_flag_defaults as enabled,
+               coalesce(v.type, 'unicode') as type, v.b, v.i, v.s,
+               e.use_v2_feature_versioning as v2,
+               case when e.use_v2_feature_versioning then gen_random_uuid() end as version_uuid
+        from environments_environment e
+        join projects_project p on p.id = e.project_id
+        join features_feature f on f.project_id = e.project_id
+        left join v on v.raw = f.initial_value and not p.prevent_flag_defaults
+        where ${filter} and f.deleted_at is null and e.deleted_at is null
+        order by ${order}
+      ) t
     ),
     ${versions}
     fs as (
       -- live_from = the transaction's now() (BEFORE_CREATE set_live_from on v1) so the state is served.
       insert into features_featurestate
-        (uuid, feature_id, environment_id, enabled, created_at, updated_at, live_from, version, environment_feature_version_id)
-      select gen_random_uuid(), feature_id, environment_id, enabled, now(), now(),
+        (id, uuid, feature_id, environment_id, enabled, created_at, updated_at, live_from, version, environment_feature_version_id)
+      select id, gen_random_uuid(), feature_id, environment_id, enabled, now(), now(),
              case when v2 then null else now() end, 1, case when v2 then version_uuid end
-      from pairs order by ${order}
-      returning id, feature_id, environment_id
+      from pairs order by id
     ),
     fsv as (
       insert into features_featurestatevalue (uuid, feature_state_id, type, boolean_value, integer_value, string_value)
-      select gen_random_uuid(), fs.id, coalesce(v.type, 'unicode'), v.b, v.i, v.s
-      from fs join pairs using (feature_id, environment_id) left join v on v.raw = pairs.raw
-      order by fs.id
+      select gen_random_uuid(), id, type, b, i, s from pairs order by id
     )
-    select count(*)::int as states from fs`;
+    select count(*)::int as states from pairs`;
   return row?.states ?? 0;
 }
