@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import postgres from "postgres";
 import { availableSchemas, checksumAllTables, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
 import { content, creations, declare, projectRef, provisionContent, seedProject } from "../helpers/content-seed.ts";
-import { UserError } from "../../src/errors.ts";
+import { ApplyError, UserError } from "../../src/errors.ts";
 import type { SegmentRule } from "../../src/spec/desired.ts";
 
 noticeMissingDumps("content writers");
@@ -248,6 +248,48 @@ for (const schema of availableSchemas()) {
       } finally {
         await db.sql`delete from environments_environment where id = ${copy!.id}`;
       }
+    });
+
+    test("an environment on versioning v2 gets an initial published version per new feature, and the state points at it", async () => {
+      const [table] = await db.sql`select to_regclass('feature_versioning_environmentfeatureversion') as t`;
+      if (table!.t === null) {
+        console.warn(`NOTICE: ${schema} has no feature_versioning_environmentfeatureversion table; v2 versioning test skipped`);
+        return;
+      }
+      const v2 = projectRef("V2 Org", "Versioned");
+      await seedProject(db.sql, "V2 Org", "Versioned");
+      await provisionContent(db.sql, content({ environments: [declare.environment(v2, "Main")] }));
+      await db.sql`update environments_environment set use_v2_feature_versioning = true where name = 'Main'`;
+      await provisionContent(db.sql, content({ features: [declare.feature(v2, "versioned_flag", { defaultEnabled: true })] }));
+      const [row] = await db.sql`
+        select fs.live_from, fs.version, fs.enabled, efv.environment_id = fs.environment_id as same_env, efv.feature_id = fs.feature_id as same_feature,
+               efv.published_at is not null and efv.live_from = efv.published_at and efv.created_at = efv.published_at as published,
+               efv.deleted_at, efv.created_by_id, efv.change_request_id
+        from features_featurestate fs join features_feature f on f.id = fs.feature_id
+        join feature_versioning_environmentfeatureversion efv on efv.uuid = fs.environment_feature_version_id
+        where f.name = 'versioned_flag'`;
+      expect(row).toEqual({
+        live_from: null,
+        version: 1,
+        enabled: true,
+        same_env: true,
+        same_feature: true,
+        published: true,
+        deleted_at: null,
+        created_by_id: null,
+        change_request_id: null,
+      } as never);
+    });
+
+    test("a database refusal names the entity and its position", async () => {
+      const web = projectRef("Acme", "Web");
+      const identity = { ...declare.identity(web, "Production", "too-long", { note: "x".repeat(2001) }), source: { file: "ids.yaml", line: 4, column: 7 } };
+      const error = await provisionContent(db.sql, content({ identities: [identity] })).catch((e) => e);
+      expect(error).toBeInstanceOf(ApplyError);
+      expect(error.message).toContain(`identity "too-long" (ids.yaml:4:7)`);
+      expect(error.details).toMatchObject({ code: "22001", position: { file: "ids.yaml", line: 4, column: 7 } });
+      const [{ n }] = (await db.sql`select count(*)::int as n from environments_identity where identifier = 'too-long'`) as unknown as [{ n: number }];
+      expect(n).toBe(0);
     });
 
     test("the number of statements does not grow with the number of features", async () => {
