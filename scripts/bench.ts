@@ -112,8 +112,9 @@ function report(rows: Row[], copy: CopyTimes): void {
       ratio,
     ];
   });
-  table.push([`COPY ${copy.rows} rows → features_featurestate`, copy.featureStateMs.toFixed(0), "", "1", "", "", "yardstick"]);
-  table.push([`COPY ${copy.rows} rows → features_featurestatevalue`, copy.featureStateValueMs.toFixed(0), "", "1", "", "", ""]);
+  const commit = (ms: number) => `(commit ${ms.toFixed(0)})`;
+  table.push([`COPY ${copy.rows} rows → features_featurestate`, copy.featureStateMs.toFixed(0), commit(copy.featureStateCommitMs), "1", "", "", "yardstick"]);
+  table.push([`COPY ${copy.rows} rows → features_featurestatevalue`, copy.featureStateValueMs.toFixed(0), commit(copy.featureStateValueCommitMs), "1", "", "", ""]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   console.log(line(header));
