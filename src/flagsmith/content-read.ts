@@ -79,12 +79,17 @@ export function recordFound<R extends FoundRow>(
 }
 
 /**
- * Which of these optional columns the table has (older Flagsmith schemas lack some, columns.ts
- * `optionalColumns`), as "table.column"; one catalog query.
+ * Which of these optional "table.column"s exist here (older Flagsmith schemas lack some, columns.ts
+ * `optionalColumns`); one catalog query.
  */
-export async function presentColumns(sql: Sql, table: string, columns: string[]): Promise<Set<string>> {
-  const rows = await sql<{ column: string }[]>`
-    select column_name as column from information_schema.columns
-    where table_schema = current_schema() and table_name = ${table} and column_name = any(${columns}::text[])`;
-  return new Set(rows.map((r) => `${table}.${r.column}`));
+export async function presentQualifiedColumns(sql: Sql, wanted: string[]): Promise<Set<string>> {
+  const rows = await sql<{ name: string }[]>`
+    select table_name || '.' || column_name as name from information_schema.columns
+    where table_schema = current_schema() and table_name || '.' || column_name = any(${wanted}::text[])`;
+  return new Set(rows.map((r) => r.name));
+}
+
+/** Which of these optional columns of one table exist here, as "table.column"; one catalog query. */
+export function presentColumns(sql: Sql, table: string, columns: string[]): Promise<Set<string>> {
+  return presentQualifiedColumns(sql, columns.map((c) => `${table}.${c}`));
 }

@@ -11,6 +11,7 @@ import { insertBatch, recordset } from "./batch.ts";
 import { guardWrite } from "./write-error.ts";
 import { declarationOf, distinctNames, recordFound, scopedName, type ScopedName } from "./content-read.ts";
 import { createFeatureStates } from "./feature-states.ts";
+import { copyToHistory } from "./content-history.ts";
 import { generateEnvironmentKey } from "./secrets.ts";
 
 /** Every environment the desired state names: declared ones and those identities and permissions refer to. */
@@ -103,6 +104,7 @@ export const environments: KindModule<"environment"> = {
         },
         rows,
       );
+      await copyToHistory(ctx.sql, { table: "environments_environment", historyTable: "environments_historicalenvironment" }, inserted.map((r) => r.id));
       // Environments precede features in the processing order, so the project's features here are
       // exactly those that existed before this run; features created later add their own states.
       await createFeatureStates(ctx.sql, { environmentIds: inserted.map((r) => r.id) });

@@ -11,6 +11,7 @@ import { guardWrite } from "./write-error.ts";
 import { declarationOf, distinctNames, recordFound, scopedName, type ScopedName } from "./content-read.ts";
 import { projectIdOf, touchEnvironments } from "./environments.ts";
 import { createFeatureStates } from "./feature-states.ts";
+import { copyToHistory } from "./content-history.ts";
 
 interface FeatureRow {
   organisation: string;
@@ -73,6 +74,7 @@ export const features: KindModule<"feature"> = {
         },
         rows,
       );
+      await copyToHistory(ctx.sql, { table: "features_feature", historyTable: "features_historicalfeature" }, inserted.map((r) => r.id));
       await createFeatureStates(ctx.sql, { featureIds: inserted.map((r) => r.id) });
       // The API's audit hook bumps these; an authorless insert must do it itself (§2.4).
       await touchEnvironments(ctx.sql, rows.map((r) => r.project_id));

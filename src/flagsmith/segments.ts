@@ -9,8 +9,9 @@ import type { DesiredSegment, SegmentRule } from "../spec/desired.ts";
 import type { KindModule, Sql } from "./context.ts";
 import { insertBatch, recordset } from "./batch.ts";
 import { guardWrite } from "./write-error.ts";
-import { declarationOf, distinctNames, presentColumns, recordFound, scopedName, type ScopedName } from "./content-read.ts";
+import { declarationOf, distinctNames, presentQualifiedColumns, recordFound, scopedName, type ScopedName } from "./content-read.ts";
 import { projectIdOf, touchEnvironments } from "./environments.ts";
+import { copyToHistory } from "./content-history.ts";
 
 interface SegmentRow {
   organisation: string;
@@ -66,13 +67,15 @@ const countRules = (rules: SegmentRule[]): number => rules.reduce((n, r) => n + 
 async function drawIds(sql: Sql, segments: number, rules: number): Promise<{ segments: number[]; rules: number[] }> {
   const [row] = await sql<{ segments: number[]; rules: number[] }[]>`
     select
-      array(select nextval(pg_get_serial_sequence('public.segments_segment', 'id')) from generate_series(1, ${segments}::int) order by 1)::int[] as segments,
-      array(select nextval(pg_get_serial_sequence('public.segments_segmentrule', 'id')) from generate_series(1, ${rules}::int) order by 1)::int[] as rules`;
+      array(select nextval((select pg_get_serial_sequence('public.segments_segment', 'id'))::regclass) from generate_series(1, ${segments}::int) order by 1)::int[] as segments,
+      array(select nextval((select pg_get_serial_sequence('public.segments_segmentrule', 'id'))::regclass) from generate_series(1, ${rules}::int) order by 1)::int[] as rules`;
   return row!;
 }
 
+const OPTIONAL = ["rules_data", "managed_by"].flatMap((c) => [`segments_segment.${c}`, `segments_historicalsegment.${c}`]);
+
 async function insertSegments(sql: Sql, entities: DesiredSegment[], projectIds: number[], ids: number[]): Promise<void> {
-  const present = await presentColumns(sql, "segments_segment", ["rules_data", "managed_by"]);
+  const present = await presentQualifiedColumns(sql, OPTIONAL);
   const hasRulesData = present.has("segments_segment.rules_data");
   const rows: Record<string, unknown>[] = entities.map((s, i) => ({
     id: ids[i]!,
@@ -106,6 +109,15 @@ async function insertSegments(sql: Sql, entities: DesiredSegment[], projectIds: 
     },
     rows,
   );
+  // Captured by Flagsmith right after the INSERT, before the version_of_id self-update: NULL there.
+  await copyToHistory(sql, { table: "segments_segment", historyTable: "segments_historicalsegment" }, ids, present);
+}
+
+/** Condition ids are generated on insert, so their history rows are copied by owning rule. */
+async function copyConditionsToHistory(sql: Sql, ruleIds: number[]): Promise<void> {
+  if (ruleIds.length === 0) return;
+  const [row] = await sql<{ ids: number[] }[]>`select coalesce(array_agg(id order by id), '{}') as ids from segments_condition where rule_id = any(${ruleIds}::int[])`;
+  await copyToHistory(sql, { table: "segments_condition", historyTable: "segments_historicalcondition" }, row!.ids);
 }
 
 export const segments: KindModule<"segment"> = {
@@ -148,6 +160,8 @@ export const segments: KindModule<"segment"> = {
         },
         flat.conditions,
       );
+      await copyToHistory(ctx.sql, { table: "segments_segmentrule", historyTable: "segments_historicalsegmentrule" }, flat.rules.map((r) => r.id));
+      await copyConditionsToHistory(ctx.sql, flat.rules.map((r) => r.id));
       await touchEnvironments(ctx.sql, projectIds);
       return drawn.segments;
     });

@@ -73,6 +73,9 @@ for (const schema of availableSchemas()) {
       });
       expect(env!.api_key).toMatch(/^[2-9A-HJ-NP-Za-km-z]{22}$/);
       expect(env!.updated_at).toEqual(env!.created_date);
+      const [history] = await db.sql`select * from environments_historicalenvironment where id = ${env!.id}`;
+      expect(history).toMatchObject({ name: "Production", api_key: env!.api_key, history_type: "+", history_user_id: null, use_mv_v2_evaluation: true });
+      expect(history!.history_date).toEqual(env!.created_date);
 
       const states = await db.sql`
         select f.name, fs.id, fs.enabled, fs.version, fs.live_from, fs.created_at, fs.identity_id, fs.feature_segment_id,
@@ -190,6 +193,13 @@ for (const schema of availableSchemas()) {
       ]);
       const [env] = await db.sql`select updated_at from environments_environment where name = 'Production'`;
       expect(env!.updated_at.getUTCFullYear()).toBeGreaterThan(2001);
+      // History '+' rows as django-simple-history writes them; the segment's is captured before version_of_id is set.
+      const [history] = await db.sql`select * from segments_historicalsegment where id = ${segment!.id}`;
+      expect(history).toMatchObject({ history_type: "+", history_user_id: null, version_of_id: null, version: 1, name: "beta_users" });
+      const ruleHistory = await db.sql`select id, type, rule_id, segment_id from segments_historicalsegmentrule order by history_id`;
+      expect(ruleHistory).toEqual(rules.map((r) => ({ id: r.id, type: r.type, rule_id: r.rule_id, segment_id: r.segment_id })) as never);
+      const conditionHistory = await db.sql`select property from segments_historicalcondition order by history_id`;
+      expect(conditionHistory.map((c) => c.property)).toEqual(["is_beta", "plan", "banned"]);
     });
 
     test("identities with typed traits", async () => {
