@@ -5,6 +5,7 @@
 import { UserError, type Issue } from "../errors.ts";
 import type { ProjectRef, Sourced } from "../spec/desired.ts";
 import type { Sql } from "./context.ts";
+import { recordset } from "./batch.ts";
 
 /** One name to look up inside a project; `organisation` is null while the project reference is unbound. */
 export type ScopedName = {
@@ -36,6 +37,19 @@ export function declarationOf(
   return wanted.find(
     (w) => w.name.project === row.project && sameName(w.name.name, row.name) && (w.name.organisation ?? row.organisation) === row.organisation,
   )?.at;
+}
+
+/**
+ * SQL (for a materialized CTE): the wanted names with the project each resolves to, as rows
+ * (organisation, project, project_id, name); non-deleted projects and organisations only.
+ */
+export function wantedInProjects(sql: Sql, names: ScopedName[]) {
+  return sql`
+    select o.name as organisation, p.name as project, p.id as project_id, w.name
+    from ${recordset(sql, distinctNames(names))} as w(organisation text, project text, name text)
+    join projects_project p on p.name = w.project and p.deleted_at is null
+    join organisations_organisation o on o.id = p.organisation_id and o.deleted_at is null
+      and (w.organisation is null or o.name = w.organisation)`;
 }
 
 /** Distinct scoped names, so the lookup's input does not grow with repeated references. */

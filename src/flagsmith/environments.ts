@@ -7,9 +7,9 @@ import type { Desired, Sourced } from "../spec/desired.ts";
 import type { ActionOf, Secret } from "../plan/actions.ts";
 import { environmentKey, projectKey } from "../plan/keys.ts";
 import type { KindModule, Sql } from "./context.ts";
-import { insertBatch, recordset } from "./batch.ts";
+import { insertBatch } from "./batch.ts";
 import { guardWrite } from "./write-error.ts";
-import { declarationOf, distinctNames, recordFound, scopedName, type ScopedName } from "./content-read.ts";
+import { declarationOf, recordFound, wantedInProjects, scopedName, type ScopedName } from "./content-read.ts";
 import { createFeatureStates } from "./feature-states.ts";
 import { copyToHistory } from "./content-history.ts";
 import { generateEnvironmentKey } from "./secrets.ts";
@@ -34,12 +34,9 @@ interface EnvironmentRow {
 export async function findEnvironments(sql: Sql, names: ScopedName[]): Promise<EnvironmentRow[]> {
   if (names.length === 0) return [];
   return sql<EnvironmentRow[]>`
-    select distinct o.name as organisation, p.name as project, e.name, e.id
-    from ${recordset(sql, distinctNames(names))} as w(organisation text, project text, name text)
-    join projects_project p on p.name = w.project and p.deleted_at is null
-    join organisations_organisation o on o.id = p.organisation_id and o.deleted_at is null
-      and (w.organisation is null or o.name = w.organisation)
-    join environments_environment e on e.project_id = p.id and e.name = w.name and e.deleted_at is null`;
+    with w as materialized (${wantedInProjects(sql, names)})
+    select distinct w.organisation, w.project, e.name, e.id
+    from w join environments_environment e on e.project_id = w.project_id and e.name = w.name and e.deleted_at is null`;
 }
 
 /** Marks the environments of these projects as changed (§2.4), so conditional SDK fetches do not serve stale documents. */

@@ -6,9 +6,9 @@
 import type { ActionOf, Secret } from "../plan/actions.ts";
 import { featureKey } from "../plan/keys.ts";
 import type { KindModule, Sql } from "./context.ts";
-import { insertBatch, recordset } from "./batch.ts";
+import { insertBatch } from "./batch.ts";
 import { guardWrite } from "./write-error.ts";
-import { declarationOf, distinctNames, recordFound, scopedName, type ScopedName } from "./content-read.ts";
+import { declarationOf, recordFound, wantedInProjects, scopedName, type ScopedName } from "./content-read.ts";
 import { projectIdOf, touchEnvironments } from "./environments.ts";
 import { createFeatureStates } from "./feature-states.ts";
 import { copyToHistory } from "./content-history.ts";
@@ -23,13 +23,12 @@ interface FeatureRow {
 /** Non-deleted features whose lower(name) matches, in non-deleted projects and organisations, in one query. */
 async function findFeatures(sql: Sql, names: ScopedName[]): Promise<FeatureRow[]> {
   if (names.length === 0) return [];
+  // Projects are resolved first (materialized), so each feature probe uses the whole
+  // (lower(name), project_id) index instead of matching the name in every project.
   return sql<FeatureRow[]>`
-    select distinct o.name as organisation, p.name as project, f.name, f.id
-    from ${recordset(sql, distinctNames(names))} as w(organisation text, project text, name text)
-    join projects_project p on p.name = w.project and p.deleted_at is null
-    join organisations_organisation o on o.id = p.organisation_id and o.deleted_at is null
-      and (w.organisation is null or o.name = w.organisation)
-    join features_feature f on f.project_id = p.id and lower(f.name) = lower(w.name) and f.deleted_at is null`;
+    with w as materialized (${wantedInProjects(sql, names)})
+    select distinct w.organisation, w.project, f.name, f.id
+    from w join features_feature f on f.project_id = w.project_id and lower(f.name) = lower(w.name) and f.deleted_at is null`;
 }
 
 export const features: KindModule<"feature"> = {

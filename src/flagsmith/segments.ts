@@ -7,9 +7,9 @@ import type { ActionOf, Secret } from "../plan/actions.ts";
 import { segmentKey } from "../plan/keys.ts";
 import type { DesiredSegment, SegmentRule } from "../spec/desired.ts";
 import type { KindModule, Sql } from "./context.ts";
-import { insertBatch, recordset } from "./batch.ts";
+import { insertBatch } from "./batch.ts";
 import { guardWrite } from "./write-error.ts";
-import { declarationOf, distinctNames, presentQualifiedColumns, recordFound, scopedName, type ScopedName } from "./content-read.ts";
+import { declarationOf, presentQualifiedColumns, recordFound, wantedInProjects, scopedName, type ScopedName } from "./content-read.ts";
 import { projectIdOf, touchEnvironments } from "./environments.ts";
 import { copyToHistory } from "./content-history.ts";
 
@@ -24,12 +24,9 @@ interface SegmentRow {
 async function findSegments(sql: Sql, names: ScopedName[]): Promise<SegmentRow[]> {
   if (names.length === 0) return [];
   return sql<SegmentRow[]>`
-    select distinct o.name as organisation, p.name as project, s.name, s.id
-    from ${recordset(sql, distinctNames(names))} as w(organisation text, project text, name text)
-    join projects_project p on p.name = w.project and p.deleted_at is null
-    join organisations_organisation o on o.id = p.organisation_id and o.deleted_at is null
-      and (w.organisation is null or o.name = w.organisation)
-    join segments_segment s on s.project_id = p.id and s.name = w.name and s.deleted_at is null and s.id = s.version_of_id`;
+    with w as materialized (${wantedInProjects(sql, names)})
+    select distinct w.organisation, w.project, s.name, s.id
+    from w join segments_segment s on s.project_id = w.project_id and s.name = w.name and s.deleted_at is null and s.id = s.version_of_id`;
 }
 
 /** The rule tree as `_get_clean_rules_and_conditions` stores it in rules_data (nested rules carry "rules": [] too). */
