@@ -4,6 +4,7 @@ import { emptyExisting, type Existing } from "../plan/existing.ts";
 import type { KindModule, RunSettings, Sql, WriteContext } from "./context.ts";
 import { KIND_MODULES } from "./kinds.ts";
 import { applySiteDomain } from "./site.ts";
+import { refreshStatistics } from "./statistics.ts";
 
 /** Reads what already exists for the desired state: one query per kind. */
 export async function readExisting(sql: Sql, desired: Desired): Promise<Existing> {
@@ -29,6 +30,7 @@ export async function applyPlan(sql: Sql, plan: Plan, existing: Existing, settin
     const module = KIND_MODULES[kind] as KindModule<Kind>;
     for (const [action, s] of await module.create(ctx, creates as ActionOf<Kind>[])) secrets.set(action, s);
   }
+  await refreshStatistics(sql, plan);
   return {
     outcomes: plan.actions.map((action) => ({ action, secrets: secrets.get(action) ?? [] })),
     warnings: site.warnings,
