@@ -21,6 +21,14 @@ export interface FoundRow {
   label: string;
 }
 
+/** An existing row found through `wantedInProjects`: its name, where it lives, and its id. */
+export interface ProjectScopedRow {
+  organisation: string;
+  project: string;
+  name: string;
+  id: number;
+}
+
 /** A scoped name from a (possibly unbound) project reference. */
 export const scopedName = (project: ProjectRef, name: string): ScopedName => ({
   organisation: project.organisation,

@@ -9,7 +9,7 @@ import { environmentKey, projectKey } from "../plan/keys.ts";
 import type { KindModule, Sql } from "./context.ts";
 import { insertBatch } from "./batch.ts";
 import { guardWrite } from "./write-error.ts";
-import { declarationOf, recordFound, wantedInProjects, scopedName, type ScopedName } from "./content-read.ts";
+import { declarationOf, recordFound, wantedInProjects, scopedName, type ScopedName, type ProjectScopedRow } from "./content-read.ts";
 import { createFeatureStates } from "./feature-states.ts";
 import { copyToHistory } from "./content-history.ts";
 import { generateEnvironmentKey } from "./secrets.ts";
@@ -23,17 +23,10 @@ function wantedEnvironments(desired: Desired): { name: ScopedName; at: Sourced }
   ];
 }
 
-interface EnvironmentRow {
-  organisation: string;
-  project: string;
-  name: string;
-  id: number;
-}
-
 /** Non-deleted environments (of non-deleted projects and organisations) with the wanted names, in one query. */
-export async function findEnvironments(sql: Sql, names: ScopedName[]): Promise<EnvironmentRow[]> {
+export async function findEnvironments(sql: Sql, names: ScopedName[]): Promise<ProjectScopedRow[]> {
   if (names.length === 0) return [];
-  return sql<EnvironmentRow[]>`
+  return sql<ProjectScopedRow[]>`
     with w as materialized (${wantedInProjects(sql, names)})
     select distinct w.organisation, w.project, e.name, e.id
     from w join environments_environment e on e.project_id = w.project_id and e.name = w.name and e.deleted_at is null`;

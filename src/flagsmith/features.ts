@@ -8,24 +8,17 @@ import { featureKey } from "../plan/keys.ts";
 import type { KindModule, Sql } from "./context.ts";
 import { insertBatch } from "./batch.ts";
 import { guardWrite } from "./write-error.ts";
-import { declarationOf, recordFound, wantedInProjects, scopedName, type ScopedName } from "./content-read.ts";
+import { declarationOf, recordFound, wantedInProjects, scopedName, type ScopedName, type ProjectScopedRow } from "./content-read.ts";
 import { projectIdOf, touchEnvironments } from "./environments.ts";
 import { createFeatureStates } from "./feature-states.ts";
 import { copyToHistory } from "./content-history.ts";
 
-interface FeatureRow {
-  organisation: string;
-  project: string;
-  name: string;
-  id: number;
-}
-
 /** Non-deleted features whose lower(name) matches, in non-deleted projects and organisations, in one query. */
-async function findFeatures(sql: Sql, names: ScopedName[]): Promise<FeatureRow[]> {
+async function findFeatures(sql: Sql, names: ScopedName[]): Promise<ProjectScopedRow[]> {
   if (names.length === 0) return [];
   // Projects are resolved first (materialized), so each feature probe uses the whole
   // (lower(name), project_id) index instead of matching the name in every project.
-  return sql<FeatureRow[]>`
+  return sql<ProjectScopedRow[]>`
     with w as materialized (${wantedInProjects(sql, names)})
     select distinct w.organisation, w.project, f.name, f.id
     from w join features_feature f on f.project_id = w.project_id and lower(f.name) = lower(w.name) and f.deleted_at is null`;

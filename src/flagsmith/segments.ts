@@ -9,21 +9,14 @@ import type { DesiredSegment, SegmentRule } from "../spec/desired.ts";
 import type { KindModule, Sql } from "./context.ts";
 import { insertBatch } from "./batch.ts";
 import { guardWrite } from "./write-error.ts";
-import { declarationOf, presentQualifiedColumns, recordFound, wantedInProjects, scopedName, type ScopedName } from "./content-read.ts";
+import { declarationOf, presentQualifiedColumns, recordFound, wantedInProjects, scopedName, type ScopedName, type ProjectScopedRow } from "./content-read.ts";
 import { projectIdOf, touchEnvironments } from "./environments.ts";
 import { copyToHistory } from "./content-history.ts";
 
-interface SegmentRow {
-  organisation: string;
-  project: string;
-  name: string;
-  id: number;
-}
-
 /** Live (id = version_of_id), non-deleted segments with the wanted names, in one query. */
-async function findSegments(sql: Sql, names: ScopedName[]): Promise<SegmentRow[]> {
+async function findSegments(sql: Sql, names: ScopedName[]): Promise<ProjectScopedRow[]> {
   if (names.length === 0) return [];
-  return sql<SegmentRow[]>`
+  return sql<ProjectScopedRow[]>`
     with w as materialized (${wantedInProjects(sql, names)})
     select distinct w.organisation, w.project, s.name, s.id
     from w join segments_segment s on s.project_id = w.project_id and s.name = w.name and s.deleted_at is null and s.id = s.version_of_id`;
