@@ -13,7 +13,7 @@ export function checkSource(source: Source, env: Env): { checked: CheckedFile | 
   const file = parsed.file;
   if (!file) return { checked: null, issues: parsed.issues };
   const ctx = { env, baseDir: source.baseDir ?? process.cwd() };
-  const interpolated = interpolateValue(file.value, ctx, (path) => file.at(path), (path) => numberAsWritten(file, path));
+  const interpolated = interpolateValue(file.value, ctx, (path) => file.at(path), (path, n) => numberAsWritten(file, path, n));
   const issues = [...interpolated.issues];
   const versionIssue = checkVersion(file, interpolated.value);
   if (versionIssue) return { checked: null, issues: [...issues, versionIssue] };
@@ -30,9 +30,9 @@ export function checkSource(source: Source, env: Env): { checked: CheckedFile | 
  * Numbers are kept as written (`1.50`, `1.0`), which is what Flagsmith stores for text fields and lets an
  * unquoted `version: 1.0` mean "1.0". Trait values stay numbers: Flagsmith types traits by their JSON type.
  */
-function numberAsWritten(file: ParsedFile, path: Path): string | undefined {
+function numberAsWritten(file: ParsedFile, path: Path, value: number): string | undefined {
   if (path[path.length - 2] === "traits") return undefined;
-  return file.scalarText(path);
+  return file.numberText(path, value);
 }
 
 /**

@@ -116,7 +116,7 @@ export function interpolateValue(
   value: unknown,
   ctx: InterpolationContext,
   at: (path: Path) => Position,
-  numberText?: (path: Path) => string | undefined,
+  numberText?: (path: Path, value: number) => string | undefined,
 ): { value: unknown; issues: Issue[] } {
   const issues: Issue[] = [];
   const path: (string | number)[] = [];
@@ -129,7 +129,7 @@ export function interpolateValue(
       }
       return result.value;
     }
-    if (typeof node === "number" && numberText) return numberText(path) ?? node;
+    if (typeof node === "number" && numberText) return numberText(path, node) ?? node;
     if (Array.isArray(node)) {
       return node.map((item, index) => {
         path.push(index);

@@ -1,6 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from "yaml";
 import type { Issue, Position } from "../errors.ts";
 import type { Source } from "./source.ts";
+import { parseFast } from "./yaml-fast.ts";
 
 /** A path into a parsed document, as valibot reports it: mapping keys and list indexes. */
 export type Path = readonly (string | number)[];
@@ -10,10 +11,13 @@ export interface ParsedFile {
   source: Source;
   /** The document as plain JS data (aliases expanded, before interpolation). */
   value: unknown;
-  /** Position of the value at `path` (or of its key); the nearest written ancestor when the path is not in the text. */
+  /**
+   * Position of the value at `path` (or of its key); the nearest written ancestor when the path is not in the text.
+   * Worked out when first read: most positions are never shown, and finding them needs `yaml`'s slow syntax tree.
+   */
   at(path: Path, target?: "key" | "value"): Position;
-  /** The text of the scalar at `path` exactly as written (e.g. `1.50`), if it is a plain scalar. */
-  scalarText(path: Path): string | undefined;
+  /** The text of the number `value` found at `path` exactly as written (e.g. `1.50`), if it is a plain scalar. */
+  numberText(path: Path, value: number): string | undefined;
 }
 
 /**
@@ -22,8 +26,33 @@ export interface ParsedFile {
  */
 const MAX_ALIAS_COUNT = 100;
 
-/** Parses one source (one YAML document) keeping node ranges. Syntax errors become issues with positions. */
+/**
+ * Parses one source (one YAML document). Syntax errors become issues with positions. Bun's parser reads the
+ * values when it reads them as `yaml` would (yaml-fast.ts); `yaml`'s syntax tree is then built only if a
+ * position is asked for.
+ */
 export function parseSource(source: Source): { file: ParsedFile | null; issues: Issue[] } {
+  const fast = parseFast(source.text);
+  if (!fast) return parseWithPositions(source);
+  let tree: ParsedFile | null | undefined;
+  const positions = (): ParsedFile | null => (tree ??= parseWithPositions(source).file);
+  return {
+    file: {
+      source,
+      value: fast.value,
+      at: (path, target) => {
+        const fixed = [...path]; // callers may reuse their path array before the position is read
+        return lazyPosition(source.name, () => positions()?.at(fixed, target) ?? { file: source.name, line: 1, column: 1 });
+      },
+      // The fast path only takes numbers written canonically, so the value prints back as written.
+      numberText: (_path, value) => String(value),
+    },
+    issues: [],
+  };
+}
+
+/** Parses one source with `yaml`, keeping node ranges for positions. */
+function parseWithPositions(source: Source): { file: ParsedFile | null; issues: Issue[] } {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(source.text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
   const position = (offset: number): Position => {
@@ -81,10 +110,28 @@ function makeFile(source: Source, doc: Document.Parsed | null, value: unknown, p
   return {
     source,
     value,
-    at: (path, target = "value") => position(doc ? offsetOf(doc.contents, path, target) : 0),
-    scalarText: (path) => {
+    at: (path, target = "value") => {
+      const fixed = [...path]; // callers may reuse their path array before the position is read
+      return lazyPosition(source.name, () => position(doc ? offsetOf(doc.contents, fixed, target) : 0));
+    },
+    numberText: (path) => {
       const node = doc ? nodeAt(doc.contents, path) : null;
       return node && isScalar(node) && node.source !== undefined && String(node.source) !== "" ? String(node.source) : undefined;
+    },
+  };
+}
+
+/** A position whose line and column are found when first read (a getter, so spreading and JSON see them). */
+function lazyPosition(file: string, locate: () => Position): Position {
+  let found: Position | undefined;
+  const get = () => (found ??= locate());
+  return {
+    file,
+    get line() {
+      return get().line;
+    },
+    get column() {
+      return get().column;
     },
   };
 }

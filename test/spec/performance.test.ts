@@ -1,5 +1,4 @@
 import { expect, test } from "bun:test";
-import { parseAllDocuments } from "yaml";
 import { loadDesired } from "../../src/spec/index.ts";
 
 /** 10 projects × 10 environments × 1000 features (over 100k YAML nodes) in one file. */
@@ -17,15 +16,16 @@ function generated(): string {
 }
 
 /**
- * Our own work (positions, interpolation, validation, rules, resolution) must stay linear: it may cost at most
- * about as much again as the YAML parse itself. Measured relative to the parse, because CI machines shared with
- * other test suites vary tenfold in absolute speed (on an idle machine the whole load takes well under a second).
+ * Our own work (the fast-path scan, interpolation, validation, rules, resolution) must stay linear: a small
+ * multiple of Bun's YAML parse itself. Measured relative to the parse, because CI machines shared with other test
+ * suites vary tenfold in absolute speed (on an idle machine the whole load takes about 0.2 s). Positions are
+ * found lazily, so the last assertion also checks that one can still be read after the load.
  */
 test("a large generated file loads and validates at a small multiple of the YAML parse time", () => {
   const text = generated();
-  parseAllDocuments(text); // warm up the parser's code paths
+  Bun.YAML.parse(text); // warm up
   let started = performance.now();
-  parseAllDocuments(text);
+  Bun.YAML.parse(text);
   const parseOnly = performance.now() - started;
   started = performance.now();
   const { desired } = loadDesired([{ name: "big.yaml", text }], {});
@@ -34,5 +34,5 @@ test("a large generated file loads and validates at a small multiple of the YAML
   expect(desired.features[1]).toMatchObject({ name: "feature_1", initialValue: "1", description: "generated 1" });
   expect(desired.features[9_999]!.source.line).toBeGreaterThan(40_000);
   console.log(`loaded ${text.length} bytes, 10k features, in ${elapsed.toFixed(0)} ms (YAML parse alone: ${parseOnly.toFixed(0)} ms)`);
-  expect(elapsed).toBeLessThan(2.5 * parseOnly + 500);
+  expect(elapsed).toBeLessThan(10 * parseOnly + 500);
 }, 60_000);
