@@ -3,9 +3,9 @@ import { UserError, type Issue } from "../errors.ts";
 import type { ActionOf, Secret } from "../plan/actions.ts";
 import { masterApiKeyKey, organisationKey } from "../plan/keys.ts";
 import { insertBatch, recordset } from "./batch.ts";
-import type { KindModule, Sql } from "./context.ts";
+import type { KindModule, Sql, WriteContext } from "./context.ts";
+import type { PendingMasterApiKey } from "./hashes.ts";
 import { idFor } from "./refs.ts";
-import { generateMasterApiKey, hashMasterApiKey } from "./secrets.ts";
 import { guardWrite } from "./write-error.ts";
 
 export const masterApiKeys: KindModule<"masterApiKey"> = {
@@ -26,39 +26,43 @@ export const masterApiKeys: KindModule<"masterApiKey"> = {
   },
 
   async create(ctx, actions) {
-    const keys = actions.map((a) => a.entity.key ?? generateMasterApiKey());
-    await checkPrefixes(ctx.sql, actions, keys);
-    // Each hash is a 1,000,000-iteration PBKDF2, as Flagsmith's make_password does: run them together.
-    const hashed = await Promise.all(keys.map((k) => hashMasterApiKey(k)));
-    const rows = actions.map((a, i) => ({
-      id: hashed[i]!.id,
-      prefix: hashed[i]!.prefix,
-      hashed_key: hashed[i]!.hashedKey,
-      name: a.entity.name,
-      organisation_id: idFor(ctx.ids.organisation, organisationKey(a.entity.organisation), a.entity),
-      is_admin: a.entity.isAdmin,
-    }));
-    const batch = actions.map((a) => ({ label: `"${a.entity.name}"`, source: a.entity.source }));
-    await guardWrite("master API key", batch, () =>
-      // created_by_id (absent before v2.2xx) and expiry_date stay NULL, as from the ORM.
-      insertBatch(
-        ctx.sql,
-        {
-          table: "api_keys_masterapikey",
-          columns: { id: "text", prefix: "text", hashed_key: "text", name: "text", organisation_id: "int", is_admin: "boolean" },
-          computed: { created: "now()", revoked: "false" },
-        },
-        rows,
-      ),
-    );
+    const pending = actions.map((a) => ctx.hashes.masterApiKey(a));
+    await checkPrefixes(ctx.sql, actions, pending.map((p) => p.key));
+    // Nothing references a key, so its row waits for its hash (begun when applying started) at the
+    // end of the run, while the other kinds are written. The key itself is known now, for the report.
+    ctx.deferredWrites.push(() => insertKeys(ctx, actions, pending));
     const secrets = new Map<ActionOf<"masterApiKey">, Secret[]>();
-    actions.forEach((a, i) => {
-      ctx.ids.masterApiKey.set(a.key, rows[i]!.id);
-      secrets.set(a, [{ kind: "masterApiKey", key: keys[i]! }]);
-    });
+    actions.forEach((a, i) => secrets.set(a, [{ kind: "masterApiKey", key: pending[i]!.key }]));
     return secrets;
   },
 };
+
+/** Inserts the keys once their hashes are ready: one statement for all of them. */
+async function insertKeys(ctx: WriteContext, actions: ActionOf<"masterApiKey">[], pending: PendingMasterApiKey[]): Promise<void> {
+  const hashed = await Promise.all(pending.map((p) => p.stored));
+  const rows = actions.map((a, i) => ({
+    id: hashed[i]!.id,
+    prefix: hashed[i]!.prefix,
+    hashed_key: hashed[i]!.hashedKey,
+    name: a.entity.name,
+    organisation_id: idFor(ctx.ids.organisation, organisationKey(a.entity.organisation), a.entity),
+    is_admin: a.entity.isAdmin,
+  }));
+  const batch = actions.map((a) => ({ label: `"${a.entity.name}"`, source: a.entity.source }));
+  await guardWrite("master API key", batch, () =>
+    // created_by_id (absent before v2.2xx) and expiry_date stay NULL, as from the ORM.
+    insertBatch(
+      ctx.sql,
+      {
+        table: "api_keys_masterapikey",
+        columns: { id: "text", prefix: "text", hashed_key: "text", name: "text", organisation_id: "int", is_admin: "boolean" },
+        computed: { created: "now()", revoked: "false" },
+      },
+      rows,
+    ),
+  );
+  actions.forEach((a, i) => ctx.ids.masterApiKey.set(a.key, rows[i]!.id));
+}
 
 /** `prefix` is UNIQUE across every key ever stored (revoked and deleted ones too): a caller-chosen key must not reuse one. */
 async function checkPrefixes(sql: Sql, actions: ActionOf<"masterApiKey">[], keys: string[]) {

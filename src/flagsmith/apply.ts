@@ -2,6 +2,7 @@ import type { Desired } from "../spec/desired.ts";
 import { KIND_ORDER, type ActionOf, type Kind, type Outcome, type Plan, type Secret } from "../plan/actions.ts";
 import { emptyExisting, type Existing } from "../plan/existing.ts";
 import type { KindModule, RunSettings, Sql, WriteContext } from "./context.ts";
+import { startHashes } from "./hashes.ts";
 import { KIND_MODULES } from "./kinds.ts";
 import { applySiteDomain } from "./site.ts";
 import { refreshStatistics } from "./statistics.ts";
@@ -21,8 +22,10 @@ export interface Applied {
 
 /** Executes the plan's creations kind by kind, in processing order, inside the caller's transaction. */
 export async function applyPlan(sql: Sql, plan: Plan, existing: Existing, settings: RunSettings): Promise<Applied> {
+  // Before the first statement, so the PBKDF2 hashes (~175 ms each, on the threadpool) overlap every write.
+  const hashes = startHashes(plan.actions);
   const site = await applySiteDomain(sql, plan.appDomain, settings);
-  const ctx: WriteContext = { sql, ids: existing.ids, settings, siteDomain: site.domain };
+  const ctx: WriteContext = { sql, ids: existing.ids, settings, siteDomain: site.domain, hashes, deferredWrites: [] };
   const secrets = new Map<object, Secret[]>();
   for (const kind of KIND_ORDER) {
     const creates = plan.actions.filter((a) => a.kind === kind && a.op === "create") as ActionOf<typeof kind>[];
@@ -31,6 +34,8 @@ export async function applyPlan(sql: Sql, plan: Plan, existing: Existing, settin
     for (const [action, s] of await module.create(ctx, creates as ActionOf<Kind>[])) secrets.set(action, s);
   }
   await refreshStatistics(sql, plan);
+  // Last, so the hashes they wait for have had the whole run to finish.
+  for (const write of ctx.deferredWrites) await write();
   return {
     outcomes: plan.actions.map((action) => ({ action, secrets: secrets.get(action) ?? [] })),
     warnings: site.warnings,

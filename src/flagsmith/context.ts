@@ -2,6 +2,7 @@ import type postgres from "postgres";
 import type { Desired } from "../spec/desired.ts";
 import type { ActionOf, Kind, Secret } from "../plan/actions.ts";
 import type { Existing, ExistingIds } from "../plan/existing.ts";
+import type { Hashes } from "./hashes.ts";
 
 /** A connection or transaction handle; every flagsmith/ module runs its statements through it. */
 export type Sql = postgres.Sql | postgres.TransactionSql;
@@ -22,6 +23,13 @@ export interface WriteContext {
   settings: RunSettings;
   /** The site domain in effect after app_domain was applied (for reset links). */
   siteDomain: string | null;
+  /** The plan's password and master-key hashes, begun before the first write (hashes.ts). */
+  hashes: Hashes;
+  /**
+   * Writes that need a hash but that nothing else needs (a user's password, a master key's row):
+   * run after every kind, still in the transaction, so the hashing overlaps the other kinds' writes.
+   */
+  deferredWrites: Array<() => Promise<void>>;
 }
 
 /**
@@ -32,6 +40,6 @@ export interface WriteContext {
 export interface KindModule<K extends Kind> {
   /** Fills `existing.ids[kind]` (and, for projects, `existing.projectOrganisations`). */
   read(sql: Sql, desired: Desired, existing: Existing): Promise<void>;
-  /** Creates every action's entity; records new ids in `ctx.ids`; returns the secrets to print per action. */
+  /** Creates every action's entity (what waits for a hash goes to `ctx.deferredWrites`); records new ids in `ctx.ids`; returns the secrets to print per action. */
   create(ctx: WriteContext, actions: ActionOf<K>[]): Promise<Map<ActionOf<K>, Secret[]>>;
 }

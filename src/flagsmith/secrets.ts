@@ -30,11 +30,15 @@ export function isMasterApiKeyFormat(key: string): boolean {
   return MASTER_API_KEY.test(key);
 }
 
+/** The columns api_keys_masterapikey derives from a key. */
+export interface StoredMasterApiKey {
+  id: string;
+  prefix: string;
+  hashedKey: string;
+}
+
 /** What api_keys_masterapikey stores: prefix (before the first '.'), hashed_key = hashPassword(full key), id = prefix + "." + hashed_key. */
-export async function hashMasterApiKey(
-  key: string,
-  options: { salt?: string; iterations?: number } = {},
-): Promise<{ id: string; prefix: string; hashedKey: string }> {
+export async function hashMasterApiKey(key: string, options: { salt?: string; iterations?: number } = {}): Promise<StoredMasterApiKey> {
   // Flagsmith authenticates by looking up everything before the first '.' as the prefix (WRITES.md §5).
   const dot = key.indexOf(".");
   const prefix = dot === -1 ? key : key.slice(0, dot);

@@ -2,12 +2,12 @@
 import { UserError, type Issue } from "../errors.ts";
 import type { ActionOf, Secret } from "../plan/actions.ts";
 import { userKey } from "../plan/keys.ts";
-import { normaliseEmail, type UserPassword } from "../spec/desired.ts";
-import { insertBatch } from "./batch.ts";
+import { normaliseEmail } from "../spec/desired.ts";
+import { insertBatch, recordset } from "./batch.ts";
 import type { KindModule, WriteContext } from "./context.ts";
-import { encodeUid, hashPassword, passwordResetLink, passwordResetToken, unusablePassword } from "./django.ts";
+import { encodeUid, passwordResetLink, passwordResetToken, unusablePassword } from "./django.ts";
 import { ambiguousExisting, groupRows, referencedEmails } from "./refs.ts";
-import { guardWrite } from "./write-error.ts";
+import { guardWrite, type Written } from "./write-error.ts";
 
 /** Flagsmith's DEFAULT_DOMAIN, used by get_current_site_url when there is no site row (WRITES.md §9). */
 const DEFAULT_DOMAIN = "app.flagsmith.com";
@@ -31,11 +31,13 @@ export const users: KindModule<"user"> = {
   },
 
   async create(ctx, actions) {
-    // PBKDF2 at 1,000,000 iterations costs ~170 ms: hash every new user's password at once, off the main thread.
-    const passwords = await Promise.all(actions.map((a) => storedPassword(a.entity.password)));
-    const rows = actions.map((a, i) => ({
+    // A plain password's hash (begun when applying started) is not awaited here: later kinds need the
+    // ids now, so the row goes in with an unusable placeholder and gets its hash in one UPDATE after
+    // every other kind, in the same transaction, so the committed row is the one Django would write.
+    const hashes = actions.map((a) => ctx.hashes.password(a));
+    const rows = actions.map((a) => ({
       email: normaliseEmail(a.entity.email),
-      password: passwords[i]!,
+      password: a.entity.password.kind === "hash" ? a.entity.password.value : unusablePassword(),
       is_superuser: a.entity.isSuperuser,
       // Django's create_superuser sets both; Flagsmith's superuser means is_staff AND is_superuser (§1.1).
       is_staff: a.entity.isSuperuser,
@@ -43,7 +45,8 @@ export const users: KindModule<"user"> = {
       last_name: a.entity.lastName,
       username: a.entity.username,
     }));
-    const inserted = await guardWrite("user", actions.map((a) => ({ label: `"${a.entity.email}"`, source: a.entity.source })), () =>
+    const batch = actions.map((a) => ({ label: `"${a.entity.email}"`, source: a.entity.source }));
+    const inserted = await guardWrite("user", batch, () =>
       insertBatch<{ id: number; email: string }>(
         ctx.sql,
         {
@@ -57,22 +60,37 @@ export const users: KindModule<"user"> = {
     );
     const idOf = new Map(inserted.map((r) => [r.email, r.id]));
     const secrets = new Map<ActionOf<"user">, Secret[]>();
+    const hashed: HashedPassword[] = [];
     actions.forEach((action, i) => {
       const id = idOf.get(rows[i]!.email)!;
       ctx.ids.user.set(action.key, id);
       if (action.entity.isSuperuser && action.entity.password.kind === "unusable") {
         secrets.set(action, [resetSecret(ctx, { id, email: rows[i]!.email, password: rows[i]!.password })]);
       }
+      const hash = hashes[i];
+      if (hash) hashed.push({ id, hash, written: batch[i]! });
     });
+    if (hashed.length) ctx.deferredWrites.push(() => setPasswords(ctx, hashed));
     return secrets;
   },
 };
 
-/** What the password column gets: Django's unusable marker, a fresh PBKDF2 hash, or the caller's hash as given. */
-async function storedPassword(password: UserPassword): Promise<string> {
-  if (password.kind === "plain") return hashPassword(password.value);
-  if (password.kind === "hash") return password.value;
-  return unusablePassword();
+/** A user inserted with a placeholder password, and the hash that replaces it. */
+interface HashedPassword {
+  id: number;
+  hash: Promise<string>;
+  written: Written;
+}
+
+/** Stores the users' password hashes once they are ready: one statement for all of them. */
+async function setPasswords(ctx: WriteContext, users: HashedPassword[]): Promise<void> {
+  const passwords = await Promise.all(users.map((u) => u.hash));
+  const rows = users.map((u, i) => ({ id: u.id, password: passwords[i]! }));
+  await guardWrite("user", users.map((u) => u.written), () =>
+    ctx.sql`
+      update public.users_ffadminuser u set password = p.password
+      from ${recordset(ctx.sql, rows)} as p(id int, password text) where u.id = p.id`,
+  );
 }
 
 /** The bootstrap's way in for a superuser without a password: a reset link, or how to get one without the secret. */

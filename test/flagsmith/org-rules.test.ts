@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ApplyError, UserError } from "../../src/errors.ts";
+import { verifyPassword } from "../../src/flagsmith/django.ts";
 import type { Desired } from "../../src/spec/desired.ts";
 import { availableSchemas, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
 import { at, desiredWith, provision } from "./org-support.ts";
@@ -12,7 +13,16 @@ function scaled(n: number, tag: string): Desired {
   const email = (i: number) => `u${i}-${tag}@example.com`;
   const org = (i: number) => `Org ${i} ${tag}`;
   return desiredWith({
-    users: idx.map((i) => ({ ...at(), email: email(i), isSuperuser: false, firstName: "", lastName: "", username: null, password: { kind: "unusable" as const } })),
+    // Every tenth user has a plain password (1 of 2, 3 of 25): their hashes are set by one UPDATE however many there are.
+    users: idx.map((i) => ({
+      ...at(),
+      email: email(i),
+      isSuperuser: false,
+      firstName: "",
+      lastName: "",
+      username: null,
+      password: i % 10 === 0 ? { kind: "plain" as const, value: `pw-${i}` } : { kind: "unusable" as const },
+    })),
     organisations: idx.map((i) => ({ ...at(), name: org(i), subscription: null })),
     memberships: idx.map((i) => ({ ...at(), organisation: org(i), email: email(i), role: "ADMIN" as const })),
     groups: idx.map((i) => ({ ...at(), organisation: org(i), name: "All", isDefault: true })),
@@ -41,6 +51,11 @@ for (const schema of availableSchemas()) {
       expect(large.statements).toEqual(small.statements);
       const [{ n }] = (await db.sql`select count(*)::int as n from organisations_organisation where name like 'Org %'`) as any;
       expect(n).toBe(27);
+      // The deferred UPDATE gave every plain-password user its own hash, and only them.
+      const hashed = await db.sql`
+        select email, password from users_ffadminuser where email like 'u%-b@example.com' and password like 'pbkdf2_sha256$%' order by email`;
+      expect(hashed.map((r) => r.email)).toEqual(["u0-b@example.com", "u10-b@example.com", "u20-b@example.com"]);
+      expect(await verifyPassword("pw-10", hashed[1]!.password)).toBe(true);
     });
 
     test("an organisation name held by several live organisations is an error naming their ids", async () => {

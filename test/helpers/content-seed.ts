@@ -14,6 +14,7 @@ import { environments } from "../../src/flagsmith/environments.ts";
 import { identities } from "../../src/flagsmith/identities.ts";
 import { segments } from "../../src/flagsmith/segments.ts";
 import { features } from "../../src/flagsmith/features.ts";
+import { startHashes } from "../../src/flagsmith/hashes.ts";
 
 const MODULES = { environment: environments, identity: identities, segment: segments, feature: features } as const;
 type ContentKind = keyof typeof MODULES;
@@ -109,11 +110,20 @@ export async function provisionContent(sql: postgres.Sql, desired: Desired): Pro
   for (const kind of ORDER) await MODULES[kind].read(sql, desired, existing);
   const plan = diffState(desired, existing);
   await sql.begin(async (tx) => {
-    const ctx: WriteContext = { sql: tx, ids: existing.ids, settings: { djangoSecretKey: null, flagsmithDomain: null }, siteDomain: null };
+    const ctx: WriteContext = {
+      sql: tx,
+      ids: existing.ids,
+      settings: { djangoSecretKey: null, flagsmithDomain: null },
+      siteDomain: null,
+      // Content kinds hash nothing.
+      hashes: startHashes([]),
+      deferredWrites: [],
+    };
     for (const kind of ORDER) {
       const creates = plan.actions.filter((a) => a.kind === kind && a.op === "create") as ActionOf<Kind>[];
       if (creates.length > 0) await (MODULES[kind] as unknown as KindModule<Kind>).create(ctx, creates);
     }
+    for (const write of ctx.deferredWrites) await write();
   });
   return { plan, existing };
 }
