@@ -2,6 +2,7 @@ import { cac, type Command } from "cac";
 import packageJson from "../package.json" with { type: "json" };
 import { UserError } from "./errors.ts";
 import { applyCommand } from "./commands/apply.ts";
+import { hashPasswordCommand } from "./commands/hash-password.ts";
 import type { Io } from "./commands/io.ts";
 import { readApplyOptions, readSourceOptions, type RawOptions } from "./commands/options.ts";
 import { listPresetsCommand, showPresetCommand } from "./commands/presets.ts";
@@ -47,11 +48,14 @@ export async function runCli(argv: string[], io: Io): Promise<void> {
     .command("presets [show] [name]", "List the embedded presets; `presets show NAME` prints one as YAML")
     .action((action: string | undefined, name: string | undefined) => presetsCommand(action, name, io));
   cli.command("schema", "Print the JSON Schema of the file format (for editors)").action(() => schemaCommand(io));
+  cli
+    .command("hash-password", "Print the Django hash of stdin's first line, for password_hash: instead of a plaintext password")
+    .action(() => hashPasswordCommand(io));
   withApplyOptions(cli.command("reset", "Dev/e2e only: delete the declared organisations and users, then provision"))
     .option("--yes", "Really delete (reset refuses without it)")
     .action((raw: RawOptions) => resetCommand(readApplyOptions(raw), raw.yes === true, io));
   cli.option("-v, --version", "Print the version");
-  cli.help(addHelpSections);
+  cli.help((sections) => addHelpSections(sections, cli.matchedCommand));
   cli.globalCommand.versionNumber = VERSION; // shown in the help's first line
 
   const parsed = parseArgs(cli, argv);
@@ -98,7 +102,7 @@ function usageError(message: string, hint: string): UserError {
   return new UserError([{ rule: "invalid-usage", message, hint }]);
 }
 
-function addHelpSections(sections: { title?: string; body: string }[]): { title?: string; body: string }[] {
+function addHelpSections(sections: { title?: string; body: string }[], command: Command | undefined): { title?: string; body: string }[] {
   const examples = [
     `  $ ${NAME} --preset bootstrap --dry-run`,
     `  $ DATABASE_URL=postgres://flagsmith@db/flagsmith ${NAME} --directory ./provisioning --wait 60`,
@@ -107,6 +111,7 @@ function addHelpSections(sections: { title?: string; body: string }[]): { title?
     `  $ ${NAME} presets show dev`,
     `  $ ${NAME} reset --yes --preset e2e`,
     `  $ ${NAME} schema > provisioning.schema.json`,
+    `  $ printf '%s\\n' "$ADMIN_PASSWORD" | ${NAME} hash-password   # for password_hash:`,
   ].join("\n");
   const sources = [
     "  --file/--directory/--preset, else PROVISIONING_DIRECTORY, else ./provisioning/ if it exists,",
@@ -118,8 +123,12 @@ function addHelpSections(sections: { title?: string; body: string }[]): { title?
     "  2  invalid files or options",
     "  3  the database is not a Flagsmith database this version supports",
   ].join("\n");
+  // cac leaves a command's description out of its own --help (`hash-password --help`): put it under the usage line.
+  const described = command && !command.isDefaultCommand && command.description
+    ? [...sections.slice(0, 2), { body: `  ${command.description}` }, ...sections.slice(2)]
+    : sections;
   return [
-    ...sections,
+    ...described,
     { title: "Default source", body: sources },
     { title: "Examples", body: examples },
     { title: "Exit codes", body: exitCodes },

@@ -5,7 +5,7 @@
  * what Postgres said, anything else is a bug and shows its stack.
  */
 import { runCli } from "./cli.ts";
-import { wantsColor, type Io } from "./commands/io.ts";
+import { readFirstLine, wantsColor, type Io } from "./commands/io.ts";
 import { ApplyError, ExitCode, UserError, formatIssue } from "./errors.ts";
 
 /**
@@ -23,6 +23,10 @@ const io: Io = {
   },
   err: (line) => void process.stderr.write(line + "\n"),
   color: wantsColor(process.stdout.isTTY, process.env),
+  readLine: (prompt) => {
+    if (process.stdin.isTTY) process.stderr.write(prompt);
+    return readFirstLine(process.stdin);
+  },
 };
 
 /** The lines describing an error, and the exit code it maps to. */

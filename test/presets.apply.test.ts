@@ -60,4 +60,12 @@ for (const SCHEMA of availableSchemas()) describe(`presets applied to a database
     }
     expect(users.filter((u) => u.username !== null).map((u) => u.username)).toEqual(["e2e_user@flagsmithe2etestdomain.io"]);
   }, 30_000);
+
+  test("the demo admin logs in with acme-demo-1234; the teammates have no usable password", async () => {
+    const db = databases.get("demo")!;
+    const users = await db.sql<{ email: string; password: string }[]>`select email, password from users_ffadminuser order by id`;
+    expect(users[0]!.email).toBe("admin@acme.example");
+    expect(await verifyPassword("acme-demo-1234", users[0]!.password)).toBe(true);
+    for (const user of users.slice(1)) expect(user.password).toStartWith("!");
+  }, 30_000);
 });

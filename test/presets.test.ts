@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { parse, parseDocument } from "yaml";
-import { verifyPassword } from "../src/flagsmith/django.ts";
+import { UserError } from "../src/errors.ts";
+import { hashPassword, verifyPassword } from "../src/flagsmith/django.ts";
 import { findPreset, PRESETS } from "../src/presets.ts";
 import { loadDesired } from "../src/spec/index.ts";
 
@@ -60,7 +61,7 @@ describe("every preset passes the loader", () => {
     E2E_BILLING_USER: "billing@corp.test",
     E2E_IDENTITY: "someone",
     DEMO_ADMIN_EMAIL: "demo@corp.test",
-    DEMO_ADMIN_PASSWORD: "a-long-demo-password",
+    DEMO_ADMIN_PASSWORD_HASH: "pbkdf2_sha256$1000$corpsalt$c29tZS1oYXNoLWJ5dGVz",
     FOF_ORGANISATION_NAME: "Platform",
   };
 
@@ -135,10 +136,9 @@ describe("every preset passes the loader", () => {
     expect(desired.environments.map((e) => [e.project.name, e.name])).toEqual([["Flagsmith on Flagsmith", "Production"]]);
   });
 
-  test("demo declares a master API key and hashes the admin's password from DEMO_ADMIN_PASSWORD", () => {
-    const { desired } = loadDesired(findPreset("demo")!.files, { DEMO_ADMIN_PASSWORD: "s3cret-demo-pw" });
+  test("demo declares a master API key and three projects", () => {
+    const { desired } = loadDesired(findPreset("demo")!.files, {});
     expect(desired.masterApiKeys.map((k) => [k.organisation, k.name, k.key])).toEqual([["Acme Inc", "CI/CD Pipeline", null]]);
-    expect(desired.users[0]!.password).toEqual({ kind: "plain", value: "s3cret-demo-pw" });
     expect(desired.projects.map((p) => p.name)).toEqual(["Storefront Web", "Mobile App", "Payments API"]);
   });
 });
@@ -231,6 +231,40 @@ describe("dev preset", () => {
       });
     project.segments.forEach((segment: any) => collect(segment.rules));
     for (const op of ["EQUAL", "IN", "GREATER_THAN", "PERCENTAGE_SPLIT", "REGEX", "IS_SET", "MODULO"]) expect(operators).toContain(op);
+  });
+});
+
+describe("demo preset", () => {
+  test("the admin's default password_hash is a 1,000,000-iteration hash of acme-demo-1234 (as the header says)", async () => {
+    const { desired } = loadDesired(findPreset("demo")!.files, {});
+    const password = desired.users[0]!.password;
+    expect(password.kind).toBe("hash");
+    const hash = password.kind === "hash" ? password.value : "";
+    expect(hash).toMatch(/^pbkdf2_sha256\$1000000\$/);
+    expect(await verifyPassword("acme-demo-1234", hash)).toBe(true);
+    expect(findPreset("demo")!.files[0]!.text).toContain("acme-demo-1234");
+    // Nobody else gets a password: nothing left for the run to hash but the master API key.
+    expect(desired.users.slice(1).map((u) => u.password.kind)).toEqual(Array(desired.users.length - 1).fill("unusable"));
+  }, 30_000);
+
+  test("DEMO_ADMIN_PASSWORD_HASH replaces the admin's hash, stored as given", async () => {
+    const own = await hashPassword("my-own-demo-pw", { iterations: 1000 });
+    const { desired } = loadDesired(findPreset("demo")!.files, { DEMO_ADMIN_PASSWORD_HASH: own });
+    expect(desired.users[0]!.password).toEqual({ kind: "hash", value: own });
+    expect(await verifyPassword("my-own-demo-pw", own)).toBe(true);
+  });
+
+  test("a plain password given as DEMO_ADMIN_PASSWORD_HASH is refused at its position, without repeating it", () => {
+    let error: unknown;
+    try {
+      loadDesired(findPreset("demo")!.files, { DEMO_ADMIN_PASSWORD_HASH: "plain-demo-pw" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(UserError);
+    const issues = (error as UserError).issues;
+    expect(issues.map((i) => [i.rule, i.position?.file])).toEqual([["bad-password-hash", "preset:demo/demo.yaml"]]);
+    expect(JSON.stringify(issues)).not.toContain("plain-demo-pw");
   });
 });
 

@@ -39,10 +39,11 @@ export interface Ran {
   stderr: string;
 }
 
-/** Runs a command with only PATH and HOME from our environment, plus `env`. */
-export function run(command: string[], options: { cwd: string; env?: Record<string, string> }): Ran {
+/** Runs a command with only PATH and HOME from our environment, plus `env`; `stdin` is its whole input (else none). */
+export function run(command: string[], options: { cwd: string; env?: Record<string, string>; stdin?: string }): Ran {
   const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", ...options.env };
-  const ran = Bun.spawnSync(command, { cwd: options.cwd, env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const stdin = options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin);
+  const ran = Bun.spawnSync(command, { cwd: options.cwd, env, stdin, stdout: "pipe", stderr: "pipe" });
   return { exitCode: ran.exitCode ?? -1, stdout: ran.stdout.toString(), stderr: ran.stderr.toString() };
 }
 
