@@ -37,17 +37,24 @@ function countEntries(value: unknown): number {
   return count;
 }
 
-const SPACE = new Set([" ", "\n", "\r"]);
-/** Characters that, starting a scalar, mean YAML the fast path does not take (tags, anchors, aliases, block scalars, explicit keys, reserved). */
-const REFUSED_AT_START = new Set(["!", "&", "*", "?", "%", "@", "`"]);
+// Character codes the scan looks at (charCodeAt keeps the loop free of one-character strings).
+const TAB = 9, LF = 10, CR = 13, SP = 32, HASH = 35, COLON = 58, DASH = 45, COMMA = 44, DQUOTE = 34, SQUOTE = 39;
+const OPEN_SQ = 91, CLOSE_SQ = 93, OPEN_CURLY = 123, CLOSE_CURLY = 125, PIPE = 124, GT = 62, LT = 60;
+/** Characters that, starting a scalar, mean YAML the fast path does not take (tags, anchors, aliases, explicit keys, directives, reserved). */
+const REFUSED_AT_START = new Set([..."!&*?%@`"].map((c) => c.charCodeAt(0)));
+/** Characters a plain scalar that is a number can start with. */
+const NUMBER_START = new Set([..."0123456789+-."].map((c) => c.charCodeAt(0)));
 const NUMBER = [/^[-+]?[0-9]+$/, /^0o[0-7]+$/, /^0x[0-9a-fA-F]+$/, /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/, /^[-+]?\.(inf|Inf|INF)$/, /^\.(nan|NaN|NAN)$/];
+
+const isSpace = (code: number) => code === SP || code === LF || code === CR || Number.isNaN(code);
+const isFlowEnd = (code: number) => code === COMMA || code === CLOSE_SQ || code === CLOSE_CURLY;
 
 /**
  * How many implicit keys (`key:` then a space or the end of the line, `"key":`) the text writes, or null
- * when it uses something the fast path refuses (see above). Quoted scalars and comments are skipped.
+ * when it uses something the fast path refuses (see above). Quoted scalars, comments and block scalars are skipped.
  */
 export function countImplicitKeys(text: string): number | null {
-  if (text.startsWith("\uFEFF")) return null;
+  if (text.charCodeAt(0) === 0xfeff) return null;
   let keys = 0;
   let flowDepth = 0;
   // At the start of a scalar: after indentation, "- ", a key's ":", or "[", "{" and "," inside flow collections.
@@ -55,51 +62,53 @@ export function countImplicitKeys(text: string): number | null {
   let lineStart = 0;
   // Column of the scalar being read, and of the node a block scalar on this line would belong to (its key or "-").
   let scalarColumn = 0;
-  let ownerColumn: number | null = null;
+  let ownerColumn = -1; // -1: none on this line yet
   let i = 0;
   const n = text.length;
   while (i < n) {
-    const c = text[i]!;
-    if (c === "\t") return null;
-    if (c === "\n" || c === "\r") {
+    const c = text.charCodeAt(i);
+    if (c === TAB) return null;
+    if (c === LF || c === CR) {
       i++;
-      if (text.startsWith("---", i) || text.startsWith("...", i) || text[i] === "%") return null;
+      if (text.startsWith("---", i) || text.startsWith("...", i) || text.charCodeAt(i) === 37 /* % */) return null;
       atScalarStart = true;
       lineStart = i;
-      ownerColumn = null;
+      ownerColumn = -1;
       continue;
     }
-    if (c === " ") {
+    if (c === SP) {
       i++;
       continue;
     }
-    if (c === "#" && (i === 0 || SPACE.has(text[i - 1]!))) {
-      while (i < n && text[i] !== "\n") i++;
+    if (c === HASH && (i === 0 || isSpace(text.charCodeAt(i - 1)))) {
+      const end = text.indexOf("\n", i);
+      i = end < 0 ? n : end;
       continue;
     }
+    const next = text.charCodeAt(i + 1); // NaN at the end
     if (atScalarStart) {
-      if (REFUSED_AT_START.has(c) || (c === "<" && text[i + 1] === "<")) return null;
-      if (c === ":" && (i + 1 === n || SPACE.has(text[i + 1]!))) return null; // a value with no key
-      if (c === "-" && (i + 1 === n || SPACE.has(text[i + 1]!))) {
+      if (REFUSED_AT_START.has(c) || (c === LT && next === LT)) return null;
+      if (c === COLON && isSpace(next)) return null; // a value with no key
+      if (c === DASH && isSpace(next)) {
         ownerColumn = i - lineStart;
         i++; // a sequence entry; the entry's scalar starts after it
         continue;
       }
-      if (c === "|" || c === ">") {
-        if (flowDepth > 0 || ownerColumn === null) return null;
+      if (c === PIPE || c === GT) {
+        if (flowDepth > 0 || ownerColumn < 0) return null;
         const end = blockScalarEnd(text, i, ownerColumn);
         if (end === null) return null;
         i = end;
         continue;
       }
       scalarColumn = i - lineStart;
-      if (c === '"' || c === "'") {
+      if (c === DQUOTE || c === SQUOTE) {
         const end = closingQuote(text, i);
         if (end < 0) return null;
         i = end + 1;
         atScalarStart = false;
         // JSON-style `"key":value` needs no space after the colon.
-        if (text[i] === ":") {
+        if (text.charCodeAt(i) === COLON) {
           keys++;
           ownerColumn = scalarColumn;
           i++;
@@ -107,25 +116,25 @@ export function countImplicitKeys(text: string): number | null {
         }
         continue;
       }
-      if (c === "[" || c === "{") {
+      if (c === OPEN_SQ || c === OPEN_CURLY) {
         flowDepth++;
         i++;
         continue;
       }
-      if (!isCanonicalIfNumber(plainToken(text, i, flowDepth > 0))) return null;
+      if (NUMBER_START.has(c) && !isCanonicalIfNumber(plainToken(text, i, flowDepth > 0))) return null;
     }
-    if (flowDepth > 0 && (c === "]" || c === "}")) {
+    if (flowDepth > 0 && (c === CLOSE_SQ || c === CLOSE_CURLY)) {
       flowDepth--;
       atScalarStart = false;
       i++;
       continue;
     }
-    if (flowDepth > 0 && c === ",") {
+    if (flowDepth > 0 && c === COMMA) {
       atScalarStart = true;
       i++;
       continue;
     }
-    if (c === ":" && (i + 1 === n || SPACE.has(text[i + 1]!) || (flowDepth > 0 && ",]}".includes(text[i + 1]!)))) {
+    if (c === COLON && (isSpace(next) || (flowDepth > 0 && isFlowEnd(next)))) {
       keys++;
       ownerColumn = scalarColumn;
       atScalarStart = true;
@@ -194,8 +203,8 @@ function closingQuote(text: string, start: number): number {
 function plainToken(text: string, start: number, inFlow: boolean): string {
   let end = start;
   while (end < text.length) {
-    const c = text[end]!;
-    if (SPACE.has(c) || c === "\t" || (inFlow && ",]}".includes(c))) break;
+    const c = text.charCodeAt(end);
+    if (isSpace(c) || c === TAB || (inFlow && isFlowEnd(c))) break;
     end++;
   }
   return text.slice(start, end).replace(/:$/, "");
