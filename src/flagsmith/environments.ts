@@ -9,7 +9,8 @@ import { environmentKey, projectKey } from "../plan/keys.ts";
 import type { KindModule, Sql } from "./context.ts";
 import { insertBatch } from "./batch.ts";
 import { guardWrite } from "./write-error.ts";
-import { declarationOf, recordFound, wantedInProjects, scopedName, type ScopedName, type ProjectScopedRow } from "./content-read.ts";
+import { declarationOf, findInProjects, recordFound, scopedName, type ProjectScopedRow, type RowInProject, type ScopedName } from "./content-read.ts";
+import type { Existing } from "../plan/existing.ts";
 import { createFeatureStates } from "./feature-states.ts";
 import { copyToHistory } from "./content-history.ts";
 import { generateEnvironmentKey } from "./secrets.ts";
@@ -23,13 +24,15 @@ function wantedEnvironments(desired: Desired): { name: ScopedName; at: Sourced }
   ];
 }
 
-/** Non-deleted environments (of non-deleted projects and organisations) with the wanted names, in one query. */
-export async function findEnvironments(sql: Sql, names: ScopedName[]): Promise<ProjectScopedRow[]> {
-  if (names.length === 0) return [];
-  return sql<ProjectScopedRow[]>`
-    with w as materialized (${wantedInProjects(sql, names)})
-    select distinct w.organisation, w.project, e.name, e.id
-    from w join environments_environment e on e.project_id = w.project_id and e.name = w.name and e.deleted_at is null`;
+/** Non-deleted environments with the wanted names in the wanted projects, in one query (a project has few). */
+export function findEnvironments(sql: Sql, names: ScopedName[], existing: Existing): Promise<ProjectScopedRow[]> {
+  return findInProjects(
+    names,
+    existing,
+    (projectIds, wanted) => sql<RowInProject[]>`
+      select project_id, name, id from environments_environment
+      where project_id = any(${[...new Set(projectIds)]}::int[]) and name = any(${[...new Set(wanted)]}::text[]) and deleted_at is null`,
+  );
 }
 
 /** Marks the environments of these projects as changed (§2.4), so conditional SDK fetches do not serve stale documents. */
@@ -49,7 +52,7 @@ export function projectIdOf(ids: Map<string, number | string>, ref: Parameters<t
 export const environments: KindModule<"environment"> = {
   async read(sql, desired, existing) {
     const wanted = wantedEnvironments(desired);
-    const rows = await findEnvironments(sql, wanted.map((w) => w.name));
+    const rows = await findEnvironments(sql, wanted.map((w) => w.name), existing);
     recordFound(
       rows.map((r) => ({
         key: environmentKey({ project: { organisation: r.organisation, name: r.project }, name: r.name }),

@@ -8,26 +8,32 @@ import { featureKey } from "../plan/keys.ts";
 import type { KindModule, Sql } from "./context.ts";
 import { insertBatch } from "./batch.ts";
 import { guardWrite } from "./write-error.ts";
-import { declarationOf, recordFound, wantedInProjects, scopedName, type ScopedName, type ProjectScopedRow } from "./content-read.ts";
+import { declarationOf, findInProjects, recordFound, scopedName, type ProjectScopedRow, type RowInProject, type ScopedName } from "./content-read.ts";
+import type { Existing } from "../plan/existing.ts";
 import { projectIdOf, touchEnvironments } from "./environments.ts";
 import { createFeatureStates } from "./feature-states.ts";
 import { copyToHistory } from "./content-history.ts";
 
-/** Non-deleted features whose lower(name) matches, in non-deleted projects and organisations, in one query. */
-async function findFeatures(sql: Sql, names: ScopedName[]): Promise<ProjectScopedRow[]> {
-  if (names.length === 0) return [];
-  // Projects are resolved first (materialized), so each feature probe uses the whole
-  // (lower(name), project_id) index instead of matching the name in every project.
-  return sql<ProjectScopedRow[]>`
-    with w as materialized (${wantedInProjects(sql, names)})
-    select distinct w.organisation, w.project, f.name, f.id
-    from w join features_feature f on f.project_id = w.project_id and lower(f.name) = lower(w.name) and f.deleted_at is null`;
+/**
+ * Non-deleted features of the wanted projects whose lower(name) matches, in one query: one probe per wanted
+ * (project, name) of Flagsmith's (lower(name), project_id) index `lowercase_feature_name`.
+ */
+function findFeatures(sql: Sql, names: ScopedName[], existing: Existing): Promise<ProjectScopedRow[]> {
+  return findInProjects(
+    names,
+    existing,
+    (projectIds, wanted) => sql<RowInProject[]>`
+      select f.project_id, f.name, f.id
+      from unnest(${projectIds}::int[], ${wanted}::text[]) as w(project_id, name)
+      join features_feature f on f.project_id = w.project_id and lower(f.name) = lower(w.name) and f.deleted_at is null`,
+    (name) => name.toLowerCase(),
+  );
 }
 
 export const features: KindModule<"feature"> = {
   async read(sql, desired, existing) {
     const wanted = desired.features.map((f) => ({ name: scopedName(f.project, f.name), at: f }));
-    const rows = await findFeatures(sql, wanted.map((w) => w.name));
+    const rows = await findFeatures(sql, wanted.map((w) => w.name), existing);
     recordFound(
       rows.map((r) => ({
         key: featureKey({ organisation: r.organisation, name: r.project }, r.name),

@@ -9,17 +9,25 @@ import type { DesiredSegment, SegmentRule } from "../spec/desired.ts";
 import type { KindModule, Sql } from "./context.ts";
 import { insertBatch } from "./batch.ts";
 import { guardWrite } from "./write-error.ts";
-import { declarationOf, presentQualifiedColumns, recordFound, wantedInProjects, scopedName, type ScopedName, type ProjectScopedRow } from "./content-read.ts";
+import { declarationOf, findInProjects, presentQualifiedColumns, recordFound, scopedName, type ProjectScopedRow, type RowInProject, type ScopedName } from "./content-read.ts";
+import type { Existing } from "../plan/existing.ts";
 import { projectIdOf, touchEnvironments } from "./environments.ts";
 import { copyToHistory } from "./content-history.ts";
 
-/** Live (id = version_of_id), non-deleted segments with the wanted names, in one query. */
-async function findSegments(sql: Sql, names: ScopedName[]): Promise<ProjectScopedRow[]> {
-  if (names.length === 0) return [];
-  return sql<ProjectScopedRow[]>`
-    with w as materialized (${wantedInProjects(sql, names)})
-    select distinct w.organisation, w.project, s.name, s.id
-    from w join segments_segment s on s.project_id = w.project_id and s.name = w.name and s.deleted_at is null and s.id = s.version_of_id`;
+/**
+ * Live (id = version_of_id), non-deleted segments with the wanted names in the wanted projects, in one query.
+ * Flagsmith indexes segments by project only, and a project holds few (500 by default): reading the wanted
+ * names across the wanted projects and keeping the wanted pairs beats a probe per name.
+ */
+function findSegments(sql: Sql, names: ScopedName[], existing: Existing): Promise<ProjectScopedRow[]> {
+  return findInProjects(
+    names,
+    existing,
+    (projectIds, wanted) => sql<RowInProject[]>`
+      select project_id, name, id from segments_segment
+      where project_id = any(${[...new Set(projectIds)]}::int[]) and name = any(${[...new Set(wanted)]}::text[])
+        and deleted_at is null and id = version_of_id`,
+  );
 }
 
 /** The rule tree as `_get_clean_rules_and_conditions` stores it in rules_data (nested rules carry "rules": [] too). */
@@ -113,7 +121,7 @@ async function copyConditionsToHistory(sql: Sql, ruleIds: number[]): Promise<voi
 export const segments: KindModule<"segment"> = {
   async read(sql, desired, existing) {
     const wanted = desired.segments.map((s) => ({ name: scopedName(s.project, s.name), at: s }));
-    const rows = await findSegments(sql, wanted.map((w) => w.name));
+    const rows = await findSegments(sql, wanted.map((w) => w.name), existing);
     recordFound(
       rows.map((r) => ({
         key: segmentKey({ organisation: r.organisation, name: r.project }, r.name),
