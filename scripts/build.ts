@@ -3,6 +3,9 @@
  * version are embedded by their imports. The binary must not read `.env` or `bunfig.toml` from the
  * directory it runs in: a stray `.env` with another DATABASE_URL would silently retarget a
  * provisioning run, so runtime autoloading is switched off (test/cli/binary.test.ts checks it).
+ * The code is embedded as JSC bytecode: the binary starts on every container start, and skipping the
+ * parse of the bundle takes `--version` from ~50 ms to ~20 ms. Bytecode with ES modules (main.ts uses
+ * top-level await) needs --format=esm, which --compile supports.
  *
  * Usage: bun scripts/build.ts [--outfile PATH] [extra `bun build` flags, e.g. --target=bun-linux-arm64]
  */
@@ -18,6 +21,8 @@ const command = [
   "build",
   "--compile",
   "--minify",
+  "--bytecode",
+  "--format=esm",
   "--no-compile-autoload-dotenv",
   "--no-compile-autoload-bunfig",
   "--no-compile-autoload-tsconfig",
