@@ -98,7 +98,7 @@ export async function provisionInTransaction(
   await options.prepare?.(tx);
   const existing = await readExisting(tx, desired);
   const plan = diffState(desired, existing);
-  const applied = await applyPlan(tx, plan, existing, options.settings);
+  const applied = await applyPlan(tx, plan, existing, options.settings, compat.present);
   const outcomes = options.dryRun ? applied.outcomes.map((o) => ({ ...o, secrets: [] })) : applied.outcomes;
   return { dryRun: options.dryRun, offline: false, outcomes, warnings: applied.warnings };
 }

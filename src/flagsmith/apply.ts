@@ -20,12 +20,15 @@ export interface Applied {
   warnings: string[];
 }
 
-/** Executes the plan's creations kind by kind, in processing order, inside the caller's transaction. */
-export async function applyPlan(sql: Sql, plan: Plan, existing: Existing, settings: RunSettings): Promise<Applied> {
+/**
+ * Executes the plan's creations kind by kind, in processing order, inside the caller's transaction.
+ * `present`: the written columns this database has (Compatibility.present), so writers leave out optional ones.
+ */
+export async function applyPlan(sql: Sql, plan: Plan, existing: Existing, settings: RunSettings, present: ReadonlySet<string>): Promise<Applied> {
   // Before the first statement, so the PBKDF2 hashes (~175 ms each, on the threadpool) overlap every write.
   const hashes = startHashes(plan.actions);
   const site = await applySiteDomain(sql, plan.appDomain, settings);
-  const ctx: WriteContext = { sql, ids: existing.ids, settings, siteDomain: site.domain, hashes, deferredWrites: [] };
+  const ctx: WriteContext = { sql, ids: existing.ids, settings, present, siteDomain: site.domain, hashes, deferredWrites: [] };
   const secrets = new Map<object, Secret[]>();
   for (const kind of KIND_ORDER) {
     const creates = plan.actions.filter((a) => a.kind === kind && a.op === "create") as ActionOf<typeof kind>[];

@@ -120,19 +120,3 @@ export function recordFound<R extends FoundRow>(
   }
   if (issues.length > 0) throw new UserError(issues);
 }
-
-/**
- * Which of these optional "table.column"s exist here (older Flagsmith schemas lack some, columns.ts
- * `optionalColumns`); one catalog query.
- */
-export async function presentQualifiedColumns(sql: Sql, wanted: string[]): Promise<Set<string>> {
-  const rows = await sql<{ name: string }[]>`
-    select table_name || '.' || column_name as name from information_schema.columns
-    where table_schema = current_schema() and table_name || '.' || column_name = any(${wanted}::text[])`;
-  return new Set(rows.map((r) => r.name));
-}
-
-/** Which of these optional columns of one table exist here, as "table.column"; one catalog query. */
-export function presentColumns(sql: Sql, table: string, columns: string[]): Promise<Set<string>> {
-  return presentQualifiedColumns(sql, columns.map((c) => `${table}.${c}`));
-}

@@ -21,6 +21,8 @@ export interface WriteContext {
   /** key → id of every row known so far: existing rows plus rows created earlier in this run. Writers add theirs. */
   ids: ExistingIds;
   settings: RunSettings;
+  /** "table.column" of every column we write that this database has (compat.ts); optional ones may be absent. */
+  present: ReadonlySet<string>;
   /** The site domain in effect after app_domain was applied (for reset links). */
   siteDomain: string | null;
   /** The plan's password and master-key hashes, begun before the first write (hashes.ts). */

@@ -7,7 +7,7 @@ import { environmentKey, identityKey } from "../plan/keys.ts";
 import type { KindModule, Sql } from "./context.ts";
 import { insertBatch, recordset } from "./batch.ts";
 import { guardWrite } from "./write-error.ts";
-import { presentColumns, recordFound } from "./content-read.ts";
+import { recordFound } from "./content-read.ts";
 import { traitColumns } from "./values.ts";
 
 type Wanted = { organisation: string | null; project: string; environment: string; identifier: string };
@@ -69,7 +69,6 @@ export const identities: KindModule<"identity"> = {
     });
     const written = actions.map((a) => ({ label: `"${a.entity.identifier}"`, source: a.entity.source }));
     const created = await guardWrite("identity", written, async () => {
-      const present = await presentColumns(ctx.sql, "environments_identity", ["system_traits"]);
       const inserted = await insertBatch<{ id: number; environment_id: number; identifier: string }>(
         ctx.sql,
         {
@@ -78,7 +77,7 @@ export const identities: KindModule<"identity"> = {
           computed: {
             created_date: "now()",
             // Python default {} (identities migration 0007); the column has no DB default.
-            ...(present.has("environments_identity.system_traits") ? { system_traits: "'{}'::jsonb" } : {}),
+            ...(ctx.present.has("environments_identity.system_traits") ? { system_traits: "'{}'::jsonb" } : {}),
           },
           returning: ["id", "environment_id", "identifier"],
         },

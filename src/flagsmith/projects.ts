@@ -3,7 +3,6 @@ import { UserError, type Issue } from "../errors.ts";
 import type { ActionOf, Secret } from "../plan/actions.ts";
 import { organisationKey, projectKey } from "../plan/keys.ts";
 import { insertBatch } from "./batch.ts";
-import { presentColumns } from "./content-read.ts";
 import type { KindModule } from "./context.ts";
 import { ambiguousExisting, bindProject, groupRows, idFor, projectRefs } from "./refs.ts";
 import { guardWrite } from "./write-error.ts";
@@ -59,7 +58,6 @@ export const projects: KindModule<"project"> = {
 
   async create(ctx, actions) {
     // enforce_feature_owners arrived in v2.2xx (projects migration 0028); older schemas lack it.
-    const present = await presentColumns(ctx.sql, "projects_project", ["enforce_feature_owners"]);
     const rows = actions.map((a) => ({
       name: a.entity.name,
       organisation_id: idFor(ctx.ids.organisation, organisationKey(a.entity.organisation), a.entity),
@@ -71,7 +69,7 @@ export const projects: KindModule<"project"> = {
         {
           table: "projects_project",
           columns: { name: "text", organisation_id: "int" },
-          computed: { ...DEFAULTS, ...(present.has("projects_project.enforce_feature_owners") ? { enforce_feature_owners: "false" } : {}) },
+          computed: { ...DEFAULTS, ...(ctx.present.has("projects_project.enforce_feature_owners") ? { enforce_feature_owners: "false" } : {}) },
           returning: ["id", "name", "organisation_id"],
         },
         rows,

@@ -9,7 +9,7 @@ import type { DesiredSegment, SegmentRule } from "../spec/desired.ts";
 import type { KindModule, Sql } from "./context.ts";
 import { insertBatch } from "./batch.ts";
 import { guardWrite } from "./write-error.ts";
-import { declarationOf, findInProjects, presentQualifiedColumns, recordFound, scopedName, type ProjectScopedRow, type RowInProject, type ScopedName } from "./content-read.ts";
+import { declarationOf, findInProjects, recordFound, scopedName, type ProjectScopedRow, type RowInProject, type ScopedName } from "./content-read.ts";
 import type { Existing } from "../plan/existing.ts";
 import { projectIdOf, touchEnvironments } from "./environments.ts";
 import { copyToHistory } from "./content-history.ts";
@@ -70,10 +70,7 @@ async function drawIds(sql: Sql, segments: number, rules: number): Promise<{ seg
   return row!;
 }
 
-const OPTIONAL = ["rules_data", "managed_by"].flatMap((c) => [`segments_segment.${c}`, `segments_historicalsegment.${c}`]);
-
-async function insertSegments(sql: Sql, entities: DesiredSegment[], projectIds: number[], ids: number[]): Promise<void> {
-  const present = await presentQualifiedColumns(sql, OPTIONAL);
+async function insertSegments(sql: Sql, present: ReadonlySet<string>, entities: DesiredSegment[], projectIds: number[], ids: number[]): Promise<void> {
   const hasRulesData = present.has("segments_segment.rules_data");
   const rows: Record<string, unknown>[] = entities.map((s, i) => ({
     id: ids[i]!,
@@ -140,7 +137,7 @@ export const segments: KindModule<"segment"> = {
     const written = entities.map((s) => ({ label: `"${s.name}"`, source: s.source }));
     const ids = await guardWrite("segment", written, async () => {
       const drawn = await drawIds(ctx.sql, entities.length, entities.reduce((n, s) => n + countRules(s.rules), 0));
-      await insertSegments(ctx.sql, entities, projectIds, drawn.segments);
+      await insertSegments(ctx.sql, ctx.present, entities, projectIds, drawn.segments);
       const flat = flattenRules(entities.map((s, i) => ({ id: drawn.segments[i]!, rules: s.rules })), drawn.rules);
       const stamps = { uuid: "gen_random_uuid()", created_at: "now()", updated_at: "now()" };
       await insertBatch(

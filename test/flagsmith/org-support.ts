@@ -1,6 +1,7 @@
 /** Shared by the org-* suites: literal Desired builders and one provisioning run against a real database. */
 import postgres from "postgres";
 import { applyPlan, readExisting, type Applied } from "../../src/flagsmith/apply.ts";
+import { checkCompatibility } from "../../src/flagsmith/compat.ts";
 import type { RunSettings } from "../../src/flagsmith/context.ts";
 import { diffState } from "../../src/plan/diff.ts";
 import type { Plan } from "../../src/plan/actions.ts";
@@ -27,12 +28,13 @@ export async function provision(
   const sql = postgres(url, { max: 1, onnotice: () => {}, debug: () => void count++ });
   try {
     return await sql.begin(async (tx) => {
+      const { present } = await checkCompatibility(tx);
       const start = count;
       const existing = await readExisting(tx, desired);
       const read = count - start;
       const plan = diffState(desired, existing);
       const before = count;
-      const applied = await applyPlan(tx, plan, existing, settings);
+      const applied = await applyPlan(tx, plan, existing, settings, present);
       return { ...applied, plan, statements: { read, apply: count - before } };
     });
   } finally {

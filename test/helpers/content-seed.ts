@@ -9,6 +9,7 @@ import { emptyExisting, type Existing } from "../../src/plan/existing.ts";
 import { diffState } from "../../src/plan/diff.ts";
 import { projectKey } from "../../src/plan/keys.ts";
 import type { ActionOf, Kind, Plan } from "../../src/plan/actions.ts";
+import { checkCompatibility } from "../../src/flagsmith/compat.ts";
 import type { KindModule, WriteContext } from "../../src/flagsmith/context.ts";
 import { environments } from "../../src/flagsmith/environments.ts";
 import { identities } from "../../src/flagsmith/identities.ts";
@@ -109,11 +110,13 @@ export async function provisionContent(sql: postgres.Sql, desired: Desired): Pro
   }
   for (const kind of ORDER) await MODULES[kind].read(sql, desired, existing);
   const plan = diffState(desired, existing);
+  const { present } = await checkCompatibility(sql);
   await sql.begin(async (tx) => {
     const ctx: WriteContext = {
       sql: tx,
       ids: existing.ids,
       settings: { djangoSecretKey: null, flagsmithDomain: null },
+      present,
       siteDomain: null,
       // Content kinds hash nothing.
       hashes: startHashes([]),
