@@ -71,7 +71,7 @@ async function profiledRun(url: string, sourceOptions: { directory?: string; pre
         mark("diff");
         const plan = diffState(desired, existing);
         mark("apply");
-        await applyPlan(tx, plan, existing, { djangoSecretKey: env.DJANGO_SECRET_KEY!, flagsmithDomain: null }, compat.present);
+        await applyPlan(tx, plan, existing, { settings: { djangoSecretKey: env.DJANGO_SECRET_KEY!, flagsmithDomain: null }, present: compat.present });
         mark("commit+end");
       });
   } finally {

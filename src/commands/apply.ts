@@ -4,6 +4,7 @@ import { withTransaction } from "../db/transaction.ts";
 import { ExitCode, UserError } from "../errors.ts";
 import { applyPlan, readExisting } from "../flagsmith/apply.ts";
 import { checkCompatibility, checkLengths } from "../flagsmith/compat.ts";
+import { beginMasterKeyHashes, type EarlyMasterKeys } from "../flagsmith/hashes.ts";
 import type { RunSettings, Sql } from "../flagsmith/context.ts";
 import type { RunResult } from "../plan/actions.ts";
 import { diffState } from "../plan/diff.ts";
@@ -73,11 +74,16 @@ async function provision(
   io: Io,
   counter: { statements: number } | null,
 ): Promise<RunResult> {
+  // Before connecting (and waiting), so a master key's hash overlaps everything up to its insert.
+  const earlyMasterKeys = beginMasterKeyHashes(desired.masterApiKeys);
   if (options.wait !== undefined) await waitForDatabase(url, options.wait, (line: string) => io.err(line));
   const settings = runSettings(io.env);
   return withDatabase(
     url,
-    (sql) => withTransaction(sql, (tx) => provisionInTransaction(tx, desired, { dryRun: options.dryRun, settings }), { rollback: options.dryRun }),
+    (sql) =>
+      withTransaction(sql, (tx) => provisionInTransaction(tx, desired, { dryRun: options.dryRun, settings, earlyMasterKeys }), {
+        rollback: options.dryRun,
+      }),
     counter ? { onQuery: () => void counter.statements++ } : {},
   );
 }
@@ -90,7 +96,7 @@ async function provision(
 export async function provisionInTransaction(
   tx: Sql,
   desired: Desired,
-  options: { dryRun: boolean; settings: RunSettings; prepare?: (tx: Sql) => Promise<void> },
+  options: { dryRun: boolean; settings: RunSettings; prepare?: (tx: Sql) => Promise<void>; earlyMasterKeys?: EarlyMasterKeys },
 ): Promise<RunResult> {
   const compat = await checkCompatibility(tx);
   const issues = [...checkLengths(desired, compat), ...checkPermissionKeys(desired, compat.permissionKeys)];
@@ -98,7 +104,11 @@ export async function provisionInTransaction(
   await options.prepare?.(tx);
   const existing = await readExisting(tx, desired);
   const plan = diffState(desired, existing);
-  const applied = await applyPlan(tx, plan, existing, options.settings, compat.present);
+  const applied = await applyPlan(tx, plan, existing, {
+    settings: options.settings,
+    present: compat.present,
+    ...(options.earlyMasterKeys && { earlyMasterKeys: options.earlyMasterKeys }),
+  });
   const outcomes = options.dryRun ? applied.outcomes.map((o) => ({ ...o, secrets: [] })) : applied.outcomes;
   return { dryRun: options.dryRun, offline: false, outcomes, warnings: applied.warnings };
 }

@@ -2,7 +2,7 @@ import type { Desired } from "../spec/desired.ts";
 import { KIND_ORDER, type ActionOf, type Kind, type Outcome, type Plan, type Secret } from "../plan/actions.ts";
 import { emptyExisting, type Existing } from "../plan/existing.ts";
 import type { KindModule, RunSettings, Sql, WriteContext } from "./context.ts";
-import { startHashes } from "./hashes.ts";
+import { startHashes, type EarlyMasterKeys } from "./hashes.ts";
 import { KIND_MODULES } from "./kinds.ts";
 import { applySiteDomain } from "./site.ts";
 import { refreshStatistics } from "./statistics.ts";
@@ -20,13 +20,20 @@ export interface Applied {
   warnings: string[];
 }
 
-/**
- * Executes the plan's creations kind by kind, in processing order, inside the caller's transaction.
- * `present`: the written columns this database has (Compatibility.present), so writers leave out optional ones.
- */
-export async function applyPlan(sql: Sql, plan: Plan, existing: Existing, settings: RunSettings, present: ReadonlySet<string>): Promise<Applied> {
+/** What a run brings to applying its plan. */
+export interface ApplyRun {
+  settings: RunSettings;
+  /** The written columns this database has (Compatibility.present), so writers leave out optional ones. */
+  present: ReadonlySet<string>;
+  /** Master keys whose hash began before connecting (beginMasterKeyHashes); others begin here. */
+  earlyMasterKeys?: EarlyMasterKeys;
+}
+
+/** Executes the plan's creations kind by kind, in processing order, inside the caller's transaction. */
+export async function applyPlan(sql: Sql, plan: Plan, existing: Existing, run: ApplyRun): Promise<Applied> {
+  const { settings, present } = run;
   // Before the first statement, so the PBKDF2 hashes (~175 ms each, on the threadpool) overlap every write.
-  const hashes = startHashes(plan.actions);
+  const hashes = startHashes(plan.actions, undefined, run.earlyMasterKeys);
   const site = await applySiteDomain(sql, plan.appDomain, settings);
   const ctx: WriteContext = { sql, ids: existing.ids, settings, present, siteDomain: site.domain, hashes, deferredWrites: [] };
   const secrets = new Map<object, Secret[]>();

@@ -3,9 +3,11 @@
  * 1,000,000-iteration PBKDF2 (~175 ms, django.ts). Awaited where they are written, one after the
  * other, they made up half of the demo preset's run; begun together as soon as the plan is known,
  * they run on libuv's threadpool while the writes go on, and their rows are written last
- * (WriteContext.deferredWrites). Only creations are hashed, so a no-op run costs no hashing.
+ * (WriteContext.deferredWrites). Only creations are hashed, so a no-op run costs no hashing, with one
+ * exception: master keys (beginMasterKeyHashes).
  */
 import type { Action, ActionOf } from "../plan/actions.ts";
+import type { DesiredMasterApiKey } from "../spec/desired.ts";
 import { hashPassword } from "./django.ts";
 import { generateMasterApiKey, hashMasterApiKey, type StoredMasterApiKey } from "./secrets.ts";
 
@@ -30,18 +32,37 @@ export interface Hashers {
 
 const DJANGO_HASHERS: Hashers = { password: (plain) => hashPassword(plain), masterApiKey: (key) => hashMasterApiKey(key) };
 
-/** Begins every hash the plan's creations need, all at once; a writer that asks for one not begun here starts it then. */
-export function startHashes(actions: readonly Action[], hashers: Hashers = DJANGO_HASHERS): Hashes {
+/** Master API keys whose hash began before the plan was known, by the desired key they are for. */
+export type EarlyMasterKeys = ReadonlyMap<DesiredMasterApiKey, PendingMasterApiKey>;
+
+/**
+ * Begins the hash of every declared master API key before connecting. Whether a key will be created is
+ * known only after the reads, and beginning then left its hash (~155 ms) as the longest part of a run that
+ * creates one (the demo preset). Keys are few, so hashing one that turns out to exist costs a threadpool
+ * thread for a moment and nothing waits for it (the process exits without awaiting it). Users' passwords
+ * are not hashed early: there can be many, and most runs create none.
+ */
+export function beginMasterKeyHashes(keys: readonly DesiredMasterApiKey[], hashers: Hashers = DJANGO_HASHERS): EarlyMasterKeys {
+  return new Map(keys.map((entity) => [entity, pendingKey(entity, hashers)]));
+}
+
+function pendingKey(entity: DesiredMasterApiKey, hashers: Hashers): PendingMasterApiKey {
+  const key = entity.key ?? generateMasterApiKey();
+  return { key, stored: handled(hashers.masterApiKey(key)) };
+}
+
+/**
+ * Begins every hash the plan's creations need, all at once (master keys begun early are taken over); a
+ * writer that asks for one not begun here starts it then.
+ */
+export function startHashes(actions: readonly Action[], hashers: Hashers = DJANGO_HASHERS, early: EarlyMasterKeys = new Map()): Hashes {
   const passwords = new Map<ActionOf<"user">, Promise<string> | null>();
   const keys = new Map<ActionOf<"masterApiKey">, PendingMasterApiKey>();
   const hashes: Hashes = {
     password: (action) =>
       once(passwords, action, () => (action.entity.password.kind === "plain" ? handled(hashers.password(action.entity.password.value)) : null)),
     masterApiKey: (action) =>
-      once(keys, action, () => {
-        const key = action.entity.key ?? generateMasterApiKey();
-        return { key, stored: handled(hashers.masterApiKey(key)) };
-      }),
+      once(keys, action, () => early.get(action.entity) ?? pendingKey(action.entity, hashers)),
   };
   for (const action of actions) {
     if (action.op !== "create") continue;

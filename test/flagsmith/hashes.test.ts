@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { startHashes, type Hashers } from "../../src/flagsmith/hashes.ts";
+import { beginMasterKeyHashes, startHashes, type Hashers } from "../../src/flagsmith/hashes.ts";
 import { isMasterApiKeyFormat } from "../../src/flagsmith/secrets.ts";
 import type { Action, ActionOf, Op } from "../../src/plan/actions.ts";
 import type { UserPassword } from "../../src/spec/desired.ts";
@@ -76,5 +76,19 @@ describe("startHashes", () => {
     const hashes = startHashes([plain], failing);
     await Bun.sleep(1);
     await expect(hashes.password(plain)!).rejects.toThrow("no entropy");
+  });
+
+  test("master keys begun before connecting are taken over, not hashed again; unneeded ones are left alone", async () => {
+    const hashers = recording();
+    const created = masterKey("CI", null);
+    const existing = masterKey("Existing", "zyxwvuts.ABCDEFGHIJKLMNOPQRSTUVWXYZ012345", "skip");
+    const early = beginMasterKeyHashes([created.entity, existing.entity], hashers);
+    expect(hashers.hashed).toHaveLength(2); // begun at once, before any plan exists
+    const hashes = startHashes([created, existing], hashers, early);
+    const pending = hashes.masterApiKey(created);
+    expect(pending).toBe(early.get(created.entity)!);
+    expect(isMasterApiKeyFormat(pending.key)).toBe(true);
+    expect(await pending.stored).toMatchObject({ prefix: pending.key.slice(0, 8) });
+    expect(hashers.hashed).toHaveLength(2);
   });
 });

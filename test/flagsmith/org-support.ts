@@ -34,7 +34,7 @@ export async function provision(
       const read = count - start;
       const plan = diffState(desired, existing);
       const before = count;
-      const applied = await applyPlan(tx, plan, existing, settings, present);
+      const applied = await applyPlan(tx, plan, existing, { settings, present });
       return { ...applied, plan, statements: { read, apply: count - before } };
     });
   } finally {
