@@ -64,7 +64,14 @@ export const WRITTEN_COLUMNS: Record<string, readonly string[]> = {
     "uuid", "name", "created_date", "project_id", "initial_value", "description",
     "default_enabled", "type", "is_archived", "is_server_key_only",
   ],
-  features_featurestate: ["uuid", "feature_id", "environment_id", "enabled", "created_at", "updated_at", "live_from", "version"],
+  features_featurestate: [
+    "uuid", "feature_id", "environment_id", "enabled", "created_at", "updated_at", "live_from", "version",
+    "environment_feature_version_id",
+  ],
+  // Only for environments on feature versioning v2: each new state's initial version (feature-states.ts).
+  feature_versioning_environmentfeatureversion: [
+    "uuid", "environment_id", "feature_id", "created_at", "updated_at", "published_at", "live_from",
+  ],
   features_featurestatevalue: ["uuid", "feature_state_id", "type", "boolean_value", "integer_value", "string_value"],
   segments_segment: [
     "uuid", "name", "description", "project_id", "rules_data", "version", "version_of_id",
