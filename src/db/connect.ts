@@ -8,7 +8,8 @@ import { UserError } from "../errors.ts";
  * Mirrors Flagsmith's app/settings/common.py: DATABASE_URL wins; otherwise the DJANGO_DB_* variables
  * are used when DJANGO_DB_NAME is set, and then all five are required (Flagsmith reads them with
  * os.environ[...], so it has no defaults either). An empty DJANGO_DB_PORT means 5432 and an empty
- * DJANGO_DB_HOST means localhost, as libpq treats them.
+ * DJANGO_DB_HOST means localhost, as libpq treats them. A DJANGO_DB_HOST starting with "/" is a Unix-socket
+ * directory (as for psycopg, e.g. Cloud SQL's /cloudsql/…); it goes into the URL as libpq's `?host=`.
  */
 export function resolveDatabaseUrl(options: { databaseUrl?: string; env: Env }): string | null {
   const { databaseUrl, env } = options;
@@ -27,7 +28,9 @@ export function resolveDatabaseUrl(options: { databaseUrl?: string; env: Env }):
     ]);
   }
   const url = new URL("postgres://localhost");
-  url.hostname = env.DJANGO_DB_HOST || "localhost";
+  const host = env.DJANGO_DB_HOST || "localhost";
+  if (host.startsWith("/")) url.searchParams.set("host", host);
+  else url.hostname = host;
   url.port = env.DJANGO_DB_PORT || "5432";
   url.username = encodeURIComponent(env.DJANGO_DB_USER!);
   url.password = encodeURIComponent(env.DJANGO_DB_PASSWORD!);
@@ -46,6 +49,26 @@ function databaseOption(url: string): { database?: string } {
   }
 }
 
+/**
+ * A Unix-socket directory given the libpq way, `?host=/dir` or a percent-encoded host (`%2Fdir`), as
+ * postgres.js takes it: a `host` option beside a URL without it (postgres.js would send an unknown `host`
+ * query parameter to the server as a setting, and cannot parse an encoded path as a host).
+ */
+export function socketOption(url: string): { url: string; host?: string } {
+  const encoded = /^([a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?)(%2F[^:/?#]*)/i.exec(url);
+  if (encoded) {
+    return { url: url.replace(encoded[2]!, "localhost"), host: decodeURIComponent(encoded[2]!) };
+  }
+  const query = url.indexOf("?");
+  if (query < 0) return { url };
+  const params = new URLSearchParams(url.slice(query + 1));
+  const host = params.get("host");
+  if (!host?.startsWith("/")) return { url };
+  params.delete("host");
+  const rest = params.toString();
+  return { url: url.slice(0, query) + (rest ? `?${rest}` : ""), host };
+}
+
 /** Default seconds to wait for a connection (TCP, TLS, startup) before giving up on one attempt. */
 const CONNECT_TIMEOUT = 10;
 
@@ -59,8 +82,10 @@ export async function withDatabase<T>(
   options: { onQuery?: (query: string) => void; connectTimeout?: number } = {},
 ): Promise<T> {
   const { onQuery, connectTimeout = CONNECT_TIMEOUT } = options;
-  const sql = postgres(url, {
-    ...databaseOption(url),
+  const socket = socketOption(url);
+  const sql = postgres(socket.url, {
+    ...databaseOption(socket.url),
+    ...(socket.host !== undefined && { host: socket.host }),
     prepare: false,
     // One connection: the run is one transaction, and replicas of an init container should not
     // hold more than one server connection each.

@@ -1,5 +1,6 @@
 import { describe, expect, test, setDefaultTimeout } from "bun:test";
-import { resolveDatabaseUrl, withDatabase } from "../../src/db/connect.ts";
+import { existsSync } from "node:fs";
+import { resolveDatabaseUrl, socketOption, withDatabase } from "../../src/db/connect.ts";
 import { UserError } from "../../src/errors.ts";
 import { ADMIN_URL } from "../helpers/database.ts";
 
@@ -46,6 +47,12 @@ describe("resolveDatabaseUrl", () => {
     expect(resolveDatabaseUrl({ env: { DJANGO_DB_HOST: "x" } })).toBeNull();
   });
 
+  test("a DJANGO_DB_HOST starting with / is a Unix-socket directory, passed the libpq way", () => {
+    const url = resolveDatabaseUrl({ env: { ...django, DJANGO_DB_HOST: "/cloudsql/project:region:db" } })!;
+    expect(new URL(url).searchParams.get("host")).toBe("/cloudsql/project:region:db");
+    expect(socketOption(url)).toEqual({ url: url.replace(/\?host=.*$/, ""), host: "/cloudsql/project:region:db" });
+  });
+
   test("DJANGO_DB_NAME without the others is an input error naming them", () => {
     try {
       resolveDatabaseUrl({ env: { DJANGO_DB_NAME: "flagsmith", DJANGO_DB_HOST: "db" } });
@@ -84,6 +91,31 @@ describe("withDatabase", () => {
     await expect(withDatabase("postgres://postgres@127.0.0.1:1/postgres", (sql) => sql`select 1`)).rejects.toThrow();
     expect(Date.now() - started).toBeLessThan(5000);
   });
+});
+
+describe("socketOption", () => {
+  test("takes a socket directory from ?host= or a percent-encoded host, and leaves other URLs alone", () => {
+    expect(socketOption("postgres://u:p@localhost:5433/db?host=/var/run/postgresql&sslmode=disable")).toEqual({
+      url: "postgres://u:p@localhost:5433/db?sslmode=disable",
+      host: "/var/run/postgresql",
+    });
+    expect(socketOption("postgres://u@%2Fvar%2Frun%2Fpostgresql:5432/db")).toEqual({ url: "postgres://u@localhost:5432/db", host: "/var/run/postgresql" });
+    expect(socketOption("postgres://u@%2Ftmp/db")).toEqual({ url: "postgres://u@localhost/db", host: "/tmp" });
+    expect(socketOption("postgres://u@db.internal:5432/db?sslmode=require")).toEqual({ url: "postgres://u@db.internal:5432/db?sslmode=require" });
+    expect(socketOption("postgres://u@db/db?host=db2")).toEqual({ url: "postgres://u@db/db?host=db2" });
+  });
+});
+
+// The local PostgreSQL of the development and CI machines listens on this Unix socket too (Debian's default).
+const SOCKET_DIR = "/var/run/postgresql";
+test.skipIf(!existsSync(`${SOCKET_DIR}/.s.PGSQL.5432`))("DJANGO_DB_HOST=/dir connects over the Unix socket in that directory", async () => {
+  const admin = new URL(ADMIN_URL);
+  const url = resolveDatabaseUrl({
+    env: { DJANGO_DB_HOST: SOCKET_DIR, DJANGO_DB_PORT: "5432", DJANGO_DB_NAME: admin.pathname.slice(1) || "postgres", DJANGO_DB_USER: admin.username || "postgres", DJANGO_DB_PASSWORD: "" },
+  })!;
+  // A TCP connection has a server address; a Unix-socket one has none.
+  const address = await withDatabase(url, async (sql) => (await sql`select inet_server_addr() as a`)[0]!.a);
+  expect(address).toBeNull();
 });
 
 test("a percent-encoded database name reaches the server decoded", async () => {
