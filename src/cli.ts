@@ -127,10 +127,14 @@ function addHelpSections(sections: { title?: string; body: string }[], command: 
   const described = command && !command.isDefaultCommand && command.description
     ? [...sections.slice(0, 2), { body: `  ${command.description}` }, ...sections.slice(2)]
     : sections;
+  // A subcommand's help keeps to that command: its own examples, and the source rules only if it reads sources.
+  const subcommand = command && !command.isDefaultCommand ? command : undefined;
+  const ownExamples = subcommand ? examples.split("\n").filter((line) => line.includes(` ${NAME} ${subcommand.name}`)).join("\n") : examples;
+  const readsSources = !subcommand || subcommand.options.some((o) => o.names.includes("file"));
   return [
     ...described,
-    { title: "Default source", body: sources },
-    { title: "Examples", body: examples },
+    ...(readsSources ? [{ title: "Default source", body: sources }] : []),
+    ...(ownExamples ? [{ title: "Examples", body: ownExamples }] : []),
     { title: "Exit codes", body: exitCodes },
   ];
 }

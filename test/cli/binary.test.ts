@@ -118,6 +118,19 @@ describe("options and output", () => {
     }
   });
 
+  test("a subcommand's --help keeps to that command: its examples, and the source rules only where it reads sources", () => {
+    const validate = cli(["validate", "--help"]);
+    expect(validate.exitCode).toBe(0);
+    expect(validate.stdout).toContain("Default source");
+    expect(validate.stdout).toContain("validate --directory ./provisioning");
+    expect(validate.stdout).not.toContain("--preset bootstrap --dry-run");
+    const schema = cli(["schema", "--help"]);
+    expect(schema.stdout).not.toContain("Default source");
+    expect(schema.stdout).toContain("schema > provisioning.schema.json");
+    expect(schema.stdout).not.toContain("presets show dev");
+    expect(schema.stdout).toContain("Exit codes");
+  });
+
   test("--version prints the package version", async () => {
     const { version } = await Bun.file(join(import.meta.dir, "..", "..", "package.json")).json();
     const ran = cli(["--version"]);
