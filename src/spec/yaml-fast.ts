@@ -11,7 +11,8 @@
  *   refuses any plain scalar that is a YAML number not written in JavaScript's canonical form, so `String(n)`
  *   gives back the text.
  * - tags, anchors and aliases (alias bombs), merge keys, explicit keys, directives, several documents and
- *   unusual block scalars (explicit indentation, lines less indented than the first): refused outright. `yaml` handles them, with its limits and error positions.
+ *   unusual block scalars (explicit indentation, lines less indented than the first): refused outright;
+ *   `yaml` handles them, with its limits and error positions.
  * The scan errs on the side of refusing: a refused text is only slower, never read differently.
  */
 
@@ -46,6 +47,7 @@ const REFUSED_AT_START = new Set([..."!&*?%@`"].map((c) => c.charCodeAt(0)));
 const NUMBER_START = new Set([..."0123456789+-."].map((c) => c.charCodeAt(0)));
 const NUMBER = [/^[-+]?[0-9]+$/, /^0o[0-7]+$/, /^0x[0-9a-fA-F]+$/, /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/, /^[-+]?\.(inf|Inf|INF)$/, /^\.(nan|NaN|NAN)$/];
 
+/** A space or line end; the end of the text (charCodeAt gives NaN there) counts as one. */
 const isSpace = (code: number) => code === SP || code === LF || code === CR || Number.isNaN(code);
 const isFlowEnd = (code: number) => code === COMMA || code === CLOSE_SQ || code === CLOSE_CURLY;
 
