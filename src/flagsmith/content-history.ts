@@ -3,7 +3,7 @@
  * inserted, history_date now, no author (NULL history_user_id, as from a CLI). Cosmetic (audit
  * diffs, webhook "previous value"), written so the database matches what Flagsmith's ORM leaves.
  */
-import type { Sql } from "./context.ts";
+import type { WriteContext } from "./context.ts";
 import { columnsFor } from "./columns.ts";
 
 /**
@@ -11,13 +11,13 @@ import { columnsFor } from "./columns.ts";
  * are the history table's written columns (columns.ts) present on this database, minus history_*.
  */
 export async function copyToHistory(
-  sql: Sql,
+  ctx: Pick<WriteContext, "sql" | "present">,
   tables: { table: string; historyTable: string },
   ids: number[],
-  present: ReadonlySet<string> = new Set(),
 ): Promise<void> {
   if (ids.length === 0) return;
-  const columns = columnsFor(tables.historyTable, present).filter((c) => !c.startsWith("history_"));
+  const { sql } = ctx;
+  const columns = columnsFor(tables.historyTable, ctx.present).filter((c) => !c.startsWith("history_"));
   await sql`
     insert into ${sql(tables.historyTable)} (${sql(columns)}, history_date, history_type)
     select ${sql(columns)}, now(), '+' from ${sql(tables.table)} where id = any(${ids}::int[]) order by id`;

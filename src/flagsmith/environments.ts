@@ -97,7 +97,7 @@ export const environments: KindModule<"environment"> = {
         },
         rows,
       );
-      await copyToHistory(ctx.sql, { table: "environments_environment", historyTable: "environments_historicalenvironment" }, inserted.map((r) => r.id));
+      await copyToHistory(ctx, { table: "environments_environment", historyTable: "environments_historicalenvironment" }, inserted.map((r) => r.id));
       // Environments precede features in the processing order, so the project's features here are
       // exactly those that existed before this run; features created later add their own states.
       await createFeatureStates(ctx.sql, { environmentIds: inserted.map((r) => r.id) });

@@ -72,7 +72,7 @@ export const features: KindModule<"feature"> = {
         },
         rows,
       );
-      await copyToHistory(ctx.sql, { table: "features_feature", historyTable: "features_historicalfeature" }, inserted.map((r) => r.id));
+      await copyToHistory(ctx, { table: "features_feature", historyTable: "features_historicalfeature" }, inserted.map((r) => r.id));
       await createFeatureStates(ctx.sql, { featureIds: inserted.map((r) => r.id) });
       // The API's audit hook bumps these; an authorless insert must do it itself (§2.4).
       await touchEnvironments(ctx.sql, rows.map((r) => r.project_id));

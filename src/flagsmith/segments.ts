@@ -6,7 +6,7 @@
 import type { ActionOf, Secret } from "../plan/actions.ts";
 import { segmentKey } from "../plan/keys.ts";
 import type { DesiredSegment, SegmentRule } from "../spec/desired.ts";
-import type { KindModule, Sql } from "./context.ts";
+import type { KindModule, Sql, WriteContext } from "./context.ts";
 import { insertBatch } from "./batch.ts";
 import { guardWrite } from "./write-error.ts";
 import { declarationOf, findInProjects, recordFound, scopedName, type ProjectScopedRow, type RowInProject, type ScopedName } from "./content-read.ts";
@@ -70,7 +70,8 @@ async function drawIds(sql: Sql, segments: number, rules: number): Promise<{ seg
   return row!;
 }
 
-async function insertSegments(sql: Sql, present: ReadonlySet<string>, entities: DesiredSegment[], projectIds: number[], ids: number[]): Promise<void> {
+async function insertSegments(ctx: WriteContext, entities: DesiredSegment[], projectIds: number[], ids: number[]): Promise<void> {
+  const { sql, present } = ctx;
   const hasRulesData = present.has("segments_segment.rules_data");
   const rows: Record<string, unknown>[] = entities.map((s, i) => ({
     id: ids[i]!,
@@ -105,14 +106,14 @@ async function insertSegments(sql: Sql, present: ReadonlySet<string>, entities: 
     rows,
   );
   // Captured by Flagsmith right after the INSERT, before the version_of_id self-update: NULL there.
-  await copyToHistory(sql, { table: "segments_segment", historyTable: "segments_historicalsegment" }, ids, present);
+  await copyToHistory(ctx, { table: "segments_segment", historyTable: "segments_historicalsegment" }, ids);
 }
 
 /** Condition ids are generated on insert, so their history rows are copied by owning rule. */
-async function copyConditionsToHistory(sql: Sql, ruleIds: number[]): Promise<void> {
+async function copyConditionsToHistory(ctx: WriteContext, ruleIds: number[]): Promise<void> {
   if (ruleIds.length === 0) return;
-  const [row] = await sql<{ ids: number[] }[]>`select coalesce(array_agg(id order by id), '{}') as ids from segments_condition where rule_id = any(${ruleIds}::int[])`;
-  await copyToHistory(sql, { table: "segments_condition", historyTable: "segments_historicalcondition" }, row!.ids);
+  const [row] = await ctx.sql<{ ids: number[] }[]>`select coalesce(array_agg(id order by id), '{}') as ids from segments_condition where rule_id = any(${ruleIds}::int[])`;
+  await copyToHistory(ctx, { table: "segments_condition", historyTable: "segments_historicalcondition" }, row!.ids);
 }
 
 export const segments: KindModule<"segment"> = {
@@ -137,7 +138,7 @@ export const segments: KindModule<"segment"> = {
     const written = entities.map((s) => ({ label: `"${s.name}"`, source: s.source }));
     const ids = await guardWrite("segment", written, async () => {
       const drawn = await drawIds(ctx.sql, entities.length, entities.reduce((n, s) => n + countRules(s.rules), 0));
-      await insertSegments(ctx.sql, ctx.present, entities, projectIds, drawn.segments);
+      await insertSegments(ctx, entities, projectIds, drawn.segments);
       const flat = flattenRules(entities.map((s, i) => ({ id: drawn.segments[i]!, rules: s.rules })), drawn.rules);
       const stamps = { uuid: "gen_random_uuid()", created_at: "now()", updated_at: "now()" };
       await insertBatch(
@@ -155,8 +156,8 @@ export const segments: KindModule<"segment"> = {
         },
         flat.conditions,
       );
-      await copyToHistory(ctx.sql, { table: "segments_segmentrule", historyTable: "segments_historicalsegmentrule" }, flat.rules.map((r) => r.id));
-      await copyConditionsToHistory(ctx.sql, flat.rules.map((r) => r.id));
+      await copyToHistory(ctx, { table: "segments_segmentrule", historyTable: "segments_historicalsegmentrule" }, flat.rules.map((r) => r.id));
+      await copyConditionsToHistory(ctx, flat.rules.map((r) => r.id));
       await touchEnvironments(ctx.sql, projectIds);
       return drawn.segments;
     });
