@@ -5,59 +5,55 @@
 import type { ActionOf, Secret } from "../plan/actions.ts";
 import { environmentKey, identityKey } from "../plan/keys.ts";
 import type { KindModule, Sql } from "./context.ts";
-import { insertBatch, recordset } from "./batch.ts";
+import { insertBatch } from "./batch.ts";
 import { guardWrite } from "./write-error.ts";
 import { recordFound } from "./content-read.ts";
+import { bindProject } from "./refs.ts";
+import type { Existing } from "../plan/existing.ts";
+import type { DesiredIdentity } from "../spec/desired.ts";
 import { traitColumns } from "./values.ts";
 
-type Wanted = { organisation: string | null; project: string; environment: string; identifier: string };
-
-interface IdentityRow {
-  organisation: string;
-  project: string;
-  environment: string;
-  identifier: string;
-  id: number;
-}
-
-/** Identities with the wanted identifiers in non-deleted environments, projects and organisations, in one query. */
-async function findIdentities(sql: Sql, wanted: Wanted[]): Promise<IdentityRow[]> {
-  if (wanted.length === 0) return [];
-  return sql<IdentityRow[]>`
-    select distinct o.name as organisation, p.name as project, e.name as environment, i.identifier, i.id
-    from ${recordset(sql, wanted)} as w(organisation text, project text, environment text, identifier text)
-    join projects_project p on p.name = w.project and p.deleted_at is null
-    join organisations_organisation o on o.id = p.organisation_id and o.deleted_at is null
-      and (w.organisation is null or o.name = w.organisation)
-    join environments_environment e on e.project_id = p.id and e.name = w.environment and e.deleted_at is null
-    join environments_identity i on i.environment_id = e.id and i.identifier = w.identifier`;
+/**
+ * Identities with the wanted identifiers in their environments, in one query. The environments reader ran
+ * first (KIND_ORDER), so each wanted identity's environment is known by id: one probe per (environment,
+ * identifier) of the table's unique index. Identities of environments that do not exist are not looked up.
+ */
+async function findIdentities(sql: Sql, wanted: DesiredIdentity[], existing: Existing): Promise<Array<{ key: string; identifier: string; id: number; at: DesiredIdentity }>> {
+  const environmentIds: number[] = [];
+  const identifiers: string[] = [];
+  const wantedByPair = new Map<string, { key: string; at: DesiredIdentity }>();
+  for (const identity of wanted) {
+    const project = bindProject(identity.environment.project, existing);
+    if (!project) continue;
+    const environment = { project, name: identity.environment.name };
+    const environmentId = existing.ids.environment.get(environmentKey(environment));
+    if (typeof environmentId !== "number") continue;
+    const pair = `${environmentId}\u0000${identity.identifier}`;
+    if (wantedByPair.has(pair)) continue;
+    wantedByPair.set(pair, { key: identityKey(environment, identity.identifier), at: identity });
+    environmentIds.push(environmentId);
+    identifiers.push(identity.identifier);
+  }
+  if (environmentIds.length === 0) return [];
+  const rows = await sql<{ environment_id: number; identifier: string; id: number }[]>`
+    select i.environment_id, i.identifier, i.id
+    from unnest(${environmentIds}::int[], ${identifiers}::text[]) as w(environment_id, identifier)
+    join environments_identity i on i.environment_id = w.environment_id and i.identifier = w.identifier`;
+  return rows.map((r) => ({ ...wantedByPair.get(`${r.environment_id}\u0000${r.identifier}`)!, identifier: r.identifier, id: r.id }));
 }
 
 export const identities: KindModule<"identity"> = {
   async read(sql, desired, existing) {
-    const wanted = desired.identities.map((i) => ({
-      organisation: i.environment.project.organisation,
-      project: i.environment.project.name,
-      environment: i.environment.name,
-      identifier: i.identifier,
-    }));
-    const rows = await findIdentities(sql, [...new Map(wanted.map((w) => [JSON.stringify(w), w])).values()]);
+    const rows = await findIdentities(sql, desired.identities, existing);
     recordFound(
       rows.map((r) => ({
-        key: identityKey({ project: { organisation: r.organisation, name: r.project }, name: r.environment }, r.identifier),
+        key: r.key,
         id: r.id,
-        label: `identity "${r.identifier}" of environment "${r.environment}" of project "${r.project}"`,
-        row: r,
+        label: `identity "${r.identifier}" of environment "${r.at.environment.name}" of project "${r.at.environment.project.name}"`,
+        at: r.at,
       })),
       existing.ids.identity,
-      ({ row }) =>
-        desired.identities.find(
-          (i) =>
-            i.identifier === row.identifier &&
-            i.environment.name === row.environment &&
-            i.environment.project.name === row.project &&
-            (i.environment.project.organisation ?? row.organisation) === row.organisation,
-        ),
+      ({ at }) => at,
     );
   },
 
