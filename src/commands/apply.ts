@@ -11,7 +11,7 @@ import { diffState } from "../plan/diff.ts";
 import { emptyExisting } from "../plan/existing.ts";
 import { printReport } from "../report.ts";
 import type { Desired } from "../spec/desired.ts";
-import { checkPermissionKeys, loadDesired } from "../spec/index.ts";
+import { checkPermissionKeys, formatUndeclared, loadDesired } from "../spec/index.ts";
 import { discoverSources } from "../spec/sources.ts";
 import type { Env } from "../spec/source.ts";
 import type { Io } from "./io.ts";
@@ -31,7 +31,7 @@ export async function applyCommand(options: ApplyOptions, io: Io): Promise<void>
   const counter = url !== null && options.output === "json" ? { statements: 0 } : null;
   const result = url === null ? planOffline(desired, options, io) : await provision(url, desired, options, io, counter);
   // The loader's warnings say which references are assumed to exist; connected, the diff checks them for real.
-  printReport({ ...result, warnings: url === null ? [...warnings, ...result.warnings] : result.warnings }, io, {
+  printReport({ ...result, warnings: url === null ? [...warnings.map(formatUndeclared), ...result.warnings] : result.warnings }, io, {
     output: options.output,
     showEnvironmentKeys: showsEnvironmentKeys(options),
     ...(counter && { stats: { statements: counter.statements, durationMs: Math.round(performance.now() - started) } }),

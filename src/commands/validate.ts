@@ -1,5 +1,5 @@
 import { DESIRED_LIST, KIND_ORDER } from "../plan/actions.ts";
-import { loadDesired } from "../spec/index.ts";
+import { formatUndeclared, loadDesired } from "../spec/index.ts";
 import { discoverSources } from "../spec/sources.ts";
 import { sourceFlags } from "./apply.ts";
 import type { Io } from "./io.ts";
@@ -9,7 +9,7 @@ import type { SourceOptions } from "./options.ts";
 export function validateCommand(options: SourceOptions, io: Io): void {
   const sources = discoverSources({ ...sourceFlags(options), env: io.env, cwd: io.cwd });
   const { desired, warnings } = loadDesired(sources, io.env);
-  for (const warning of warnings) io.err(`warning: ${warning}`);
+  for (const warning of warnings) io.err(`warning: ${formatUndeclared(warning)}`);
   const entities = KIND_ORDER.reduce((n, kind) => n + desired[DESIRED_LIST[kind]].length, 0);
   io.out(`Valid: ${plural(sources.length, "file")}, ${plural(entities, "entity", "entities")}.`);
 }

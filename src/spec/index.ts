@@ -4,12 +4,13 @@ import type { Desired } from "./desired.ts";
 import { resolveSpec, type CheckedFile } from "./resolve.ts";
 import { mergeDuplicates } from "./rules/duplicates.ts";
 import { checkPermissionKeys, FLAGSMITH_PERMISSION_KEYS, type PermissionKeys } from "./rules/permissions.ts";
-import { checkReferences } from "./rules/references.ts";
+import { checkReferences, type UndeclaredReference } from "./rules/references.ts";
 import { checkSegments } from "./rules/segments.ts";
 import { checkUserPasswords } from "./rules/users.ts";
 import type { Env, Source } from "./source.ts";
 
 export { fileJsonSchema } from "./json-schema.ts";
+export { formatUndeclared, type UndeclaredReference } from "./rules/references.ts";
 export { checkPermissionKeys, FLAGSMITH_PERMISSION_KEYS, type PermissionKeys } from "./rules/permissions.ts";
 
 /** Checks on one validated file that need its paths (positions of nested values). */
@@ -24,7 +25,7 @@ export interface LoadOptions {
  * Parse + interpolate + validate + cross-file rules + resolve. Throws a UserError with ALL issues.
  * Sources are taken in name order, so the result does not depend on the order they were given in.
  */
-export function loadDesired(sources: Source[], env: Env, options: LoadOptions = {}): { desired: Desired; warnings: string[] } {
+export function loadDesired(sources: Source[], env: Env, options: LoadOptions = {}): { desired: Desired; warnings: UndeclaredReference[] } {
   const ordered = [...sources].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const issues: Issue[] = [];
   const checked: CheckedFile[] = [];

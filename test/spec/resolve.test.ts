@@ -3,7 +3,7 @@ import { UserError, type Issue } from "../../src/errors.ts";
 import { emptyExisting } from "../../src/plan/existing.ts";
 import { diffState } from "../../src/plan/diff.ts";
 import type { Desired } from "../../src/spec/desired.ts";
-import { checkPermissionKeys, loadDesired } from "../../src/spec/index.ts";
+import { checkPermissionKeys, formatUndeclared, loadDesired } from "../../src/spec/index.ts";
 import type { Source } from "../../src/spec/source.ts";
 
 const V = 'version: "1.0"\n';
@@ -73,7 +73,14 @@ describe("resolution", () => {
   test("a project not declared anywhere stays unbound (must exist in the database), with a warning", () => {
     const { desired, warnings } = load("features: [{name: f, project: Elsewhere}]\n");
     expect(desired.features[0]!.project).toEqual({ organisation: null, name: "Elsewhere" });
-    expect(warnings).toEqual(['f.yaml:2:12: project "Elsewhere" is not declared in these files; it must already exist in the database.']);
+    expect(warnings.map(formatUndeclared)).toEqual(['f.yaml:2:12: project "Elsewhere" is not declared in these files; it must already exist in the database.']);
+  });
+
+  test("references to the same undeclared entity make one warning, at the first, with the count of the others", () => {
+    const { warnings } = load("features: [{name: f, project: Elsewhere}, {name: g, project: Elsewhere}, {name: h, project: Elsewhere}]\n");
+    expect(warnings.map(formatUndeclared)).toEqual([
+      'f.yaml:2:12: project "Elsewhere" is not declared in these files; it must already exist in the database (2 more references to it).',
+    ]);
   });
 
   test("organisation: picks between projects of the same name", () => {

@@ -1,19 +1,40 @@
-import { formatPosition, type Issue } from "../../errors.ts";
+import { formatPosition, type Issue, type Position } from "../../errors.ts";
 import { DESIRED_LIST, KIND_ORDER, type EntityOf, type Kind } from "../../plan/actions.ts";
 import { KEY_OF, REFERENCES_OF } from "../../plan/keys.ts";
 import type { Desired, Sourced } from "../desired.ts";
 import { isNearMiss } from "../suggest.ts";
 import { keyable, UNBOUND } from "./bind.ts";
 
+/** Something referred to but not declared in the files: it must already exist in the database. */
+export interface UndeclaredReference {
+  /** How the referred entity is named, e.g. `project "Web" of organisation "Acme"`. */
+  label: string;
+  /** Where it is first referred to. */
+  first: Position;
+  /** How many references to it the files hold. */
+  count: number;
+}
+
+/**
+ * The warning line for an undeclared reference. Formatted only when shown (offline): reading a position
+ * may build the file's syntax tree (load.ts), seconds for a file of megabytes, and a connected run checks
+ * the references against the database instead.
+ */
+export function formatUndeclared(w: UndeclaredReference): string {
+  const more = w.count > 1 ? ` (${w.count - 1} more reference${w.count > 2 ? "s" : ""} to it)` : "";
+  return `${formatPosition(w.first)}: ${w.label} is not declared in these files; it must already exist in the database${more}.`;
+}
+
 /**
  * References to entities not declared in the files. Usually fine (the entity may exist in the database: a
- * warning), but when a declared entity of the same kind has a near-identical name it is almost surely a typo,
- * and running on would create a second, misspelt entity or fail later: an error with "did you mean".
+ * warning, one per referred entity), but when a declared entity of the same kind has a near-identical name it
+ * is almost surely a typo, and running on would create a second, misspelt entity or fail later: an error with
+ * "did you mean".
  */
-export function checkReferences(desired: Desired): { issues: Issue[]; warnings: string[] } {
+export function checkReferences(desired: Desired): { issues: Issue[]; warnings: UndeclaredReference[] } {
   const declared = declaredNames(desired);
   const issues: Issue[] = [];
-  const warnings = new Set<string>();
+  const warnings = new Map<string, UndeclaredReference>();
   for (const kind of KIND_ORDER) {
     for (const entity of desired[DESIRED_LIST[kind]] as (EntityOf[Kind] & Sourced)[]) {
       for (const ref of REFERENCES_OF[kind](keyable(entity) as never)) {
@@ -29,12 +50,14 @@ export function checkReferences(desired: Desired): { issues: Issue[]; warnings: 
             hint: "correct the name; if it already exists in the database, declare it here too (existing entities are skipped)",
           });
         } else {
-          warnings.add(`${formatPosition(entity.source)}: ${label} is not declared in these files; it must already exist in the database.`);
+          const seen = warnings.get(label);
+          if (seen) seen.count++;
+          else warnings.set(label, { label, first: entity.source, count: 1 });
         }
       }
     }
   }
-  return { issues, warnings: [...warnings] };
+  return { issues, warnings: [...warnings.values()] };
 }
 
 /** Key → how to name it, for the kinds other entities refer to. */
