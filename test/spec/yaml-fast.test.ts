@@ -184,3 +184,25 @@ describe("the fast path", () => {
     expect(position.line).toBe(1);
   });
 });
+
+describe("positions stay unbuilt on the way to a valid desired state", () => {
+  test("loading a fast-path file, undeclared references included, builds no `yaml` tree until a position is read", async () => {
+    const yaml = await import("yaml");
+    const { spyOn } = await import("bun:test");
+    const { loadDesired, formatUndeclared } = await import("../../src/spec/index.ts");
+    const spy = spyOn(yaml, "parseAllDocuments");
+    try {
+      const text = 'version: "1.0"\nfeatures:\n  - { name: a, project: Existing, organisation: Org }\n  - { name: b, project: Existing, organisation: Org }\n';
+      const { desired, warnings } = loadDesired([{ name: "f.yaml", text }], {}, { permissionKeys: null });
+      expect(desired.features).toHaveLength(2);
+      expect(warnings).toHaveLength(1);
+      expect(spy).not.toHaveBeenCalled();
+      // Reading a position (a warning shown, an error reported) builds the tree, once per file.
+      expect(formatUndeclared(warnings[0]!)).toStartWith("f.yaml:3:5: ");
+      expect(desired.features[1]!.source.line).toBe(4);
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
