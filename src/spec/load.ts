@@ -26,6 +26,9 @@ export interface ParsedFile {
  */
 const MAX_ALIAS_COUNT = 100;
 
+/** How a JavaScript stack overflow reads (JavaScriptCore, V8). */
+const TOO_DEEP = /maximum call stack size exceeded/i;
+
 /**
  * Parses one source (one YAML document). Syntax errors become issues with positions. Bun's parser reads the
  * values when it reads them as `yaml` would (yaml-fast.ts); `yaml`'s syntax tree is then built only if a
@@ -63,6 +66,18 @@ function parseWithPositions(source: Source): { file: ParsedFile | null; issues: 
   const issues: Issue[] = [];
   for (const doc of list) {
     for (const error of doc.errors) {
+      // A stack overflow in the parser is reported by `yaml` as an error at each level it unwinds: say it once.
+      if (TOO_DEEP.test(error.message)) {
+        if (!issues.some((i) => i.rule === "too-deep")) {
+          issues.push({
+            rule: "too-deep",
+            message: "the YAML here is nested too deeply to read",
+            position: position(error.pos[0]),
+            hint: "provisioning files nest a few levels (projects → features, segments → rules); flatten this value",
+          });
+        }
+        continue;
+      }
       issues.push({
         rule: error.code === "DUPLICATE_KEY" ? "duplicate-key" : "yaml-syntax",
         message: `invalid YAML: ${firstLine(error.message)}`,

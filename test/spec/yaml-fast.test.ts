@@ -165,6 +165,14 @@ describe("the fast path", () => {
     test(`leaves ${name} to \`yaml\``, () => expect(parseFast(text)).toBeNull());
   }
 
+  test("a text nested deeper than the parsers' stacks is one too-deep issue, not a crash", () => {
+    const depth = 20_000;
+    const { file, issues } = parseSource({ name: "f.yaml", text: `version: "1.0"\nx-deep: ${"[".repeat(depth)}${"]".repeat(depth)}\n` });
+    expect(file).toBeNull();
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ rule: "too-deep", position: { file: "f.yaml", line: 2 } });
+  });
+
   test("a duplicate key is still reported, with its position", () => {
     const { file, issues } = parseSource({ name: "f.yaml", text: 'version: "1.0"\nusers: []\nusers: []\n' });
     expect(file).toBeNull();
