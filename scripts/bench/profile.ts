@@ -15,7 +15,7 @@ import { join } from "node:path";
 import postgres from "postgres";
 import { withTransaction } from "../../src/db/transaction.ts";
 import { applyPlan, readExisting } from "../../src/flagsmith/apply.ts";
-import { checkCompatibility, checkLengths } from "../../src/flagsmith/compat.ts";
+import { checkCompatibility, refuseUnfitInput } from "../../src/flagsmith/compat.ts";
 import { diffState } from "../../src/plan/diff.ts";
 import { loadDesired } from "../../src/spec/index.ts";
 import { discoverSources } from "../../src/spec/sources.ts";
@@ -65,7 +65,7 @@ async function profiledRun(url: string, sourceOptions: { directory?: string; pre
         }
         mark("compat");
         const compat = await checkCompatibility(tx);
-        checkLengths(desired, compat);
+        refuseUnfitInput(desired, compat);
         mark("read existing");
         const existing = await readExisting(tx, desired);
         mark("diff");

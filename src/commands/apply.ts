@@ -3,7 +3,7 @@ import { resolveDatabaseUrl, withDatabase } from "../db/connect.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { ExitCode, UserError } from "../errors.ts";
 import { applyPlan, readExisting } from "../flagsmith/apply.ts";
-import { checkCompatibility, checkLengths } from "../flagsmith/compat.ts";
+import { checkCompatibility, refuseUnfitInput } from "../flagsmith/compat.ts";
 import { beginMasterKeyHashes, type EarlyMasterKeys } from "../flagsmith/hashes.ts";
 import type { RunSettings, Sql } from "../flagsmith/context.ts";
 import type { RunResult } from "../plan/actions.ts";
@@ -11,7 +11,7 @@ import { diffState } from "../plan/diff.ts";
 import { emptyExisting } from "../plan/existing.ts";
 import { printReport } from "../report.ts";
 import type { Desired } from "../spec/desired.ts";
-import { checkPermissionKeys, formatUndeclared, loadDesired } from "../spec/index.ts";
+import { formatUndeclared, loadDesired } from "../spec/index.ts";
 import { discoverSources } from "../spec/sources.ts";
 import type { Env } from "../spec/source.ts";
 import type { Io } from "./io.ts";
@@ -99,8 +99,7 @@ export async function provisionInTransaction(
   options: { dryRun: boolean; settings: RunSettings; prepare?: (tx: Sql) => Promise<void>; earlyMasterKeys?: EarlyMasterKeys },
 ): Promise<RunResult> {
   const compat = await checkCompatibility(tx);
-  const issues = [...checkLengths(desired, compat), ...checkPermissionKeys(desired, compat.permissionKeys)];
-  if (issues.length) throw new UserError(issues);
+  refuseUnfitInput(desired, compat);
   await options.prepare?.(tx);
   const existing = await readExisting(tx, desired);
   const plan = diffState(desired, existing);

@@ -1,5 +1,6 @@
 import { ExitCode, UserError, type Issue, type Position } from "../errors.ts";
 import type { Desired, SegmentRule } from "../spec/desired.ts";
+import { checkPermissionKeys } from "../spec/rules/permissions.ts";
 import type { Sql } from "./context.ts";
 import { READ_COLUMNS, WRITTEN_COLUMNS, optionalColumns } from "./columns.ts";
 
@@ -182,6 +183,15 @@ function lengthChecks(d: Desired): LengthCheck[] {
     add(["features_feature.initial_value", "features_featurestatevalue.string_value"], f.initialValue, () => `feature "${f.name}" initial_value`, f.source);
   }
   return checks;
+}
+
+/**
+ * Input this database cannot take, found before any write: values too long for their columns and permission
+ * keys it does not know, each at its entity's file position. Throws one UserError (exit 2) naming them all.
+ */
+export function refuseUnfitInput(desired: Desired, compat: Compatibility): void {
+  const issues = [...checkLengths(desired, compat), ...checkPermissionKeys(desired, compat.permissionKeys)];
+  if (issues.length) throw new UserError(issues);
 }
 
 /** Values too long for their column, as input errors with the entity's file position (rule "value-too-long"). */

@@ -3,13 +3,12 @@
  * row (with `admin` for projects and environments) plus one M2M row per permission key.
  * Create-only at the (user, target) key: an existing row is left as it is, keys included.
  */
-import { ApplyError } from "../errors.ts";
 import type { ActionOf, EntityOf, Secret } from "../plan/actions.ts";
 import type { Existing, ExistingIds } from "../plan/existing.ts";
 import { KEY_OF, environmentKey, organisationKey, projectKey, userKey } from "../plan/keys.ts";
 import type { Desired } from "../spec/desired.ts";
 import { insertBatch, recordset } from "./batch.ts";
-import type { KindModule, WriteContext } from "./context.ts";
+import type { KindModule } from "./context.ts";
 import { bindProject, idFor, requireId } from "./refs.ts";
 import { guardWrite } from "./write-error.ts";
 
@@ -57,7 +56,6 @@ function permissionModule<K extends PermissionKind>(level: Level<K>): KindModule
 
     async create(ctx, created) {
       const actions = created as unknown as PermissionAction<K>[];
-      await checkKeys(ctx, level, actions);
       const rows = actions.map((a): Record<string, number | boolean> => ({
         [level.target]: requireId(level.targetId(a.entity, ctx.ids), a.entity),
         user_id: idFor(ctx.ids.user, userKey(a.entity.email), a.entity),
@@ -85,24 +83,6 @@ function permissionModule<K extends PermissionKind>(level: Level<K>): KindModule
       return new Map<ActionOf<K>, Secret[]>();
     },
   };
-}
-
-/** Unknown keys would only fail at COMMIT (deferred FK) without naming anything: check them first, in one query. */
-async function checkKeys<K extends PermissionKind>(ctx: WriteContext, level: Level<K>, actions: PermissionAction<K>[]): Promise<void> {
-  const keys = [...new Set(actions.flatMap((a) => a.entity.permissions))];
-  if (keys.length === 0) return;
-  const valid = await ctx.sql<{ key: string }[]>`
-    select key from public.permissions_permissionmodel where type = ${level.type} order by key`;
-  const known = new Set(valid.map((r) => r.key));
-  for (const a of actions) {
-    const bad = a.entity.permissions.filter((k) => !known.has(k));
-    if (bad.length === 0) continue;
-    throw new ApplyError(
-      `creating ${level.type.toLowerCase()} permission ${level.label(a.entity)} (${a.entity.source.file}:${a.entity.source.line}:${a.entity.source.column}): ` +
-        `unknown ${level.type.toLowerCase()} permission ${bad.map((k) => `"${k}"`).join(", ")}; this database knows ${[...known].join(", ")}`,
-      { entity: `${level.type.toLowerCase()} permission ${level.label(a.entity)}`, position: a.entity.source },
-    );
-  }
 }
 
 export const organisationPermissions = permissionModule({

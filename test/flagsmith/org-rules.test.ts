@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ApplyError, UserError } from "../../src/errors.ts";
 import { verifyPassword } from "../../src/flagsmith/django.ts";
+import { checkCompatibility, refuseUnfitInput } from "../../src/flagsmith/compat.ts";
+import { withDatabase } from "../../src/db/connect.ts";
 import type { Desired } from "../../src/spec/desired.ts";
 import { availableSchemas, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
 import { at, desiredWith, provision } from "./org-support.ts";
@@ -124,14 +126,21 @@ for (const schema of availableSchemas()) {
       expect((error as ApplyError).details.code).toBe("22001");
     });
 
-    test("an unknown permission key is refused before anything is linked", async () => {
-      const error = await provision(db.url, desiredWith({
-        users: [{ ...at(), email: "p@example.com", isSuperuser: false, firstName: "", lastName: "", username: null, password: { kind: "unusable" } }],
-        organisations: [{ ...at(), name: "P", subscription: null }],
-        organisationPermissions: [{ ...at(), organisation: "P", email: "p@example.com", permissions: ["VIEW_PROJECT"] }],
-      })).catch((e) => e);
-      expect(error).toBeInstanceOf(ApplyError);
-      expect(error.message).toContain(`unknown organisation permission "VIEW_PROJECT"`);
+    test("an unknown permission key is refused before anything is written, at its position", async () => {
+      // provisionInTransaction runs this check on the database's own keys before reading or writing.
+      const compat = await withDatabase(db.url, (sql) => checkCompatibility(sql));
+      const permission = { source: { file: "perms.yaml", line: 4, column: 7 }, organisation: "P", email: "p@example.com", permissions: ["VIEW_PROJECT"] };
+      const error = (() => {
+        try {
+          refuseUnfitInput(desiredWith({ organisationPermissions: [permission] }), compat);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as UserError).issues).toMatchObject([
+        { rule: "unknown-permission-key", position: permission.source, message: expect.stringContaining('"VIEW_PROJECT" is not an organisation permission key') },
+      ]);
     });
 
     test("superuser without password and without DJANGO_SECRET_KEY gets instructions, not a link", async () => {
