@@ -39,7 +39,7 @@ export const scopedName = (project: ProjectRef, name: string): ScopedName => ({
 });
 
 /** The first declaration naming this (found) row: same project and name, and the same or no organisation. */
-export function declarationOf(
+function declarationOf(
   wanted: { name: ScopedName; at: Sourced }[],
   row: { organisation: string; project: string; name: string },
   sameName: (a: string, b: string) => boolean = (a, b) => a === b,
@@ -86,6 +86,28 @@ export async function findInProjects(
   return rows
     .filter((r) => wanted.has(`${r.project_id}\u0000${normalise(r.name)}`))
     .map((r) => ({ ...projectOf.get(r.project_id)!, name: r.name, id: r.id }));
+}
+
+/**
+ * Records the rows `findInProjects` found for one kind: keyed by (project, name), labelled
+ * `<noun> "name" of project "p"` for errors, an ambiguity placed at the first declaration naming the row.
+ */
+export function recordFoundInProjects(
+  rows: ProjectScopedRow[],
+  ids: Map<string, number | string>,
+  wanted: { name: ScopedName; at: Sourced }[],
+  kind: { noun: string; key: (project: ProjectRef, name: string) => string; sameName?: (a: string, b: string) => boolean },
+): void {
+  recordFound(
+    rows.map((r) => ({
+      key: kind.key({ organisation: r.organisation, name: r.project }, r.name),
+      id: r.id,
+      label: `${kind.noun} "${r.name}" of project "${r.project}"`,
+      row: r,
+    })),
+    ids,
+    ({ row }) => declarationOf(wanted, row, kind.sameName),
+  );
 }
 
 /**

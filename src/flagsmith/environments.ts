@@ -9,7 +9,7 @@ import { environmentKey, projectKey } from "../plan/keys.ts";
 import type { KindModule, Sql } from "./context.ts";
 import { insertBatch } from "./batch.ts";
 import { guardWrite } from "./write-error.ts";
-import { declarationOf, findInProjects, recordFound, scopedName, type ProjectScopedRow, type RowInProject, type ScopedName } from "./content-read.ts";
+import { findInProjects, recordFoundInProjects, scopedName, type ProjectScopedRow, type RowInProject, type ScopedName } from "./content-read.ts";
 import type { Existing } from "../plan/existing.ts";
 import { createFeatureStates } from "./feature-states.ts";
 import { copyToHistory } from "./content-history.ts";
@@ -53,16 +53,10 @@ export const environments: KindModule<"environment"> = {
   async read(sql, desired, existing) {
     const wanted = wantedEnvironments(desired);
     const rows = await findEnvironments(sql, wanted.map((w) => w.name), existing);
-    recordFound(
-      rows.map((r) => ({
-        key: environmentKey({ project: { organisation: r.organisation, name: r.project }, name: r.name }),
-        id: r.id,
-        label: `environment "${r.name}" of project "${r.project}"`,
-        row: r,
-      })),
-      existing.ids.environment,
-      ({ row }) => declarationOf(wanted, row),
-    );
+    recordFoundInProjects(rows, existing.ids.environment, wanted, {
+      noun: "environment",
+      key: (project, name) => environmentKey({ project, name }),
+    });
   },
 
   async create(ctx, actions) {

@@ -8,7 +8,7 @@ import { featureKey } from "../plan/keys.ts";
 import type { KindModule, Sql } from "./context.ts";
 import { insertBatch } from "./batch.ts";
 import { guardWrite } from "./write-error.ts";
-import { declarationOf, findInProjects, recordFound, scopedName, type ProjectScopedRow, type RowInProject, type ScopedName } from "./content-read.ts";
+import { findInProjects, recordFoundInProjects, scopedName, type ProjectScopedRow, type RowInProject, type ScopedName } from "./content-read.ts";
 import type { Existing } from "../plan/existing.ts";
 import { projectIdOf, touchEnvironments } from "./environments.ts";
 import { createFeatureStates } from "./feature-states.ts";
@@ -34,16 +34,11 @@ export const features: KindModule<"feature"> = {
   async read(sql, desired, existing) {
     const wanted = desired.features.map((f) => ({ name: scopedName(f.project, f.name), at: f }));
     const rows = await findFeatures(sql, wanted.map((w) => w.name), existing);
-    recordFound(
-      rows.map((r) => ({
-        key: featureKey({ organisation: r.organisation, name: r.project }, r.name),
-        id: r.id,
-        label: `feature "${r.name}" of project "${r.project}"`,
-        row: r,
-      })),
-      existing.ids.feature,
-      ({ row }) => declarationOf(wanted, row, (a, b) => a.toLowerCase() === b.toLowerCase()),
-    );
+    recordFoundInProjects(rows, existing.ids.feature, wanted, {
+      noun: "feature",
+      key: featureKey,
+      sameName: (a, b) => a.toLowerCase() === b.toLowerCase(),
+    });
   },
 
   async create(ctx, actions) {

@@ -9,7 +9,7 @@ import type { DesiredSegment, SegmentRule } from "../spec/desired.ts";
 import type { KindModule, Sql, WriteContext } from "./context.ts";
 import { insertBatch } from "./batch.ts";
 import { guardWrite } from "./write-error.ts";
-import { declarationOf, findInProjects, recordFound, scopedName, type ProjectScopedRow, type RowInProject, type ScopedName } from "./content-read.ts";
+import { findInProjects, recordFoundInProjects, scopedName, type ProjectScopedRow, type RowInProject, type ScopedName } from "./content-read.ts";
 import type { Existing } from "../plan/existing.ts";
 import { projectIdOf, touchEnvironments } from "./environments.ts";
 import { copyToHistory } from "./content-history.ts";
@@ -120,16 +120,7 @@ export const segments: KindModule<"segment"> = {
   async read(sql, desired, existing) {
     const wanted = desired.segments.map((s) => ({ name: scopedName(s.project, s.name), at: s }));
     const rows = await findSegments(sql, wanted.map((w) => w.name), existing);
-    recordFound(
-      rows.map((r) => ({
-        key: segmentKey({ organisation: r.organisation, name: r.project }, r.name),
-        id: r.id,
-        label: `segment "${r.name}" of project "${r.project}"`,
-        row: r,
-      })),
-      existing.ids.segment,
-      ({ row }) => declarationOf(wanted, row),
-    );
+    recordFoundInProjects(rows, existing.ids.segment, wanted, { noun: "segment", key: segmentKey });
   },
 
   async create(ctx, actions) {
