@@ -1,6 +1,7 @@
 import postgres from "postgres";
 import type { Env } from "../spec/source.ts";
 import { UserError } from "../errors.ts";
+import { checkPort, parseDatabaseUrl, type ConnectionTarget } from "./url.ts";
 
 /**
  * --database-url, else DATABASE_URL, else DJANGO_DB_HOST/PORT/NAME/USER/PASSWORD. null when nothing is configured.
@@ -13,8 +14,8 @@ import { UserError } from "../errors.ts";
  */
 export function resolveDatabaseUrl(options: { databaseUrl?: string; env: Env }): string | null {
   const { databaseUrl, env } = options;
-  if (databaseUrl) return databaseUrl;
-  if (env.DATABASE_URL) return env.DATABASE_URL;
+  if (databaseUrl) return checked(databaseUrl, "--database-url");
+  if (env.DATABASE_URL) return checked(env.DATABASE_URL, "DATABASE_URL");
   if (env.DJANGO_DB_NAME === undefined) return null;
   const names = ["DJANGO_DB_HOST", "DJANGO_DB_PORT", "DJANGO_DB_USER", "DJANGO_DB_PASSWORD"] as const;
   const unset = names.filter((n) => env[n] === undefined);
@@ -27,46 +28,20 @@ export function resolveDatabaseUrl(options: { databaseUrl?: string; env: Env }):
       },
     ]);
   }
-  const url = new URL("postgres://localhost");
   const host = env.DJANGO_DB_HOST || "localhost";
-  if (host.startsWith("/")) url.searchParams.set("host", host);
-  else url.hostname = host;
-  url.port = env.DJANGO_DB_PORT || "5432";
-  url.username = encodeURIComponent(env.DJANGO_DB_USER!);
-  url.password = encodeURIComponent(env.DJANGO_DB_PASSWORD!);
-  url.pathname = "/" + encodeURIComponent(env.DJANGO_DB_NAME);
-  return url.toString();
+  const port = checkPort(env.DJANGO_DB_PORT ?? "", "DJANGO_DB_PORT");
+  const encode = encodeURIComponent;
+  // Every part percent-encoded, so any character of a password or name survives; a socket directory goes in ?host=.
+  const authority = host.startsWith("/") ? "localhost" : host.includes(":") ? `[${host}]` : encode(host);
+  const socket = host.startsWith("/") ? `?host=${encode(host)}` : "";
+  const url = `postgres://${encode(env.DJANGO_DB_USER!)}:${encode(env.DJANGO_DB_PASSWORD!)}@${authority}:${port}/${encode(env.DJANGO_DB_NAME)}${socket}`;
+  return checked(url, "DJANGO_DB_*");
 }
 
-/** postgres.js does not percent-decode the database name (libpq does); pass it decoded. */
-function databaseOption(url: string): { database?: string } {
-  const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*\/([^?#]+)/i.exec(url);
-  if (!match?.[1]) return {};
-  try {
-    return { database: decodeURIComponent(match[1]) };
-  } catch {
-    return {};
-  }
-}
-
-/**
- * A Unix-socket directory given the libpq way, `?host=/dir` or a percent-encoded host (`%2Fdir`), as
- * postgres.js takes it: a `host` option beside a URL without it (postgres.js would send an unknown `host`
- * query parameter to the server as a setting, and cannot parse an encoded path as a host).
- */
-export function socketOption(url: string): { url: string; host?: string } {
-  const encoded = /^([a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?)(%2F[^:/?#]*)/i.exec(url);
-  if (encoded) {
-    return { url: url.replace(encoded[2]!, "localhost"), host: decodeURIComponent(encoded[2]!) };
-  }
-  const query = url.indexOf("?");
-  if (query < 0) return { url };
-  const params = new URLSearchParams(url.slice(query + 1));
-  const host = params.get("host");
-  if (!host?.startsWith("/")) return { url };
-  params.delete("host");
-  const rest = params.toString();
-  return { url: url.slice(0, query) + (rest ? `?${rest}` : ""), host };
+/** The URL, once it has been read without a problem (else a UserError naming `origin`, exit 2). */
+function checked(url: string, origin: string): string {
+  parseDatabaseUrl(url, origin);
+  return url;
 }
 
 /** Default seconds to wait for a connection (TCP, TLS, startup) before giving up on one attempt. */
@@ -77,15 +52,15 @@ const CONNECT_TIMEOUT = 10;
  * transaction pooling mode cannot keep named prepared statements; TLS follows the URL's sslmode.
  */
 export async function withDatabase<T>(
-  url: string,
+  url: string | ConnectionTarget,
   fn: (sql: postgres.Sql) => Promise<T>,
   options: { onQuery?: (query: string) => void; connectTimeout?: number } = {},
 ): Promise<T> {
   const { onQuery, connectTimeout = CONNECT_TIMEOUT } = options;
-  const socket = socketOption(url);
-  const sql = postgres(socket.url, {
-    ...databaseOption(socket.url),
-    ...(socket.host !== undefined && { host: socket.host }),
+  const target = typeof url === "string" ? parseDatabaseUrl(url, "the database URL") : url;
+  let closed = false;
+  const sql = postgres({
+    ...driverOptions(target),
     prepare: false,
     // One connection: the run is one transaction, and replicas of an init container should not
     // hold more than one server connection each.
@@ -93,12 +68,35 @@ export async function withDatabase<T>(
     connect_timeout: connectTimeout,
     onnotice: () => {},
     // Shows up in pg_stat_activity, so DBAs can tell our connection from Flagsmith's.
-    connection: { application_name: "flagsmith-provision" },
+    connection: { application_name: "flagsmith-provision", ...target.parameters },
+    onclose: () => void (closed = true),
     ...(onQuery ? { debug: (_connection: number, query: string) => onQuery(query) } : {}),
   });
+  // After the server closes the connection (terminated, restarted), postgres.js still tries to send
+  // ROLLBACK on it from a timer and throws a TypeError nobody can catch. The run has already failed with
+  // a clean CONNECTION_CLOSED by then, so that echo is dropped; anything else stray is still a bug.
+  const dropEcho = (error: unknown) => {
+    if (!closed) throw error;
+  };
+  process.on("uncaughtException", dropEcho);
   try {
     return await fn(sql);
   } finally {
     await sql.end({ timeout: 5 });
+    // Let the driver's pending timers run while the echo is still dropped.
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off("uncaughtException", dropEcho);
   }
+}
+
+/**
+ * The target as postgres.js options. A socket directory becomes an explicit socket path: postgres.js would
+ * split a host like Cloud SQL's `/cloudsql/project:region:instance` at its colons.
+ */
+function driverOptions(target: ConnectionTarget): postgres.Options<{}> {
+  const { host, port, parameters: _, ...rest } = target;
+  if (host.length === 1 && host[0]!.startsWith("/")) return { ...rest, path: `${host[0]}/.s.PGSQL.${port[0]}` };
+  // Several hosts (libpq's multi-host URL) go as arrays, which postgres.js tries in turn.
+  const hosts = host.length === 1 ? { host: host[0]!, port: port[0]! } : ({ host, port } as unknown as { host: string; port: number });
+  return { ...rest, ...hosts };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test, setDefaultTimeout } from "bun:test";
 import { existsSync } from "node:fs";
-import { resolveDatabaseUrl, socketOption, withDatabase } from "../../src/db/connect.ts";
+import { resolveDatabaseUrl, withDatabase } from "../../src/db/connect.ts";
+import { parseDatabaseUrl } from "../../src/db/url.ts";
 import { UserError } from "../../src/errors.ts";
 import { ADMIN_URL } from "../helpers/database.ts";
 
@@ -50,7 +51,7 @@ describe("resolveDatabaseUrl", () => {
   test("a DJANGO_DB_HOST starting with / is a Unix-socket directory, passed the libpq way", () => {
     const url = resolveDatabaseUrl({ env: { ...django, DJANGO_DB_HOST: "/cloudsql/project:region:db" } })!;
     expect(new URL(url).searchParams.get("host")).toBe("/cloudsql/project:region:db");
-    expect(socketOption(url)).toEqual({ url: url.replace(/\?host=.*$/, ""), host: "/cloudsql/project:region:db" });
+    expect(parseDatabaseUrl(url, "x").host).toEqual(["/cloudsql/project:region:db"]);
   });
 
   test("DJANGO_DB_NAME without the others is an input error naming them", () => {
@@ -93,16 +94,22 @@ describe("withDatabase", () => {
   });
 });
 
-describe("socketOption", () => {
+describe("parseDatabaseUrl", () => {
   test("takes a socket directory from ?host= or a percent-encoded host, and leaves other URLs alone", () => {
-    expect(socketOption("postgres://u:p@localhost:5433/db?host=/var/run/postgresql&sslmode=disable")).toEqual({
-      url: "postgres://u:p@localhost:5433/db?sslmode=disable",
-      host: "/var/run/postgresql",
+    const parse = (url: string) => parseDatabaseUrl(url, "DATABASE_URL");
+    expect(parse("postgres://u:p@localhost:5433/db?host=/var/run/postgresql&sslmode=disable")).toEqual({
+      host: ["/var/run/postgresql"], port: [5433], database: "db", username: "u", password: "p", ssl: false, parameters: {},
     });
-    expect(socketOption("postgres://u@%2Fvar%2Frun%2Fpostgresql:5432/db")).toEqual({ url: "postgres://u@localhost:5432/db", host: "/var/run/postgresql" });
-    expect(socketOption("postgres://u@%2Ftmp/db")).toEqual({ url: "postgres://u@localhost/db", host: "/tmp" });
-    expect(socketOption("postgres://u@db.internal:5432/db?sslmode=require")).toEqual({ url: "postgres://u@db.internal:5432/db?sslmode=require" });
-    expect(socketOption("postgres://u@db/db?host=db2")).toEqual({ url: "postgres://u@db/db?host=db2" });
+    expect(parse("postgres://u@%2Fvar%2Frun%2Fpostgresql:5432/db")).toMatchObject({ host: ["/var/run/postgresql"], port: [5432] });
+    expect(parse("postgres://u@%2Ftmp/db")).toMatchObject({ host: ["/tmp"], port: [5432], database: "db" });
+    expect(parse("postgres://u@db.internal:5432/db?sslmode=require")).toMatchObject({ host: ["db.internal"], ssl: "require" });
+    expect(parse("postgres://u@db/db?host=db2")).toMatchObject({ host: ["db2"] });
+    // libpq's usual socket form: no host in the authority at all.
+    expect(parse("postgres://u:pw@/db?host=/var/run/postgresql")).toMatchObject({ host: ["/var/run/postgresql"], database: "db", password: "pw" });
+    expect(parse("postgresql://[::1]:6432/x?application_name=a&search_path=s")).toMatchObject({
+      host: ["::1"], port: [6432], parameters: { application_name: "a", search_path: "s" },
+    });
+    expect(parse("postgres://h1:5433,h2/db")).toMatchObject({ host: ["h1", "h2"], port: [5433, 5432] });
   });
 });
 
