@@ -5,29 +5,12 @@
  * what Postgres said, anything else is a bug and shows its stack.
  */
 import { runCli } from "./cli.ts";
-import { readFirstLine, wantsColor, type Io } from "./commands/io.ts";
+import type { Io } from "./commands/io.ts";
+import { isOutputClosed, processIo } from "./commands/process-io.ts";
+import { describeDatabaseError } from "./db/errors.ts";
 import { ApplyError, ExitCode, UserError, formatIssue } from "./errors.ts";
 
-/**
- * Set when a write to stdout reported backpressure. Bun 1.4.5 then still says writableLength 0, so
- * that alone would let exit() cut a large JSON document short when the reader is slower than us.
- */
-let stdoutBacklogged = false;
-process.stdout.on("drain", () => (stdoutBacklogged = false));
-
-const io: Io = {
-  env: process.env,
-  cwd: process.cwd(),
-  out: (line) => {
-    if (!process.stdout.write(line + "\n")) stdoutBacklogged = true;
-  },
-  err: (line) => void process.stderr.write(line + "\n"),
-  color: wantsColor(process.stdout.isTTY, process.env),
-  readLine: (prompt) => {
-    if (process.stdin.isTTY) process.stderr.write(prompt);
-    return readFirstLine(process.stdin);
-  },
-};
+const io: Io = processIo();
 
 /** The lines describing an error, and the exit code it maps to. */
 export function describeError(error: unknown): { lines: string[]; exitCode: ExitCode } {
@@ -43,14 +26,8 @@ export function describeError(error: unknown): { lines: string[]; exitCode: Exit
     lines.push("  Nothing was written: the transaction was rolled back.");
     return { lines, exitCode: ExitCode.runtime };
   }
-  if (isDatabaseError(error)) {
-    // Connection refused, authentication failed, a timeout…: the environment, not a bug.
-    const lines = [`error: database: ${error.message}`, `  code: ${error.code}`];
-    if (error.detail) lines.push(`  detail: ${error.detail}`);
-    if (error.hint) lines.push(`  hint: ${error.hint}`);
-    lines.push("  Nothing was written.");
-    return { lines, exitCode: ExitCode.runtime };
-  }
+  const database = describeDatabaseError(error);
+  if (database) return { lines: [...database, "  Nothing was written."], exitCode: ExitCode.runtime };
   const stack = error instanceof Error ? (error.stack ?? String(error)) : String(error);
   return {
     lines: [`internal error (a bug in flagsmith-provision; please report it):`, stack],
@@ -58,29 +35,29 @@ export function describeError(error: unknown): { lines: string[]; exitCode: Exit
   };
 }
 
-/** postgres.js errors (PostgresError) and socket errors (ECONNREFUSED, ENOTFOUND, CONNECT_TIMEOUT…) carry a code. */
-function isDatabaseError(error: unknown): error is Error & { code: string; detail?: string; hint?: string } {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (!(error instanceof Error) || typeof code !== "string") return false;
-  return error.name === "PostgresError" || /^(E[A-Z]+|CONNECT_TIMEOUT|CONNECTION_\w+|AUTH_\w+|SASL_\w+|MESSAGE_NOT_SUPPORTED)$/.test(code);
-}
-
 async function main(): Promise<never> {
   try {
     await runCli(process.argv.slice(2), io);
     return exit(ExitCode.ok);
   } catch (error) {
+    // The reader of stdout went away (`| head -1`): nothing more to say, and nothing was lost that
+    // mattered (apply turns a closure before its commit into an error of its own).
+    if (isOutputClosed(error)) return exit(ExitCode.ok);
     const { lines, exitCode } = describeError(error);
     for (const line of lines) io.err(line);
     return exit(exitCode);
   }
 }
 
-/** Exits once stdout has drained, so a piped JSON document is never cut short. */
+/**
+ * Exits once what went through process.stdout (cac's help) has drained, so it is never cut short;
+ * our own lines were written synchronously. A closed stdout ends the wait too.
+ */
 function exit(code: number): Promise<never> {
   return new Promise(() => {
-    if (!stdoutBacklogged && process.stdout.writableLength === 0) process.exit(code);
+    if (process.stdout.writableLength === 0) process.exit(code);
     process.stdout.once("drain", () => process.exit(code));
+    process.stdout.once("error", () => process.exit(code));
   });
 }
 
