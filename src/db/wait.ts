@@ -1,22 +1,19 @@
 import { ExitCode, UserError } from "../errors.ts";
-import { findSchemaProblems, readColumns } from "../flagsmith/compat.ts";
+import type postgres from "postgres";
 import { withDatabase } from "./connect.ts";
 
+/**
+ * Asks a connected database whether it is ready: null when it is, else why not (waited for). A problem
+ * waiting cannot fix is thrown as a UserError and ends the wait at once with its own exit code.
+ */
+export type ReadinessProbe = (sql: postgres.Sql) => Promise<string | null>;
+
 /** Why the database is not ready yet, or null when it is. Never contains the URL (it may hold a password). */
-async function probe(url: string, connectTimeout: number): Promise<string | null> {
+async function probe(url: string, connectTimeout: number, ready: ReadinessProbe): Promise<string | null> {
   try {
-    return await withDatabase(
-      url,
-      async (sql) => {
-        const { missing, unknown } = findSchemaProblems(await readColumns(sql));
-        const problems = [...missing, ...unknown];
-        if (problems.length === 0) return null;
-        const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
-        return `Flagsmith's migrations are not applied yet: ${problems[0]}${more}`;
-      },
-      { connectTimeout },
-    );
+    return await withDatabase(url, ready, { connectTimeout });
   } catch (error) {
+    if (error instanceof UserError) throw error;
     return `cannot connect: ${describeError(error)}`;
   }
 }
@@ -30,17 +27,17 @@ function describeError(error: unknown): string {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * --wait SECONDS: retry with backoff until the database accepts connections and Flagsmith's migrations
- * are applied (every table and column we use exists). Progress goes to `log`; on timeout a UserError
+ * --wait SECONDS: retry with backoff until the database accepts connections and `ready` says it is ready
+ * (Flagsmith's migrations are done). Progress goes to `log`; on timeout a UserError
  * with exit code 1 names the last reason.
  */
-export async function waitForDatabase(url: string, seconds: number, log: (line: string) => void): Promise<void> {
+export async function waitForDatabase(url: string, seconds: number, log: (line: string) => void, ready: ReadinessProbe): Promise<void> {
   const started = Date.now();
   const deadline = started + seconds * 1000;
   let delay = 500;
   for (let attempt = 1; ; attempt++) {
     const remaining = (deadline - Date.now()) / 1000;
-    const reason = await probe(url, Math.max(1, Math.min(10, Math.ceil(remaining))));
+    const reason = await probe(url, Math.max(1, Math.min(10, Math.ceil(remaining))), ready);
     const elapsed = ((Date.now() - started) / 1000).toFixed(1);
     if (reason === null) {
       if (attempt > 1) log(`Database is ready (after ${elapsed}s).`);

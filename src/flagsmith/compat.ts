@@ -71,6 +71,53 @@ export async function readColumns(sql: Sql): Promise<ColumnInfo[]> {
       and c.relname = any(${TABLES}) and a.attnum > 0 and not a.attisdropped`;
 }
 
+/** Throws the exit-3 UserError naming every problem of an unsupported schema. */
+async function refuseSchema(sql: Sql, columns: ColumnInfo[], missing: string[], unknown: string[]): Promise<never> {
+  const canDescribe = ["django_migrations", "permissions_permissionmodel"].every((t) => columns.some((c) => c.table === t));
+  const found = canDescribe ? ` (this database: ${(await describeSchema(sql)).description})` : "";
+  const issue = (problem: string, hint: string): Issue => ({ rule: "unsupported-database", message: `unsupported Flagsmith database: ${problem}`, hint: hint + found });
+  throw new UserError(
+    [
+      ...missing.map((m) => issue(m, "point --database-url at Flagsmith's database and run its migrations first, or use --wait SECONDS while they run")),
+      ...unknown.map((m) => issue(m, "this Flagsmith is newer than this flagsmith-provision; upgrade flagsmith-provision")),
+    ],
+    ExitCode.unsupportedDatabase,
+  );
+}
+
+/**
+ * For --wait: why the database is not ready yet (null when it is). Ready means Flagsmith's migrations are
+ * done for everything we touch: the tables and columns, their primary keys and unique constraints (which a
+ * migration in progress, or a dump being loaded, adds after the tables; an upsert before them fails with
+ * 42P10), and the permission rows a data migration inserts. A schema no migration can fix, a newer
+ * Flagsmith with a mandatory column we do not know, is refused at once (exit 3) instead of waited for.
+ */
+export async function checkReadiness(sql: Sql): Promise<string | null> {
+  const columns = await readColumns(sql);
+  const { missing, unknown } = findSchemaProblems(columns);
+  if (unknown.length > 0) await refuseSchema(sql, columns, [], unknown);
+  if (missing.length > 0) return `Flagsmith's migrations are not applied yet: ${missing[0]}${more(missing)}`;
+  const [row] = await sql<{ unkeyed: string[]; permissions: number }[]>`
+    select array(select t from unnest(${TABLES}::text[]) t
+                 where not exists (select from pg_catalog.pg_index i
+                                   where i.indrelid = ('public.' || quote_ident(t))::regclass and i.indisprimary)
+                    or (t = 'users_userpermissiongroup_users' and not exists (
+                          select from pg_catalog.pg_index i
+                          where i.indrelid = 'public.users_userpermissiongroup_users'::regclass and i.indisunique
+                            and not i.indisprimary))
+                 order by t) as unkeyed,
+           (select count(*)::int from public.permissions_permissionmodel) as permissions`;
+  if (row!.unkeyed.length > 0) {
+    return `Flagsmith's migrations are still running: table ${row!.unkeyed[0]} has no primary key or unique constraint yet${more(row!.unkeyed)}`;
+  }
+  if (row!.permissions === 0) return "Flagsmith's migrations are still running: permissions_permissionmodel is still empty";
+  return null;
+}
+
+function more(problems: string[]): string {
+  return problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
+}
+
 /** A one-line version hint from django_migrations (empty when the table cannot be read). */
 async function describeSchema(sql: Sql): Promise<{ description: string; permissions: { key: string; type: string | null }[] }> {
   const [row] = await sql<{ latest: string | null; count: number; permissions: { key: string; type: string | null }[] }[]>`
@@ -91,22 +138,7 @@ async function describeSchema(sql: Sql): Promise<{ description: string; permissi
 export async function checkCompatibility(sql: Sql): Promise<Compatibility> {
   const columns = await readColumns(sql);
   const { missing, unknown } = findSchemaProblems(columns);
-  if (missing.length > 0 || unknown.length > 0) {
-    const canDescribe = ["django_migrations", "permissions_permissionmodel"].every((t) => columns.some((c) => c.table === t));
-    const found = canDescribe ? ` (this database: ${(await describeSchema(sql)).description})` : "";
-    const issue = (problem: string, hint: string): Issue => ({
-      rule: "unsupported-database",
-      message: `unsupported Flagsmith database: ${problem}`,
-      hint: hint + found,
-    });
-    const issues: Issue[] = [
-      ...missing.map((m) =>
-        issue(m, "point --database-url at Flagsmith's database and run its migrations first, or use --wait SECONDS while they run"),
-      ),
-      ...unknown.map((m) => issue(m, "this Flagsmith is newer than this flagsmith-provision; upgrade flagsmith-provision")),
-    ];
-    throw new UserError(issues, ExitCode.unsupportedDatabase);
-  }
+  if (missing.length > 0 || unknown.length > 0) await refuseSchema(sql, columns, missing, unknown);
   const { description, permissions } = await describeSchema(sql);
   const limits = new Map<string, number>();
   const present = new Set<string>();
