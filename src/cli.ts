@@ -4,7 +4,7 @@ import { UserError } from "./errors.ts";
 import { applyCommand } from "./commands/apply.ts";
 import { hashPasswordCommand } from "./commands/hash-password.ts";
 import type { Io } from "./commands/io.ts";
-import { readApplyOptions, readSourceOptions, type RawOptions } from "./commands/options.ts";
+import { readApplyOptions, readSourceOptions, VERBATIM, type RawOptions } from "./commands/options.ts";
 import { listPresetsCommand, showPresetCommand } from "./commands/presets.ts";
 import { resetCommand } from "./commands/reset.ts";
 import { schemaCommand } from "./commands/schema.ts";
@@ -30,7 +30,8 @@ export function withApplyOptions(command: Command): Command {
     .option("--output <format>", "text (default) or json: one document with every action and secret")
     .option("--database-url <url>", "Else DATABASE_URL, else DJANGO_DB_HOST/PORT/NAME/USER/PASSWORD")
     .option("--wait <seconds>", "Wait up to SECONDS for the database and Flagsmith's migrations")
-    .option("--show-environment-keys", "Print each created environment's client-side key");
+    .option("--show-environment-keys", "Print each created environment's client-side key")
+    .option("--secrets-file <path>", "Also append every created secret to PATH (0600, synced before the commit)");
 }
 
 /** Parses argv (without the runtime and script) and runs one command. Bad usage throws a UserError (exit 2). */
@@ -73,10 +74,35 @@ export async function runCli(argv: string[], io: Io): Promise<void> {
 
 function parseArgs(cli: ReturnType<typeof cac>, argv: string[]) {
   try {
-    return cli.parse(["bun", NAME, ...argv], { run: false });
+    const valueOptions = new Set(
+      [cli.globalCommand, ...cli.commands].flatMap((c) => c.options.filter((o) => !o.isBoolean).map((o) => o.rawName.split(/[ ,]/)[0]!.replace(/^--/, ""))),
+    );
+    return cli.parse(["bun", NAME, ...keepValuesVerbatim(argv, valueOptions)], { run: false });
   } catch (error) {
     throw fromCac(error);
   }
+}
+
+/**
+ * Values of value-taking options (`--wait 5`, `--file x`) passed as `--name=<VERBATIM>value`. mri would turn
+ * numeric-looking values into numbers (`--database-url ''` became 0, `--file 1e3` the file "1000") and read
+ * `--wait -1` as an unknown short option `-1`. A following `--option` is never taken as a value.
+ */
+function keepValuesVerbatim(argv: string[], valueOptions: Set<string>): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") return [...kept, ...argv.slice(i)];
+    const [, name, value] = /^--([a-z][a-z-]*)(?:=([\s\S]*))?$/.exec(arg) ?? [];
+    const next = argv[i + 1];
+    if (name === undefined || !valueOptions.has(name)) kept.push(arg);
+    else if (value !== undefined) kept.push(`--${name}=${VERBATIM}${value}`);
+    else if (next !== undefined && !/^--[a-z]/.test(next)) {
+      kept.push(`--${name}=${VERBATIM}${next}`);
+      i++;
+    } else kept.push(arg);
+  }
+  return kept;
 }
 
 function presetsCommand(action: string | undefined, name: string | undefined, io: Io): void {

@@ -3,18 +3,20 @@ import { resolveDatabaseUrl, withDatabase } from "../db/connect.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { ExitCode, UserError } from "../errors.ts";
 import { applyPlan, readExisting } from "../flagsmith/apply.ts";
-import { checkCompatibility, refuseUnfitInput } from "../flagsmith/compat.ts";
+import { checkCompatibility, checkReadiness, refuseUnfitInput } from "../flagsmith/compat.ts";
 import { beginMasterKeyHashes, type EarlyMasterKeys } from "../flagsmith/hashes.ts";
 import type { RunSettings, Sql } from "../flagsmith/context.ts";
 import type { RunResult } from "../plan/actions.ts";
 import { diffState } from "../plan/diff.ts";
 import { emptyExisting } from "../plan/existing.ts";
-import { printReport } from "../report.ts";
+import { printReport, reportBeforeCommit, reportCommitted, type ReportOptions } from "../report.ts";
+import { openSecretsFile } from "../report/secrets-file.ts";
 import type { Desired } from "../spec/desired.ts";
 import { formatUndeclared, loadDesired } from "../spec/index.ts";
 import { discoverSources } from "../spec/sources.ts";
 import type { Env } from "../spec/source.ts";
 import type { Io } from "./io.ts";
+import { isOutputClosed } from "./process-io.ts";
 import type { ApplyOptions } from "./options.ts";
 
 /** Presets whose environment keys are the point of running them (contract §4): always printed. */
@@ -27,15 +29,26 @@ export async function applyCommand(options: ApplyOptions, io: Io): Promise<void>
   const url = resolveDatabaseUrl({ databaseUrl: options.databaseUrl, env: io.env });
   // Connected, permission keys are checked against the database's own table instead of Flagsmith's defaults.
   const { desired, warnings } = loadDesired(sources, io.env, url === null ? {} : { permissionKeys: null });
+  const report: ReportOptions = { output: options.output, showEnvironmentKeys: showsEnvironmentKeys(options) };
+  if (url === null) {
+    const result = planOffline(desired, options, io);
+    // The loader's warnings say which references are assumed to exist; connected, the diff checks them for real.
+    return printReport({ ...result, warnings: [...warnings.map(formatUndeclared), ...result.warnings] }, io, report);
+  }
   // Statements are counted for the JSON report only, so a text run's connection is exactly as before.
-  const counter = url !== null && options.output === "json" ? { statements: 0 } : null;
-  const result = url === null ? planOffline(desired, options, io) : await provision(url, desired, options, io, counter);
-  // The loader's warnings say which references are assumed to exist; connected, the diff checks them for real.
-  printReport({ ...result, warnings: url === null ? [...warnings.map(formatUndeclared), ...result.warnings] : result.warnings }, io, {
-    output: options.output,
-    showEnvironmentKeys: showsEnvironmentKeys(options),
-    ...(counter && { stats: { statements: counter.statements, durationMs: Math.round(performance.now() - started) } }),
-  });
+  const counter = options.output === "json" ? { statements: 0 } : null;
+  const stats = () => counter && { stats: { statements: counter.statements, durationMs: Math.round(performance.now() - started) } };
+  const secretsFile = options.secretsFile !== undefined && !options.dryRun ? openSecretsFile(options.secretsFile) : undefined;
+  try {
+    await provision(url, desired, options, io, {
+      counter,
+      // A real run reports inside its transaction, before COMMIT (report.ts); a dry run after its rollback.
+      beforeCommit: (result) => reportBeforeCommit(result, io, { ...report, ...stats(), ...(secretsFile && { secretsFile }) }),
+      afterCommit: (result) => (options.dryRun ? printReport(result, io, { ...report, ...stats() }) : reportCommitted(result, io, report)),
+    });
+  } finally {
+    secretsFile?.close();
+  }
 }
 
 /** The source flags in the shape discoverSources takes. */
@@ -66,26 +79,56 @@ function planOffline(desired: Desired, options: ApplyOptions, io: Io): RunResult
   return { dryRun: true, offline: true, outcomes: plan.actions.map((action) => ({ action, secrets: [] })), warnings: [] };
 }
 
+/** How a connected run is reported around its commit. */
+interface RunHooks {
+  counter: { statements: number } | null;
+  beforeCommit(result: RunResult): void;
+  afterCommit(result: RunResult): void;
+}
+
 /** One transaction under the advisory lock; a dry run executes the very same plan and rolls back. */
-async function provision(
-  url: string,
-  desired: Desired,
-  options: ApplyOptions,
-  io: Io,
-  counter: { statements: number } | null,
-): Promise<RunResult> {
+async function provision(url: string, desired: Desired, options: ApplyOptions, io: Io, hooks: RunHooks): Promise<void> {
   // Before connecting (and waiting), so a master key's hash overlaps everything up to its insert.
   const earlyMasterKeys = beginMasterKeyHashes(desired.masterApiKeys);
-  if (options.wait !== undefined) await waitForDatabase(url, options.wait, (line: string) => io.err(line));
+  if (options.wait !== undefined) await waitForDatabase(url, options.wait, (line: string) => io.err(line), checkReadiness);
   const settings = runSettings(io.env);
-  return withDatabase(
+  const result = await withDatabase(
     url,
     (sql) =>
-      withTransaction(sql, (tx) => provisionInTransaction(tx, desired, { dryRun: options.dryRun, settings, earlyMasterKeys }), {
-        rollback: options.dryRun,
-      }),
-    counter ? { onQuery: () => void counter.statements++ } : {},
+      withTransaction(
+        sql,
+        async (tx) => {
+          const result = await provisionInTransaction(tx, desired, { dryRun: options.dryRun, settings, earlyMasterKeys });
+          if (!options.dryRun) deliverBeforeCommit(() => hooks.beforeCommit(result));
+          return result;
+        },
+        { rollback: options.dryRun },
+      ),
+    hooks.counter ? { onQuery: () => void hooks.counter!.statements++ } : {},
   );
+  hooks.afterCommit(result);
+}
+
+/**
+ * Runs the pre-commit report. If stdout's reader has gone, a secret could be lost, so the run fails
+ * (and its transaction rolls back) instead of committing what nobody saw.
+ */
+export function deliverBeforeCommit(report: () => void): void {
+  try {
+    report();
+  } catch (error) {
+    if (!isOutputClosed(error)) throw error;
+    throw new UserError(
+      [
+        {
+          rule: "output-closed",
+          message: "stdout was closed before the report was written, so nothing was committed (a secret printed there would have been lost)",
+          hint: "keep stdout open until the run ends, or redirect it to a file; --secrets-file PATH keeps the secrets as well",
+        },
+      ],
+      ExitCode.runtime,
+    );
+  }
 }
 
 /**

@@ -15,10 +15,20 @@ export interface ApplyOptions extends SourceOptions {
   /** Seconds to wait for the database and Flagsmith's migrations; undefined = do not wait. */
   wait?: number;
   showEnvironmentKeys: boolean;
+  /** Where every created secret is also appended (0600, fsynced before the commit). */
+  secretsFile?: string;
 }
 
-/** Raw options as cac parsed them (mri turns numeric-looking values into numbers). */
+/** Raw options as cac parsed them; values the user typed carry the VERBATIM mark (cli.ts). */
 export type RawOptions = Record<string, unknown>;
+
+/** Marks a typed value so that mri (cac's parser) keeps it as text instead of a number; taken off here. */
+export const VERBATIM = "\u0001";
+
+/** A typed value without its mark; values cac made up (true for a flag without a value) as they are. */
+function typed(value: unknown): unknown {
+  return typeof value === "string" && value.startsWith(VERBATIM) ? value.slice(VERBATIM.length) : value;
+}
 
 /** The source flags of any command, checked. Throws a UserError (exit 2) listing every bad flag. */
 export function readSourceOptions(raw: RawOptions): SourceOptions {
@@ -44,8 +54,10 @@ export function readApplyOptions(raw: RawOptions): ApplyOptions {
       issues.push(invalid(`--wait must be a number of seconds (0 or more), not "${waitText}"`));
     }
   }
-  const databaseUrl = single(raw, "databaseUrl", issues);
-  if (databaseUrl === "") issues.push(invalid("--database-url is empty"));
+  // An empty --database-url counts as unset, like an empty DATABASE_URL (compose files pass `--database-url=$X`).
+  const databaseUrl = single(raw, "databaseUrl", issues) || undefined;
+  const secretsFile = single(raw, "secretsFile", issues);
+  if (secretsFile === "") issues.push(invalid("--secrets-file needs a file path"));
   if (issues.length) throw new UserError(issues);
   return {
     ...sources,
@@ -54,11 +66,12 @@ export function readApplyOptions(raw: RawOptions): ApplyOptions {
     ...(databaseUrl !== undefined && { databaseUrl }),
     ...(wait !== undefined && { wait }),
     showEnvironmentKeys: flag(raw, "showEnvironmentKeys"),
+    ...(secretsFile && { secretsFile }),
   };
 }
 
 function sourceOptions(raw: RawOptions, issues: Issue[]): SourceOptions {
-  const given = ([] as unknown[]).concat(raw.file ?? []);
+  const given = ([] as unknown[]).concat(raw.file ?? []).map(typed);
   // mri gives `true` for a value flag without a value (e.g. a trailing `--file`).
   if (given.some((f) => f === true || f === "")) issues.push(invalid("--file needs a file path"));
   const files = given.filter((f) => f !== true && f !== "").map(String);
@@ -69,7 +82,7 @@ function sourceOptions(raw: RawOptions, issues: Issue[]): SourceOptions {
 
 /** A value flag given at most once; `true` (flag without value) is caught by cac before this. */
 function single(raw: RawOptions, name: string, issues: Issue[]): string | undefined {
-  const value = raw[name];
+  const value = Array.isArray(raw[name]) ? (raw[name] as unknown[]).map(typed) : typed(raw[name]);
   if (value === undefined) return undefined;
   if (value === true || value === false) {
     issues.push(invalid(`--${kebab(name)} needs a value`));

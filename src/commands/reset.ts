@@ -5,12 +5,14 @@ import { ExitCode, UserError } from "../errors.ts";
 import type { Sql } from "../flagsmith/context.ts";
 import { resetDeclared, type ResetResult } from "../flagsmith/reset.ts";
 import type { RunResult } from "../plan/actions.ts";
-import { printReport } from "../report.ts";
+import { checkReadiness } from "../flagsmith/compat.ts";
+import { printReport, reportBeforeCommit, reportCommitted } from "../report.ts";
+import { openSecretsFile } from "../report/secrets-file.ts";
 import type { Desired } from "../spec/desired.ts";
 import { loadDesired } from "../spec/index.ts";
 import { discoverSources } from "../spec/sources.ts";
 import type { Env } from "../spec/source.ts";
-import { provisionInTransaction, runSettings, showsEnvironmentKeys, sourceFlags } from "./apply.ts";
+import { deliverBeforeCommit, provisionInTransaction, runSettings, showsEnvironmentKeys, sourceFlags } from "./apply.ts";
 import type { Io } from "./io.ts";
 import type { ApplyOptions } from "./options.ts";
 
@@ -40,12 +42,31 @@ export async function resetCommand(options: ApplyOptions, yes: boolean, io: Io):
   }
   // Connected: references are checked against the database, so the loader's "assumed to exist" warnings are moot.
   const { desired } = loadDesired(sources, io.env, { permissionKeys: null });
-  if (options.wait !== undefined) await waitForDatabase(url, options.wait, (line: string) => io.err(line));
-  const { result, reset } = await withDatabase(url, (sql) =>
-    withTransaction(sql, (tx) => resetAndProvision(tx, desired, options, io.env), { rollback: options.dryRun }),
-  );
-  io.err(describeReset(reset, options.dryRun));
-  printReport(result, io, { output: options.output, showEnvironmentKeys: showsEnvironmentKeys(options) });
+  if (options.wait !== undefined) await waitForDatabase(url, options.wait, (line: string) => io.err(line), checkReadiness);
+  const report = { output: options.output, showEnvironmentKeys: showsEnvironmentKeys(options) };
+  const secretsFile = options.secretsFile !== undefined && !options.dryRun ? openSecretsFile(options.secretsFile) : undefined;
+  try {
+    const { result, reset } = await withDatabase(url, (sql) =>
+      withTransaction(
+        sql,
+        async (tx) => {
+          const done = await resetAndProvision(tx, desired, options, io.env);
+          // As for apply: a real run's report (and its secrets) is out before COMMIT.
+          if (!options.dryRun) {
+            io.err(describeReset(done.reset, false));
+            deliverBeforeCommit(() => reportBeforeCommit(done.result, io, { ...report, ...(secretsFile && { secretsFile }) }));
+          }
+          return done;
+        },
+        { rollback: options.dryRun },
+      ),
+    );
+    if (!options.dryRun) return reportCommitted(result, io, report);
+    io.err(describeReset(reset, true));
+    printReport(result, io, report);
+  } finally {
+    secretsFile?.close();
+  }
 }
 
 /** The declared organisations and users: what a reset deletes (references to others are left alone). */

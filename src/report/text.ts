@@ -24,23 +24,30 @@ export function summarise(result: RunResult): Summary {
   };
 }
 
-/** The stdout lines of a run, in the exact wording of contract §3 "Output (text)". */
+/** The stdout lines of a run, in the exact wording of contract §3 "Output (text)": entity lines, then the summary. */
 export function textReport(result: RunResult, options: TextOptions): string[] {
+  return [...entityLines(result, options), summaryLine(result, options.color)];
+}
+
+/** One line (or more, for a reset link) per reported action. */
+export function entityLines(result: RunResult, options: TextOptions): string[] {
   const c = createColors(options.color);
   const lines: string[] = [];
   for (const outcome of result.outcomes) {
     if (!isReported(outcome.action)) continue;
     lines.push(...outcomeLines(outcome, result.dryRun, options, c));
   }
-  const { created, skipped } = summarise(result);
-  lines.push(
-    c.bold(
-      result.dryRun
-        ? `Dry run complete: ${created} would be created, ${skipped} skipped. Nothing was written.`
-        : `Provisioning complete: ${created} created, ${skipped} skipped.`,
-    ),
-  );
   return lines;
+}
+
+/** The last line: what was (or would be) created and skipped. */
+export function summaryLine(result: RunResult, color: boolean): string {
+  const { created, skipped } = summarise(result);
+  return createColors(color).bold(
+    result.dryRun
+      ? `Dry run complete: ${created} would be created, ${skipped} skipped. Nothing was written.`
+      : `Provisioning complete: ${created} created, ${skipped} skipped.`,
+  );
 }
 
 type Colors = ReturnType<typeof createColors>;
