@@ -15,14 +15,19 @@ export const masterApiKeys: KindModule<"masterApiKey"> = {
       return o !== undefined ? [{ key: masterApiKeyKey(k.organisation, k.name), o, name: k.name }] : [];
     });
     if (probes.length === 0) return;
-    // Only keys Flagsmith would still authenticate count: not revoked, not soft-deleted (§5). Names are
-    // not unique, but nothing hangs off a key, so any live one with the name means "exists".
-    const rows = await sql<{ key: string; id: string }[]>`
-      select distinct on (k.key) k.key, m.id from ${recordset(sql, probes)} as k(key text, o int, name text)
+    // A live key (one Flagsmith would still authenticate: not revoked, not soft-deleted, §5) with the
+    // name means "exists"; names are not unique, but nothing hangs off a key, so any live one will do.
+    // Failing that, a revoked or deleted one means "revoked": someone withdrew that key on purpose, so it
+    // is not created again (a generated key would be re-minted on every run, a fixed one hit its prefix).
+    const rows = await sql<{ key: string; id: string; revoked: boolean }[]>`
+      select distinct on (k.key) k.key, m.id, (m.revoked or m.deleted_at is not null) as revoked
+      from ${recordset(sql, probes)} as k(key text, o int, name text)
       join public.api_keys_masterapikey m on m.organisation_id = k.o and m.name = k.name
-      where not m.revoked and m.deleted_at is null
-      order by k.key, m.created`;
-    for (const r of rows) existing.ids.masterApiKey.set(r.key, r.id);
+      order by k.key, (m.revoked or m.deleted_at is not null), m.created`;
+    for (const r of rows) {
+      if (r.revoked) existing.revokedMasterApiKeys.add(r.key);
+      else existing.ids.masterApiKey.set(r.key, r.id);
+    }
   },
 
   async create(ctx, actions) {

@@ -48,6 +48,6 @@ export async function applyPlan(sql: Sql, plan: Plan, existing: Existing, run: A
   for (const write of ctx.deferredWrites) await write();
   return {
     outcomes: plan.actions.map((action) => ({ action, secrets: secrets.get(action) ?? [] })),
-    warnings: site.warnings,
+    warnings: [...plan.warnings, ...site.warnings],
   };
 }

@@ -102,8 +102,17 @@ export type Action = {
     entity: EntityOf[K];
     /** null for top-level kinds; for nested kinds whether the parent is being created or already existed. */
     parent: "created" | "existing" | null;
+    /** Set on a skip of something that exists but is not live: a master API key revoked or deleted in the database. */
+    reason?: SkipReason;
   };
 }[Kind];
+
+/**
+ * Why a skip is not the usual "already exists": "revoked" is a master API key whose name only
+ * revoked or soft-deleted rows hold. It stays revoked: someone revoked it on purpose, and creating
+ * it again would mint a new admin key on every run (or, for a fixed key, hit its taken prefix).
+ */
+export type SkipReason = "revoked";
 
 export type ActionOf<K extends Kind> = Extract<Action, { kind: K }>;
 
@@ -111,6 +120,8 @@ export type ActionOf<K extends Kind> = Extract<Action, { kind: K }>;
 export interface Plan {
   actions: Action[];
   appDomain: Desired["appDomain"];
+  /** For stderr: what the plan leaves out on purpose and how to change that (a revoked master API key). */
+  warnings: string[];
 }
 
 /** A secret produced while applying, printed once next to its action (never in a dry run). */

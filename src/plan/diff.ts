@@ -1,5 +1,5 @@
-import { UserError, type Issue } from "../errors.ts";
-import type { Desired, ProjectRef, Sourced } from "../spec/desired.ts";
+import { UserError, formatPosition, type Issue } from "../errors.ts";
+import type { Desired, DesiredMasterApiKey, ProjectRef, Sourced } from "../spec/desired.ts";
 import { DESIRED_LIST, KIND_ORDER, PARENT_KIND, type Action, type EntityOf, type Kind, type Plan } from "./actions.ts";
 import type { Existing } from "./existing.ts";
 import { KEY_OF, REFERENCES_OF } from "./keys.ts";
@@ -18,18 +18,24 @@ export function diffState(desired: Desired, existing: Existing): Plan {
 
   const declared = declaredKeys(bound);
   const actions: Action[] = [];
+  const warnings: string[] = [];
   for (const kind of KIND_ORDER) {
     for (const entity of bound[DESIRED_LIST[kind]] as EntityOf[typeof kind][]) {
       checkReferences(kind, entity, { declared, existing, issues });
-      actions.push(actionFor(kind, entity, existing));
+      const action = actionFor(kind, entity, existing);
+      if (action.reason === "revoked") warnings.push(revokedKeyWarning(action.entity as DesiredMasterApiKey));
+      actions.push(action);
     }
   }
   if (issues.length) throw new UserError(issues);
-  return { actions, appDomain: desired.appDomain };
+  return { actions, appDomain: desired.appDomain, warnings };
 }
 
 function actionFor<K extends Kind>(kind: K, entity: EntityOf[K], existing: Existing): Action {
   const key = KEY_OF[kind](entity);
+  if (kind === "masterApiKey" && !existing.ids.masterApiKey.has(key) && existing.revokedMasterApiKeys.has(key)) {
+    return { kind, op: "skip", key, entity, parent: null, reason: "revoked" } as Action;
+  }
   const op = existing.ids[kind].has(key) ? "skip" : "create";
   const parentKind = PARENT_KIND[kind];
   let parent: Action["parent"] = null;
@@ -39,6 +45,18 @@ function actionFor<K extends Kind>(kind: K, entity: EntityOf[K], existing: Exist
     parent = existing.ids[parentKind].has(parentKey) ? "existing" : "created";
   }
   return { kind, op, key, entity, parent } as Action;
+}
+
+/** What an operator reads on stderr about a revoked key: why nothing is created, and how to get a new key. Never the key. */
+function revokedKeyWarning(entity: DesiredMasterApiKey): string {
+  const rotate =
+    entity.key === null
+      ? "give it a new name in the files (a new key is then generated and printed once)"
+      : "give it a new name and a new key: in the files (the revoked key's prefix stays taken)";
+  return (
+    `${formatPosition(entity.source)}: master API key "${entity.name}" in organisation "${entity.organisation}" was revoked or deleted ` +
+    `in Flagsmith, so it is not created again. To issue a replacement, ${rotate}; to silence this warning, remove it from the files.`
+  );
 }
 
 type DeclaredKeys = { [K in Kind]: Set<string> };

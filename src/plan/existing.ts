@@ -13,6 +13,8 @@ export interface Existing {
   ids: ExistingIds;
   /** Organisations holding a project of each name, to bind references that name no organisation. */
   projectOrganisations: Map<string, string[]>;
+  /** Master API keys (by key) whose name is held only by revoked or soft-deleted rows: skipped, never re-created. */
+  revokedMasterApiKeys: Set<string>;
 }
 
 /** No rows at all: an empty instance (the offline dry run), or a database before any reads. */
@@ -36,5 +38,6 @@ export function emptyExisting(complete: boolean): Existing {
       feature: new Map(),
     },
     projectOrganisations: new Map(),
+    revokedMasterApiKeys: new Set(),
   };
 }

@@ -28,7 +28,8 @@ export function jsonReport(result: RunResult, warnings: string[], stats?: RunSta
   const secrets: JsonReport["secrets"] = [];
   for (const { action, secrets: produced } of result.outcomes) {
     const fields = labelOf(action).fields;
-    actions.push({ kind: action.kind, op: action.op, reported: isReported(action), ...fields });
+    // `reason` only where a skip is not "already exists" (a revoked master API key), so other actions read as before.
+    actions.push({ kind: action.kind, op: action.op, reported: isReported(action), ...fields, ...(action.reason && { reason: action.reason }) });
     if (result.dryRun) continue;
     for (const secret of produced) {
       secrets.push({ ...secret, for: { kind: action.kind, ...fields } });

@@ -64,6 +64,11 @@ export function labelOf(action: Action): Label {
   return (LABELS[action.kind] as (entity: Action["entity"]) => Label)(action.entity);
 }
 
+/** What a skip line says in its parentheses: why nothing is created. */
+export function skipReasonOf(action: Action): string {
+  return action.reason === "revoked" ? "revoked in the database" : "already exists";
+}
+
 /** Nested kinds are "Added" to an existing parent; top-level kinds are "Created". */
 export function isNested(action: Action): boolean {
   return action.parent !== null;

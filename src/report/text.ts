@@ -1,6 +1,6 @@
 import { createColors } from "picocolors";
 import { isReported, type Outcome, type RunResult } from "../plan/actions.ts";
-import { isNested, labelOf } from "./labels.ts";
+import { isNested, labelOf, skipReasonOf } from "./labels.ts";
 
 /** How the text report is rendered. */
 export interface TextOptions {
@@ -56,7 +56,7 @@ function outcomeLines(outcome: Outcome, dryRun: boolean, options: TextOptions, c
   const { action } = outcome;
   const label = labelOf(action).text;
   if (action.op === "skip") {
-    return [`${c.dim(dryRun ? "Would skip" : "Skipped")} ${label} (already exists).`];
+    return [`${c.dim(dryRun ? "Would skip" : "Skipped")} ${label} (${skipReasonOf(action)}).`];
   }
   const verb = isNested(action) ? (dryRun ? "Would add" : "Added") : dryRun ? "Would create" : "Created";
   const colouredVerb = dryRun ? c.cyan(verb) : c.green(verb);
