@@ -37,7 +37,8 @@ export const masterApiKeys: KindModule<"masterApiKey"> = {
     // end of the run, while the other kinds are written. The key itself is known now, for the report.
     ctx.deferredWrites.push(() => insertKeys(ctx, actions, pending));
     const secrets = new Map<ActionOf<"masterApiKey">, Secret[]>();
-    actions.forEach((a, i) => secrets.set(a, [{ kind: "masterApiKey", key: pending[i]!.key }]));
+    // Only a generated key is a secret to show; one the files supplied (`key:`) is not echoed (issue 8).
+    actions.forEach((a, i) => secrets.set(a, a.entity.key === null ? [{ kind: "masterApiKey", key: pending[i]!.key }] : []));
     return secrets;
   },
 };
