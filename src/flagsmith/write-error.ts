@@ -32,9 +32,11 @@ export async function guardWrite<T>(kind: string, batch: Written[], write: () =>
   } catch (error) {
     if (!isPgError(error)) throw error;
     const culprit = pickCulprit(batch, error.detail);
-    const which = culprit ? [culprit] : batch;
+    const which = culprit ? [culprit] : batch.slice(0, NAMED_AT_MOST);
     const named = which.map((w) => `${w.label} (${formatPosition(w.source)})`).join(", ");
-    const subject = which.length === 1 ? `${kind} ${named}` : `${which.length} ${kind}s: ${named}`;
+    const others = batch.length - which.length;
+    // A batch can hold 100,000 rows: name a few, count the rest, so the message stays one readable line.
+    const subject = culprit || batch.length === 1 ? `${kind} ${named}` : `one of ${batch.length} ${kind}s: ${named}${others ? ` and ${others} more` : ""}`;
     throw new ApplyError(`creating ${subject}: ${error.message}`, {
       entity: `${kind} ${which[0]?.label ?? ""}`.trim(),
       position: which[0]?.source,
@@ -46,10 +48,16 @@ export async function guardWrite<T>(kind: string, batch: Written[], write: () =>
   }
 }
 
+/** How many entities of a failed batch are named when Postgres's detail does not say which one failed. */
+const NAMED_AT_MOST = 3;
+
 function pickCulprit(batch: Written[], detail: string | undefined): Written | undefined {
   if (batch.length === 1) return batch[0];
-  if (!detail) return undefined;
-  // Detail reads like `Key (prefix)=(abc) already exists.`; the label is quoted, the detail is not.
-  const hits = batch.filter((w) => detail.includes(`=(${w.label.replace(/^"|"$/g, "")})`));
+  // Detail reads `Key (project_id, name)=(5, abc) already exists.` or `Failing row contains (1, abc, …).`
+  const values = /(?:\)=\(|row contains \()(.*)\)/.exec(detail ?? "")?.[1]?.split(", ");
+  if (!values) return undefined;
+  const found = new Set(values);
+  // A label's first quoted text is the entity's own name or email, the value its row holds.
+  const hits = batch.filter((w) => found.has(/"([^"]*)"/.exec(w.label)?.[1] ?? w.label));
   return hits.length === 1 ? hits[0] : undefined;
 }
