@@ -8,13 +8,18 @@
  * top-level await) needs --format=esm, which --compile supports.
  *
  * Usage: bun scripts/build.ts [--outfile PATH] [extra `bun build` flags, e.g. --target=bun-linux-arm64]
+ * A build for another target goes to dist/flagsmith-provision-<target> unless --outfile says otherwise:
+ * it must never replace the host binary that the CLI tests (and the developer) run.
  */
 import { join } from "node:path";
 
 const repo = join(import.meta.dir, "..");
 const args = process.argv.slice(2);
 const at = args.indexOf("--outfile");
-const outfile = at >= 0 ? args.splice(at, 2)[1]! : join(repo, "dist", "flagsmith-provision");
+const targetAt = args.findIndex((a) => a.startsWith("--target"));
+const target = targetAt < 0 ? undefined : args[targetAt]!.includes("=") ? args[targetAt]!.split("=")[1] : args[targetAt + 1];
+const defaultName = target ? `flagsmith-provision-${target.replace(/^bun-/, "")}` : "flagsmith-provision";
+const outfile = at >= 0 ? args.splice(at, 2)[1]! : join(repo, "dist", defaultName);
 
 const command = [
   process.execPath,

@@ -4,12 +4,12 @@
  * the exit code, one clean message (no stack, no minified source, no password) and an unchanged database.
  */
 import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import postgres from "postgres";
 import { ADVISORY_LOCK_KEY } from "../../src/db/transaction.ts";
 import { ADMIN_URL, checksumAllTables, createTestDatabase, type TestDatabase } from "../helpers/database.ts";
-import { ensureBinary, run, tempDir, type Ran } from "./binary.ts";
+import { REPO, ensureBinary, run, tempDir, type Ran } from "./binary.ts";
 import { expectCleanFailure } from "./failure-support.ts";
 
 setDefaultTimeout(120_000);
@@ -253,5 +253,21 @@ describe("hash-password on a terminal", () => {
     expect(ran.exitCode, ran.stdout + ran.stderr).toBe(0);
     expect(ran.stdout).toMatch(/pbkdf2_sha256\$1000000\$/);
     expect(ran.stdout).not.toContain("typed-secret-7");
+  });
+});
+
+describe("bun run build with --target", () => {
+  test("writes dist/flagsmith-provision-<target> and leaves the host binary alone", () => {
+    const host = statSync(binary).mtimeMs;
+    const out = join(REPO, "dist", "flagsmith-provision-linux-x64");
+    rmSync(out, { force: true });
+    const built = run([process.execPath, join(REPO, "scripts", "build.ts"), "--target=bun-linux-x64", `--compile-executable-path=${process.execPath}`], { cwd: REPO });
+    try {
+      expect(built.exitCode, built.stdout + built.stderr).toBe(0);
+      expect(statSync(binary).mtimeMs).toBe(host);
+      expect(run([out, "--version"], { cwd }).stdout).toMatch(/^flagsmith-provision \d+\.\d+\.\d+/);
+    } finally {
+      rmSync(out, { force: true });
+    }
   });
 });
