@@ -17,9 +17,6 @@ import type { Env } from "../spec/source.ts";
 import type { Io } from "./io.ts";
 import type { ApplyOptions } from "./options.ts";
 
-/** Presets whose environment keys are the point of running them (contract §4): always printed. */
-const PRESETS_SHOWING_KEYS = new Set(["fof"]);
-
 /** The default command: sources → desired state → plan against the database → apply → report. */
 export async function applyCommand(options: ApplyOptions, io: Io): Promise<void> {
   const started = performance.now();
@@ -33,7 +30,8 @@ export async function applyCommand(options: ApplyOptions, io: Io): Promise<void>
   // The loader's warnings say which references are assumed to exist; connected, the diff checks them for real.
   printReport({ ...result, warnings: url === null ? [...warnings.map(formatUndeclared), ...result.warnings] : result.warnings }, io, {
     output: options.output,
-    showEnvironmentKeys: showsEnvironmentKeys(options),
+    // Without the flag, an environment's key is printed only where its file asks (`show_key`, as the fof preset does).
+    showEnvironmentKeys: options.showEnvironmentKeys,
     ...(counter && { stats: { statements: counter.statements, durationMs: Math.round(performance.now() - started) } }),
   });
 }
@@ -110,11 +108,6 @@ export async function provisionInTransaction(
   });
   const outcomes = options.dryRun ? applied.outcomes.map((o) => ({ ...o, secrets: [] })) : applied.outcomes;
   return { dryRun: options.dryRun, offline: false, outcomes, warnings: applied.warnings };
-}
-
-/** Environment keys are printed for the fof preset (its point, contract §4) and with --show-environment-keys. */
-export function showsEnvironmentKeys(options: ApplyOptions): boolean {
-  return options.showEnvironmentKeys || PRESETS_SHOWING_KEYS.has(options.preset ?? "");
 }
 
 /** Settings from the environment; an empty variable counts as unset (compose files often pass `FOO=`). */

@@ -10,7 +10,7 @@ import type { Desired } from "../spec/desired.ts";
 import { loadDesired } from "../spec/index.ts";
 import { discoverSources } from "../spec/sources.ts";
 import type { Env } from "../spec/source.ts";
-import { provisionInTransaction, runSettings, showsEnvironmentKeys, sourceFlags } from "./apply.ts";
+import { provisionInTransaction, runSettings, sourceFlags } from "./apply.ts";
 import type { Io } from "./io.ts";
 import type { ApplyOptions } from "./options.ts";
 
@@ -45,7 +45,7 @@ export async function resetCommand(options: ApplyOptions, yes: boolean, io: Io):
     withTransaction(sql, (tx) => resetAndProvision(tx, desired, options, io.env), { rollback: options.dryRun }),
   );
   io.err(describeReset(reset, options.dryRun));
-  printReport(result, io, { output: options.output, showEnvironmentKeys: showsEnvironmentKeys(options) });
+  printReport(result, io, { output: options.output, showEnvironmentKeys: options.showEnvironmentKeys });
 }
 
 /** The declared organisations and users: what a reset deletes (references to others are left alone). */
