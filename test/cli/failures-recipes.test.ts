@@ -1,13 +1,23 @@
 /**
- * Issue 8, item 13, through the compiled binary: the README's recipes run as written.
+ * Issue 8, items 13 and 14, through the compiled binary: the README's recipes run as written.
  * - 13: `presets show fof > provisioning/20-fof.yaml` next to other files applies cleanly and prints
  *   the environment key (the file asks for it with `show_key`), whatever app_domain the others set.
+ * - 14: the init-container recipes order migrate → provision → serve (checked on the README's own
+ *   Compose and Helm blocks), and `--wait` proceeds once the migrations arrive.
  */
 import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { checksumAllTables, createTestDatabase, type TestDatabase } from "../helpers/database.ts";
-import { ensureBinary, run, tempDir, type Ran } from "./binary.ts";
+import { parse } from "yaml";
+import {
+  checksumAllTables,
+  createEmptyTestDatabase,
+  createTestDatabase,
+  loadSchema,
+  schemaFile,
+  type TestDatabase,
+} from "../helpers/database.ts";
+import { REPO, ensureBinary, run, tempDir, type Ran } from "./binary.ts";
 
 // Building the binary and creating databases take seconds on a busy machine; hooks included.
 setDefaultTimeout(120_000);
@@ -132,5 +142,110 @@ describe("item 13: the fof preset saved as a file, as the README recommends", ()
     const [site] = await db.sql<{ domain: string }[]>`select domain from django_site where id = 1`;
     expect(site!.domain).toBe("flagsmith.acme.example");
     expect(ran.stdout).toContain("choose a password: https://flagsmith.acme.example/password-reset/confirm/");
+  });
+});
+
+/** The ```yaml blocks of the README's "Running it as an init container" section. */
+function recipeBlocks(): unknown[] {
+  const readme = readFileSync(join(REPO, "README.md"), "utf8");
+  const start = readme.indexOf("## Running it as an init container");
+  expect(start).toBeGreaterThan(-1);
+  const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
+  return [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]!));
+}
+
+type ComposeService = { image: string; command?: string[]; depends_on?: string[] | Record<string, { condition: string }> };
+
+/** depends_on in its two forms, as Compose reads them (a list means service_started). */
+function dependencies(service: ComposeService): Record<string, string> {
+  const d = service.depends_on ?? {};
+  return Array.isArray(d) ? Object.fromEntries(d.map((name) => [name, "service_started"])) : Object.fromEntries(Object.entries(d).map(([k, v]) => [k, v.condition]));
+}
+
+/** Compose's start order; throws on a cycle (which Compose refuses) or an unknown service. */
+function startOrder(services: Record<string, ComposeService>): string[] {
+  const order: string[] = [];
+  const visiting = new Set<string>();
+  const visit = (name: string) => {
+    if (order.includes(name)) return;
+    if (!services[name]) throw new Error(`depends on unknown service ${name}`);
+    if (visiting.has(name)) throw new Error(`dependency cycle through ${name}`);
+    visiting.add(name);
+    for (const dep of Object.keys(dependencies(services[name]!))) visit(dep);
+    order.push(name);
+  };
+  for (const name of Object.keys(services)) visit(name);
+  return order;
+}
+
+describe("item 14: the README's init-container recipes cannot deadlock", () => {
+  test("Compose: migrate (one-shot) → provision --wait → serve, each waiting for the previous to complete", () => {
+    const compose = recipeBlocks().find((b) => typeof b === "object" && b !== null && "services" in b) as { services: Record<string, ComposeService> };
+    expect(compose).toBeDefined();
+    const services = compose.services;
+    const named = (test: (s: ComposeService) => boolean) => Object.keys(services).filter((n) => test(services[n]!));
+    const flagsmith = (s: ComposeService) => s.image.startsWith("flagsmith/flagsmith");
+    const [migrate] = named((s) => flagsmith(s) && s.command?.join(" ") === "migrate");
+    const [provision] = named((s) => s.image.includes("flagsmith-provision"));
+    const [api] = named((s) => flagsmith(s) && s.command?.join(" ") === "serve");
+    expect([migrate, provision, api].every(Boolean)).toBe(true);
+    // Nothing runs Flagsmith's default (migrations inside the API container, which provisioning would wait for).
+    expect(named((s) => flagsmith(s) && (s.command === undefined || s.command.includes("migrate-and-serve")))).toEqual([]);
+
+    expect(dependencies(services[provision!]!)).toMatchObject({ [migrate!]: "service_completed_successfully" });
+    expect(dependencies(services[api!]!)).toMatchObject({ [provision!]: "service_completed_successfully" });
+    const wait = services[provision!]!.command!;
+    expect(Number(wait[wait.indexOf("--wait") + 1])).toBeGreaterThan(0);
+
+    const order = startOrder(services);
+    expect(order.indexOf(migrate!)).toBeLessThan(order.indexOf(provision!));
+    expect(order.indexOf(provision!)).toBeLessThan(order.indexOf(api!));
+    // Only one-shot steps are waited for to complete: waiting for a server to exit would never end.
+    for (const [name, service] of Object.entries(services)) {
+      for (const [dep, condition] of Object.entries(dependencies(service))) {
+        if (condition === "service_completed_successfully") expect({ name, dep, oneShot: [migrate, provision].includes(dep) }).toEqual({ name, dep, oneShot: true });
+      }
+    }
+  });
+
+  test("Helm: provisioning is an extra init container (after the chart's migrate-db, before serve), waiting, with its volume", () => {
+    const values = recipeBlocks().find((b) => typeof b === "object" && b !== null && "api" in b) as {
+      api: { extraInitContainers: { name: string; image: string; args: string[]; volumeMounts: { name: string }[] }[]; extraVolumes: { name: string }[]; enableMigrateDbInitContainer?: boolean; args?: string[] };
+    };
+    expect(values).toBeDefined();
+    const [provision] = values.api.extraInitContainers;
+    expect(provision!.image).toContain("flagsmith-provision");
+    expect(Number(provision!.args[provision!.args.indexOf("--wait") + 1])).toBeGreaterThan(0);
+    // The chart's defaults do the rest: migrate-db init container on, API args ["serve"]; the recipe keeps them.
+    expect(values.api.enableMigrateDbInitContainer).toBeUndefined();
+    expect(values.api.args).toBeUndefined();
+    const volumes = new Set(values.api.extraVolumes.map((v) => v.name));
+    for (const mount of provision!.volumeMounts) expect(volumes.has(mount.name)).toBe(true);
+  });
+
+  // test/db/wait.test.ts covers waitForDatabase itself; this is the recipe's case end to end, in the binary:
+  // in the Helm Job variant the provision init container starts before the migrations are in.
+  test("--wait on a database whose migrations arrive later waits, then provisions once they are in", async () => {
+    const db = await database(createEmptyTestDatabase);
+    const cwd = tempDir();
+    const child = Bun.spawn([binary, "--preset", "bootstrap", "--wait", "60"], {
+      cwd,
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", DATABASE_URL: db.url, DJANGO_SECRET_KEY: "recipe-secret" },
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    await Bun.sleep(1500);
+    expect(child.exitCode).toBeNull(); // still waiting: there is nothing to provision into yet
+    // The real dump when available (its django_migrations is complete), else our fixture.
+    await loadSchema(db.url, schemaFile("v2.265.0") ? "v2.265.0" : "fixture");
+    const exitCode = await child.exited;
+    const [stdout, stderr] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text()]);
+    expect(exitCode, stderr).toBe(0);
+    expect(stderr).toMatch(/^Waiting for the database \(/m);
+    expect(stderr).toMatch(/^Database is ready \(after \d+\.\ds\)\.$/m);
+    expect(stdout.trimEnd().split("\n").at(-1)).toBe("Provisioning complete: 3 created, 0 skipped.");
+    const [users] = await db.sql<{ n: number }[]>`select count(*)::int as n from users_ffadminuser`;
+    expect(users!.n).toBe(1);
   });
 });
