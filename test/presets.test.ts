@@ -131,9 +131,11 @@ describe("every preset passes the loader", () => {
     expect(desired.environmentPermissions).toHaveLength(1);
   });
 
-  test("fof keeps the names the CLI prints the key for", () => {
+  test("fof asks for its environment's key itself (show_key), so a saved copy prints it too, and sets no app_domain", () => {
     const { desired } = loadDesired(findPreset("fof")!.files, {});
-    expect(desired.environments.map((e) => [e.project.name, e.name])).toEqual([["Flagsmith on Flagsmith", "Production"]]);
+    expect(desired.environments.map((e) => [e.project.name, e.name, e.showKey])).toEqual([["Flagsmith on Flagsmith", "Production", true]]);
+    // An add-on: the site domain is the instance's, so a copy next to any other file cannot conflict on it.
+    expect(desired.appDomain).toBeNull();
   });
 
   test("demo declares a master API key and three projects", () => {

@@ -19,9 +19,6 @@ import type { Io } from "./io.ts";
 import { isOutputClosed } from "./process-io.ts";
 import type { ApplyOptions } from "./options.ts";
 
-/** Presets whose environment keys are the point of running them (contract §4): always printed. */
-const PRESETS_SHOWING_KEYS = new Set(["fof"]);
-
 /** The default command: sources → desired state → plan against the database → apply → report. */
 export async function applyCommand(options: ApplyOptions, io: Io): Promise<void> {
   const started = performance.now();
@@ -29,7 +26,8 @@ export async function applyCommand(options: ApplyOptions, io: Io): Promise<void>
   const url = resolveDatabaseUrl({ databaseUrl: options.databaseUrl, env: io.env });
   // Connected, permission keys are checked against the database's own table instead of Flagsmith's defaults.
   const { desired, warnings } = loadDesired(sources, io.env, url === null ? {} : { permissionKeys: null });
-  const report: ReportOptions = { output: options.output, showEnvironmentKeys: showsEnvironmentKeys(options) };
+  // Without the flag, an environment's key is printed only where its file asks (`show_key`, as the fof preset does).
+  const report: ReportOptions = { output: options.output, showEnvironmentKeys: options.showEnvironmentKeys };
   if (url === null) {
     const result = planOffline(desired, options, io);
     // The loader's warnings say which references are assumed to exist; connected, the diff checks them for real.
@@ -153,11 +151,6 @@ export async function provisionInTransaction(
   });
   const outcomes = options.dryRun ? applied.outcomes.map((o) => ({ ...o, secrets: [] })) : applied.outcomes;
   return { dryRun: options.dryRun, offline: false, outcomes, warnings: applied.warnings };
-}
-
-/** Environment keys are printed for the fof preset (its point, contract §4) and with --show-environment-keys. */
-export function showsEnvironmentKeys(options: ApplyOptions): boolean {
-  return options.showEnvironmentKeys || PRESETS_SHOWING_KEYS.has(options.preset ?? "");
 }
 
 /** Settings from the environment; an empty variable counts as unset (compose files often pass `FOO=`). */

@@ -12,7 +12,7 @@ import type { Desired } from "../spec/desired.ts";
 import { loadDesired } from "../spec/index.ts";
 import { discoverSources } from "../spec/sources.ts";
 import type { Env } from "../spec/source.ts";
-import { deliverBeforeCommit, provisionInTransaction, runSettings, showsEnvironmentKeys, sourceFlags } from "./apply.ts";
+import { deliverBeforeCommit, provisionInTransaction, runSettings, sourceFlags } from "./apply.ts";
 import type { Io } from "./io.ts";
 import type { ApplyOptions } from "./options.ts";
 
@@ -43,7 +43,7 @@ export async function resetCommand(options: ApplyOptions, yes: boolean, io: Io):
   // Connected: references are checked against the database, so the loader's "assumed to exist" warnings are moot.
   const { desired } = loadDesired(sources, io.env, { permissionKeys: null });
   if (options.wait !== undefined) await waitForDatabase(url, options.wait, (line: string) => io.err(line), checkReadiness);
-  const report = { output: options.output, showEnvironmentKeys: showsEnvironmentKeys(options) };
+  const report = { output: options.output, showEnvironmentKeys: options.showEnvironmentKeys };
   const secretsFile = options.secretsFile !== undefined && !options.dryRun ? openSecretsFile(options.secretsFile) : undefined;
   try {
     const { result, reset } = await withDatabase(url, (sql) =>

@@ -4,7 +4,7 @@ import { isNested, labelOf, skipReasonOf } from "./labels.ts";
 
 /** How the text report is rendered. */
 export interface TextOptions {
-  /** Put each new environment's client-side key on its line (fof preset, --show-environment-keys). */
+  /** Put every new environment's client-side key on its line (--show-environment-keys); else only where `show_key` asks. */
   showEnvironmentKeys: boolean;
   color: boolean;
 }
@@ -64,9 +64,10 @@ function outcomeLines(outcome: Outcome, dryRun: boolean, options: TextOptions, c
   const secrets = dryRun ? [] : outcome.secrets;
   let ending = ".";
   const after: string[] = [];
+  const showKey = options.showEnvironmentKeys || (action.kind === "environment" && action.entity.showKey);
   for (const secret of secrets) {
     if (secret.kind === "masterApiKey") ending = `: ${c.bold(secret.key)}`;
-    else if (secret.kind === "environmentKey" && options.showEnvironmentKeys) ending = ` (API key: ${c.bold(secret.key)}).`;
+    else if (secret.kind === "environmentKey" && showKey) ending = ` (API key: ${c.bold(secret.key)}).`;
     else if (secret.kind === "resetLink") after.push(`Please go to the following page and choose a password: ${secret.url}`);
     else if (secret.kind === "resetInstructions") after.push(secret.text);
   }

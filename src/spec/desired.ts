@@ -119,6 +119,8 @@ export interface DesiredEnvironment extends Sourced {
   project: ProjectRef;
   name: string;
   description: string | null;
+  /** `show_key`: print the client-side key on the text line when created (a reporting choice, not content). */
+  showKey: boolean;
 }
 
 export interface DesiredEnvironmentPermission extends Sourced {

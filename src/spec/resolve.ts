@@ -129,7 +129,7 @@ type Nested<T> = Omit<T, "project" | "organisation">;
 
 function addEnvironment(desired: Desired, env: Nested<EnvironmentSpec>, project: ProjectRef, path: Path, at: At): void {
   const environment: EnvironmentRef = { project, name: env.name };
-  desired.environments.push({ project, name: env.name, description: env.description ?? null, source: at(path) });
+  desired.environments.push({ project, name: env.name, description: env.description ?? null, showKey: env.show_key ?? false, source: at(path) });
   (env.permissions ?? []).forEach((p, i) => desired.environmentPermissions.push({ environment, ...permission(p), source: at([...path, "permissions", i]) }));
   (env.identities ?? []).forEach((identity, i) =>
     desired.identities.push({ environment, identifier: identity.identifier, traits: { ...(identity.traits ?? {}) }, source: at([...path, "identities", i]) }),

@@ -122,7 +122,13 @@ export const RuleSchema: v.GenericSchema<unknown, RuleSpec> = strict(
   "a segment rule",
 ) as unknown as v.GenericSchema<unknown, RuleSpec>;
 
-const environmentEntries = { name, description, identities: list(IdentitySchema, "identities"), permissions: list(PermissionSchema, "permissions") };
+/** A reporting choice, not content: the created environment's client-side key goes on its output line. */
+const showKey = v.pipe(
+  optional(bool),
+  // Outside the transform: the JSON Schema (input mode) drops pipe items that follow one.
+  v.description("Print this environment's client-side API key on its \"Created environment\" line when it is created (stdout only, never in a dry run)."),
+);
+const environmentEntries = { name, description, show_key: showKey, identities: list(IdentitySchema, "identities"), permissions: list(PermissionSchema, "permissions") };
 const featureEntries = { name, description, default_enabled: optional(bool), initial_value: optional(scalar) };
 const segmentEntries = { name, description, rules: v.array(RuleSchema, encodeProblem({ rule: "wrong-type", message: "{field} must be a list of rules", hint: "e.g. rules: [{type: ALL, conditions: [...]}]" })) };
 const projectLink = { project: name, organisation: optional(name) };

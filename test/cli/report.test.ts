@@ -57,6 +57,23 @@ describe("text report", () => {
     expect(lines).toContain('Created environment "Development" in project "Web App" (API key: envkey123).');
   });
 
+  test("an environment whose file asks (show_key) shows its key without the flag, but never in a dry run", () => {
+    const asking = (dryRun: boolean): RunResult => ({
+      dryRun,
+      offline: false,
+      warnings: [],
+      outcomes: [
+        outcome({ kind: "environment", op: "create", parent: null, entity: { name: "Production", project: web, showKey: true } }, [{ kind: "environmentKey", key: "fofkey" }]),
+        outcome({ kind: "environment", op: "create", parent: null, entity: { name: "Other", project: web, showKey: false } }, [{ kind: "environmentKey", key: "otherkey" }]),
+      ],
+    });
+    expect(textReport(asking(false), { showEnvironmentKeys: false, color: false }).slice(0, 2)).toEqual([
+      'Created environment "Production" in project "Web App" (API key: fofkey).',
+      'Created environment "Other" in project "Web App".',
+    ]);
+    expect(textReport(asking(true), { showEnvironmentKeys: false, color: false }).join("\n")).not.toContain("fofkey");
+  });
+
   test("a dry run says would, shows no secret and says nothing was written", () => {
     const lines = textReport(run(true), { showEnvironmentKeys: true, color: false });
     expect(lines[0]).toBe('Would create user "admin@example.com".');

@@ -43,7 +43,7 @@ function richDesired(): Desired {
       { ...at(), organisation: "Other", name: "Web" },
     ],
     projectPermissions: [{ ...at(), project: { organisation: "Acme", name: "Web" }, email: "dev@example.com", permissions: ["VIEW_PROJECT", "CREATE_FEATURE"], admin: false }],
-    environments: [{ ...at(), project: { organisation: "Acme", name: "Web" }, name: "Dev", description: null }],
+    environments: [{ ...at(), project: { organisation: "Acme", name: "Web" }, name: "Dev", description: null, showKey: false }],
     environmentPermissions: [
       { ...at(), environment: { project: { organisation: "Acme", name: "Web" }, name: "Dev" }, email: "dev@example.com", permissions: ["VIEW_ENVIRONMENT"], admin: true },
     ],

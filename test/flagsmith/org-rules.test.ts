@@ -85,7 +85,7 @@ for (const schema of availableSchemas()) {
         organisations: [{ ...at(), name: "A", subscription: null }, { ...at(), name: "B", subscription: null }],
         projects: [{ ...at(), organisation: "A", name: "Shared" }, { ...at(), organisation: "B", name: "Shared" }],
       }));
-      const env = { ...at(), project: { organisation: null, name: "Shared" }, name: "E", description: null };
+      const env = { ...at(), project: { organisation: null, name: "Shared" }, name: "E", description: null, showKey: false };
       const unbound = await provision(db.url, desiredWith({ environments: [env] })).catch((e) => e);
       expect((unbound as UserError).issues[0]!.rule).toBe("ambiguous-project");
       // A second live "Shared" in A: made in C, then moved (no hand-written row to drift from the schema).

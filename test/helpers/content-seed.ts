@@ -65,7 +65,7 @@ export const projectRef = (organisation: string, name: string): ProjectRef => ({
 
 /** Builders for desired content, with positions. */
 export const declare = {
-  environment: (project: ProjectRef, name: string, line = 1) => ({ project, name, description: null, source: at(line) }),
+  environment: (project: ProjectRef, name: string, line = 1) => ({ project, name, description: null, showKey: false, source: at(line) }),
   feature: (project: ProjectRef, name: string, o: { defaultEnabled?: boolean; initialValue?: string | null; line?: number } = {}) => ({
     project,
     name,

@@ -27,6 +27,15 @@ describe("the JSON Schema of the file format (flagsmith-provision schema)", () =
     expect(validate({ version: "1.0", "x-defaults": { a: 1 } })).toBe(true);
   });
 
+  test("documents show_key on environments, nested and top level, for editors", () => {
+    const schema = fileJsonSchema() as any;
+    const nested = schema.properties.projects.anyOf[0].items.properties.environments.anyOf[0].items.properties.show_key;
+    const top = schema.properties.environments.anyOf[0].items.properties.show_key;
+    for (const property of [nested, top]) expect(property.description).toContain("client-side API key");
+    expect(validate({ version: "1.0", environments: [{ name: "E", project: "P", show_key: true }] })).toBe(true);
+    expect(validate({ version: "1.0", environments: [{ name: "E", project: "P", show_key: 1 }] })).toBe(false);
+  });
+
   // Mistakes a JSON Schema can see: shape and types (not cross-file rules, formats or interpolated values).
   const rejected: Record<string, string> = {
     "unknown-key.yaml": "additionalProperties",

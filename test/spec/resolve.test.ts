@@ -102,6 +102,33 @@ describe("resolution", () => {
     expect(issues[0]!.message).not.toContain("A@B.CO"); // field names only, never values
   });
 
+  test("show_key resolves on nested and top-level environments, false unless asked", () => {
+    const { desired } = load(
+      [
+        "projects: [{name: P, organisation: O, environments: [{name: A, show_key: true}, {name: B}]}]",
+        'environments: [{name: C, project: P, show_key: "true"}, {name: D, project: P, show_key: false}]',
+      ].join("\n"),
+    );
+    expect(desired.environments.map((e) => [e.name, e.showKey])).toEqual([["A", true], ["B", false], ["C", true], ["D", false]]);
+    expect(issuesOf("environments: [{name: E, project: P, show_key: maybe}]\n")).toMatchObject([{ rule: "wrong-type", message: "\"show_key\" must be true or false, got \"maybe\"", position: { line: 2, column: 48 } }]);
+  });
+
+  test("show_key is how a creation is reported, not content: a file adding it merges with one without, in any order", () => {
+    const plain = "projects: [{name: P, organisation: O, environments: [{name: Prod, description: d}]}]\n";
+    const asking = "projects: [{name: P, organisation: O, environments: [{name: Prod, description: d, show_key: true}]}]\n";
+    for (const order of [[plain, asking, plain], [asking, plain]]) {
+      const { desired } = loadDesired(order.map((text, i) => ({ name: `${i}.yaml`, text: V + text })), {});
+      expect(desired.environments.map((e) => [e.name, e.showKey])).toEqual([["Prod", true]]);
+    }
+    // Content still conflicts, whatever show_key says.
+    const issues = issuesOf([
+      { name: "a.yaml", text: V + asking },
+      { name: "b.yaml", text: V + asking.replace("description: d", "description: other") },
+    ]);
+    expect(issues).toMatchObject([{ rule: "conflicting-duplicate" }]);
+    expect(issues[0]!.message).toContain("(description)");
+  });
+
   test("a user's password and password_hash map to UserPassword", () => {
     const { desired } = load("users: [{email: a@b.co, password: x}, {email: c@d.co, password_hash: '!unusable'}, {email: e@f.co}]\n");
     expect(desired.users.map((u) => u.password)).toEqual([{ kind: "plain", value: "x" }, { kind: "hash", value: "!unusable" }, { kind: "unusable" }]);

@@ -14,22 +14,33 @@ export function mergeDuplicates(desired: Desired): { desired: Desired; issues: I
   const merged: Desired = { ...desired };
   for (const kind of KIND_ORDER) {
     const list = desired[DESIRED_LIST[kind]] as (EntityOf[Kind] & Sourced)[];
-    const first = new Map<string, EntityOf[Kind] & Sourced>();
+    const first = new Map<string, number>();
     const kept: (EntityOf[Kind] & Sourced)[] = [];
     for (const entity of list) {
       const key = KEY_OF[kind](keyable(entity) as never);
-      const earlier = first.get(key);
-      if (!earlier) {
-        first.set(key, entity);
+      const index = first.get(key);
+      if (index === undefined) {
+        first.set(key, kept.length);
         kept.push(entity);
         continue;
       }
+      const earlier = kept[index]!;
       const fields = differingFields(earlier, entity);
       if (fields.length) issues.push(conflict(kind, fields, entity.source, earlier.source));
+      else kept[index] = withShowKey(earlier, entity);
     }
     (merged as unknown as Record<string, unknown>)[DESIRED_LIST[kind]] = kept;
   }
   return { desired: merged, issues };
+}
+
+/**
+ * `show_key` asks how a creation is reported, not what is created: a file that adds it to an environment
+ * another file declares (the fof preset saved next to your own files) is no conflict, and any ask wins.
+ */
+function withShowKey<T extends object>(earlier: T, later: T): T {
+  const asked = (entity: object) => "showKey" in entity && entity.showKey === true;
+  return asked(later) && !asked(earlier) ? { ...earlier, showKey: true } : earlier;
 }
 
 function differingFields(a: object, b: object): string[] {
@@ -37,6 +48,7 @@ function differingFields(a: object, b: object): string[] {
   const y = b as Record<string, unknown>;
   const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
   keys.delete("source");
+  keys.delete("showKey");
   return [...keys].filter((key) => JSON.stringify(x[key]) !== JSON.stringify(y[key]));
 }
 
