@@ -1,6 +1,8 @@
 import { cac, type Command } from "cac";
 import packageJson from "../package.json" with { type: "json" };
 import { UserError } from "./errors.ts";
+import { renderHelp, type HelpOption } from "./help.ts";
+import { didYouMean } from "./spec/suggest.ts";
 import { applyCommand } from "./commands/apply.ts";
 import { hashPasswordCommand } from "./commands/hash-password.ts";
 import type { Io } from "./commands/io.ts";
@@ -37,9 +39,7 @@ export function withApplyOptions(command: Command): Command {
 /** Parses argv (without the runtime and script) and runs one command. Bad usage throws a UserError (exit 2). */
 export async function runCli(argv: string[], io: Io): Promise<void> {
   const cli = cac(NAME);
-  withApplyOptions(cli.command("apply", "Provision Flagsmith from the sources (the default command)").alias("!"))
-    .usage("[apply] [options]")
-    .action(
+  withApplyOptions(cli.command("apply", "Provision Flagsmith from the sources (the default command)").alias("!")).action(
     (raw: RawOptions) => applyCommand(readApplyOptions(raw), io),
   );
   withSourceOptions(cli.command("validate", "Check the sources offline: schema, interpolation, references")).action(
@@ -56,20 +56,34 @@ export async function runCli(argv: string[], io: Io): Promise<void> {
     .option("--yes", "Really delete (reset refuses without it)")
     .action((raw: RawOptions) => resetCommand(readApplyOptions(raw), raw.yes === true, io));
   cli.option("-v, --version", "Print the version");
-  cli.help((sections) => addHelpSections(sections, cli.matchedCommand));
-  cli.globalCommand.versionNumber = VERSION; // shown in the help's first line
+  cli.option("-h, --help", "Show this help");
 
   const parsed = parseArgs(cli, argv);
-  if (parsed.options.help) return; // cac has printed the help
-  if (parsed.options.version) return io.out(`${NAME} ${VERSION}`);
   if (cli.matchedCommandName === undefined && parsed.args.length > 0) {
-    throw usageError(`unknown command "${parsed.args[0]}"`, `the commands are: ${cli.commands.map((c) => c.name).join(", ")}`);
+    const names = cli.commands.map((c) => c.name);
+    const word = String(parsed.args[0]);
+    throw usageError(`unknown command "${word}"${didYouMean(word, names)}`, `the commands are: ${names.join(", ")}`);
   }
+  const command = cli.matchedCommand?.isDefaultCommand || !cli.matchedCommand ? "apply" : cli.matchedCommand.name;
+  if (parsed.options.help) return io.out(renderHelp(command, helpOptions(cli, command), VERSION));
+  if (parsed.options.version) return io.out(`${NAME} ${VERSION}`);
   try {
     await cli.runMatchedCommand();
   } catch (error) {
-    throw fromCac(error);
+    throw fromCac(error, optionNames(cli, command));
   }
+}
+
+/** A command's options for its help: its own, then --help and --version. */
+function helpOptions(cli: ReturnType<typeof cac>, name: string): HelpOption[] {
+  const command = cli.commands.find((c) => c.name === name)!;
+  return [...command.options, ...cli.globalCommand.options].map((o) => ({ flags: o.rawName, description: o.description }));
+}
+
+/** The options of a command as typed (`--dry-run`), for "did you mean". */
+function optionNames(cli: ReturnType<typeof cac>, name: string): string[] {
+  const options = helpOptions(cli, name);
+  return options.flatMap((o) => o.flags.split(/[ ,]+/).filter((part) => part.startsWith("--")));
 }
 
 function parseArgs(cli: ReturnType<typeof cac>, argv: string[]) {
@@ -113,54 +127,20 @@ function presetsCommand(action: string | undefined, name: string | undefined, io
 }
 
 /** cac reports bad usage (unknown option, missing value, extra arguments) as a CACError: exit 2, no stack. */
-function fromCac(error: unknown): unknown {
+function fromCac(error: unknown, options: string[] = []): unknown {
   if (error instanceof Error && error.name === "CACError") {
     // cac names options camelCased (`--dryRun`); users typed them kebab-cased.
     const message = error.message
       .replace(/`/g, '"')
-      .replace(/--([a-z]+(?:[A-Z][a-z0-9]*)+)/g, (_, name: string) => "--" + name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())).replace(/^Unknown option/, "unknown option").replace(/^Unused args/, "unexpected arguments");
-    return usageError(message, `run ${NAME} --help for the commands and options`);
+      .replace(/--([a-z]+(?:[A-Z][a-z0-9]*)+)/g, (_, name: string) => "--" + name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase()))
+      .replace(/^Unknown option/, "unknown option")
+      .replace(/^Unused args/, "unexpected arguments");
+    const unknown = /^unknown option "(-[^"]*)"/.exec(message)?.[1];
+    return usageError(unknown ? message + didYouMean(unknown, options) : message, `run ${NAME} --help for the commands and options`);
   }
   return error;
 }
 
 function usageError(message: string, hint: string): UserError {
   return new UserError([{ rule: "invalid-usage", message, hint }]);
-}
-
-function addHelpSections(sections: { title?: string; body: string }[], command: Command | undefined): { title?: string; body: string }[] {
-  const examples = [
-    `  $ ${NAME} --preset bootstrap --dry-run`,
-    `  $ DATABASE_URL=postgres://flagsmith@db/flagsmith ${NAME} --directory ./provisioning --wait 60`,
-    `  $ ${NAME} --file users.yaml --file projects.yaml --output json`,
-    `  $ ${NAME} validate --directory ./provisioning`,
-    `  $ ${NAME} presets show dev`,
-    `  $ ${NAME} reset --yes --preset e2e`,
-    `  $ ${NAME} schema > provisioning.schema.json`,
-    `  $ printf '%s\\n' "$ADMIN_PASSWORD" | ${NAME} hash-password   # for password_hash:`,
-  ].join("\n");
-  const sources = [
-    "  --file/--directory/--preset, else PROVISIONING_DIRECTORY, else ./provisioning/ if it exists,",
-    "  else the embedded bootstrap preset (ADMIN_EMAIL, ORGANISATION_NAME, PROJECT_NAME, APP_DOMAIN).",
-  ].join("\n");
-  const exitCodes = [
-    "  0  done",
-    "  1  runtime or database error (including: no database configured)",
-    "  2  invalid files or options",
-    "  3  the database is not a Flagsmith database this version supports",
-  ].join("\n");
-  // cac leaves a command's description out of its own --help (`hash-password --help`): put it under the usage line.
-  const described = command && !command.isDefaultCommand && command.description
-    ? [...sections.slice(0, 2), { body: `  ${command.description}` }, ...sections.slice(2)]
-    : sections;
-  // A subcommand's help keeps to that command: its own examples, and the source rules only if it reads sources.
-  const subcommand = command && !command.isDefaultCommand ? command : undefined;
-  const ownExamples = subcommand ? examples.split("\n").filter((line) => line.includes(` ${NAME} ${subcommand.name}`)).join("\n") : examples;
-  const readsSources = !subcommand || subcommand.options.some((o) => o.names.includes("file"));
-  return [
-    ...described,
-    ...(readsSources ? [{ title: "Default source", body: sources }] : []),
-    ...(ownExamples ? [{ title: "Examples", body: ownExamples }] : []),
-    { title: "Exit codes", body: exitCodes },
-  ];
 }
