@@ -3,7 +3,7 @@ import { withTransaction } from "../db/transaction.ts";
 import { waitForDatabase } from "../db/wait.ts";
 import { ExitCode, UserError } from "../errors.ts";
 import type { Sql } from "../flagsmith/context.ts";
-import { resetDeclared, type ResetResult } from "../flagsmith/reset.ts";
+import { resetDeclared, type ResetResult, type ResetTargets } from "../flagsmith/reset.ts";
 import type { RunResult } from "../plan/actions.ts";
 import { printReport } from "../report.ts";
 import type { Desired } from "../spec/desired.ts";
@@ -17,7 +17,8 @@ import type { ApplyOptions } from "./options.ts";
 /**
  * `reset --yes [sources]`: in one transaction (under the run lock), delete every organisation and
  * user the sources declare with everything that belongs to them, then provision the sources as
- * `apply` does. A failure anywhere rolls back both, so the database is never left half reset.
+ * `apply` does. A failure anywhere rolls back both, so the database is never left half reset; a
+ * declared user who also belongs to an organisation the sources do not declare is refused (exit 2).
  * `--dry-run` does all of it and rolls back.
  */
 export async function resetCommand(options: ApplyOptions, yes: boolean, io: Io): Promise<void> {
@@ -49,8 +50,12 @@ export async function resetCommand(options: ApplyOptions, yes: boolean, io: Io):
 }
 
 /** The declared organisations and users: what a reset deletes (references to others are left alone). */
-export function resetTargets(desired: Desired): { organisations: string[]; emails: string[] } {
-  return { organisations: desired.organisations.map((o) => o.name), emails: desired.users.map((u) => u.email) };
+export function resetTargets(desired: Desired): ResetTargets {
+  return {
+    organisations: desired.organisations.map((o) => o.name),
+    emails: desired.users.map((u) => u.email),
+    userSources: new Map(desired.users.map((u) => [u.email.toLowerCase(), u.source])),
+  };
 }
 
 /** Inside the caller's transaction: the database checks, the reset, then provisioning exactly as `apply` does it. */
