@@ -8,7 +8,7 @@ import type { RunResult } from "../plan/actions.ts";
 import { printReport } from "../report.ts";
 import type { Desired } from "../spec/desired.ts";
 import { loadDesired } from "../spec/index.ts";
-import { discoverSources } from "../spec/sources.ts";
+import { discoverSources, sourceOrigin, type SourceOptions } from "../spec/sources.ts";
 import type { Env } from "../spec/source.ts";
 import { provisionInTransaction, runSettings, showsEnvironmentKeys, sourceFlags } from "./apply.ts";
 import type { Io } from "./io.ts";
@@ -31,7 +31,11 @@ export async function resetCommand(options: ApplyOptions, yes: boolean, io: Io):
       },
     ]);
   }
-  const sources = discoverSources({ ...sourceFlags(options), env: io.env, cwd: io.cwd });
+  const where: SourceOptions = { ...sourceFlags(options), env: io.env, cwd: io.cwd };
+  const sources = discoverSources(where);
+  // Without source options, what gets deleted depends on the environment and the working directory: say which.
+  const announced = announceDefaultSource(where);
+  if (announced) io.err(announced);
   const url = resolveDatabaseUrl({ databaseUrl: options.databaseUrl, env: io.env });
   if (url === null) {
     throw new UserError(
@@ -56,6 +60,15 @@ export function resetTargets(desired: Desired): ResetTargets {
     emails: desired.users.map((u) => u.email),
     userSources: new Map(desired.users.map((u) => [u.email.toLowerCase(), u.source])),
   };
+}
+
+/** The line naming the default source a reset uses, or null when the source options chose it. */
+export function announceDefaultSource(options: SourceOptions): string | null {
+  const origin = sourceOrigin(options);
+  if (origin === "options") return null;
+  if (origin === "PROVISIONING_DIRECTORY") return `Resetting from directory "${options.env.PROVISIONING_DIRECTORY}" (PROVISIONING_DIRECTORY).`;
+  if (origin === "./provisioning") return 'Resetting from directory "provisioning" (found in the current directory; no --file, --directory or --preset given).';
+  return "Resetting from the embedded bootstrap preset (no --file, --directory or --preset given).";
 }
 
 /** Inside the caller's transaction: the database checks, the reset, then provisioning exactly as `apply` does it. */
