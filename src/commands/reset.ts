@@ -3,14 +3,14 @@ import { withTransaction } from "../db/transaction.ts";
 import { waitForDatabase } from "../db/wait.ts";
 import { ExitCode, UserError } from "../errors.ts";
 import type { Sql } from "../flagsmith/context.ts";
-import { resetDeclared, type ResetResult } from "../flagsmith/reset.ts";
+import { resetDeclared, type ResetResult, type ResetTargets } from "../flagsmith/reset.ts";
 import type { RunResult } from "../plan/actions.ts";
 import { checkReadiness } from "../flagsmith/compat.ts";
 import { printReport, reportBeforeCommit, reportCommitted } from "../report.ts";
 import { openSecretsFile } from "../report/secrets-file.ts";
 import type { Desired } from "../spec/desired.ts";
 import { loadDesired } from "../spec/index.ts";
-import { discoverSources } from "../spec/sources.ts";
+import { discoverSources, sourceOrigin, type SourceOptions } from "../spec/sources.ts";
 import type { Env } from "../spec/source.ts";
 import { deliverBeforeCommit, provisionInTransaction, runSettings, sourceFlags } from "./apply.ts";
 import type { Io } from "./io.ts";
@@ -19,7 +19,8 @@ import type { ApplyOptions } from "./options.ts";
 /**
  * `reset --yes [sources]`: in one transaction (under the run lock), delete every organisation and
  * user the sources declare with everything that belongs to them, then provision the sources as
- * `apply` does. A failure anywhere rolls back both, so the database is never left half reset.
+ * `apply` does. A failure anywhere rolls back both, so the database is never left half reset; a
+ * declared user who also belongs to an organisation the sources do not declare is refused (exit 2).
  * `--dry-run` does all of it and rolls back.
  */
 export async function resetCommand(options: ApplyOptions, yes: boolean, io: Io): Promise<void> {
@@ -32,7 +33,11 @@ export async function resetCommand(options: ApplyOptions, yes: boolean, io: Io):
       },
     ]);
   }
-  const sources = discoverSources({ ...sourceFlags(options), env: io.env, cwd: io.cwd });
+  const where: SourceOptions = { ...sourceFlags(options), env: io.env, cwd: io.cwd };
+  const sources = discoverSources(where);
+  // Without source options, what gets deleted depends on the environment and the working directory: say which.
+  const announced = announceDefaultSource(where);
+  if (announced) io.err(announced);
   const url = resolveDatabaseUrl({ databaseUrl: options.databaseUrl, env: io.env });
   if (url === null) {
     throw new UserError(
@@ -70,8 +75,21 @@ export async function resetCommand(options: ApplyOptions, yes: boolean, io: Io):
 }
 
 /** The declared organisations and users: what a reset deletes (references to others are left alone). */
-export function resetTargets(desired: Desired): { organisations: string[]; emails: string[] } {
-  return { organisations: desired.organisations.map((o) => o.name), emails: desired.users.map((u) => u.email) };
+export function resetTargets(desired: Desired): ResetTargets {
+  return {
+    organisations: desired.organisations.map((o) => o.name),
+    emails: desired.users.map((u) => u.email),
+    userSources: new Map(desired.users.map((u) => [u.email.toLowerCase(), u.source])),
+  };
+}
+
+/** The line naming the default source a reset uses, or null when the source options chose it. */
+export function announceDefaultSource(options: SourceOptions): string | null {
+  const origin = sourceOrigin(options);
+  if (origin === "options") return null;
+  if (origin === "PROVISIONING_DIRECTORY") return `Resetting from directory "${options.env.PROVISIONING_DIRECTORY}" (PROVISIONING_DIRECTORY).`;
+  if (origin === "./provisioning") return 'Resetting from directory "provisioning" (found in the current directory; no --file, --directory or --preset given).';
+  return "Resetting from the embedded bootstrap preset (no --file, --directory or --preset given).";
 }
 
 /** Inside the caller's transaction: the database checks, the reset, then provisioning exactly as `apply` does it. */

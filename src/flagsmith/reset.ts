@@ -1,11 +1,14 @@
 import { quoteIdent as q, readCatalog, type Catalog, type ForeignKey } from "./catalog.ts";
-import { ApplyError } from "../errors.ts";
+import { ApplyError, type Position } from "../errors.ts";
 import type { Sql } from "./context.ts";
+import { filterCondition, organisationPaths, ORGANISATIONS, refuseUndeclaredRows, undeclaredRowsQuery, USERS, type Filter, type UndeclaredRow } from "./reset-guard.ts";
 
 /** The organisations (by exact name) and users (by email, case-insensitively) a reset deletes. */
 export interface ResetTargets {
   organisations: string[];
   emails: string[];
+  /** Where each user is declared (lowercased email → position), so a refusal points at the declaration. */
+  userSources?: ReadonlyMap<string, Position>;
 }
 
 /** What a reset did: rows deleted per table, references cleared per `table.column`, statements sent. */
@@ -14,9 +17,6 @@ export interface ResetResult {
   nulled: Record<string, number>;
   statements: number;
 }
-
-const USERS = "users_ffadminuser";
-const ORGANISATIONS = "organisations_organisation";
 
 /**
  * Nullable references to users that Django nevertheless declares `on_delete=CASCADE`, so their rows
@@ -52,18 +52,17 @@ export function edgeRule(fk: ForeignKey, catalog: Catalog): "cascade" | "nullify
 /** Deleted key values: table → referenced column → values (as text). */
 type Keys = Map<string, Map<string, string[]>>;
 
-/** One `expr = ANY($n)` filter of a DELETE. */
-interface Filter {
-  expr: string;
-  type: string;
-  values: string[];
-}
-
 /**
  * Deletes every declared organisation (all rows of that name, soft-deleted ones included) and every
  * declared user, with every row that references them transitively, following the catalog's foreign
  * keys generically, and clears nullable user references from rows that survive. Runs inside the
  * caller's transaction (the FKs are DEFERRABLE INITIALLY DEFERRED, so only the state at COMMIT counts).
+ *
+ * Organisations first, then users: by the time the users' walk runs, whatever one of its rows still
+ * references in an organisation belongs to an organisation the sources do not declare (a declared
+ * user who is also a member there, has a group, a permission, a feature…). Users are shared between
+ * organisations, so reset refuses then (a UserError; the caller's transaction rolls everything back)
+ * rather than delete another organisation's data.
  *
  * Set-based: one DELETE per table per wave (a wave follows the FKs one level down; self-references
  * are followed inside the statement with a recursive CTE) and one UPDATE per nullified FK, so the
@@ -81,6 +80,7 @@ export async function resetDeclared(sql: Sql, targets: ResetTargets): Promise<Re
   const nullify = edges.filter((fk) => edgeRule(fk, catalog) === "nullify");
   const referenced = referencedColumns(edges);
   const recursive = selfReferences(cascade);
+  const paths = organisationPaths(catalog.foreignKeys);
 
   const run = async (table: string, filters: Filter[]): Promise<Keys> => {
     const { text, params, keyColumns } = deleteStatement(table, filters, recursive.get(table) ?? null, referenced.get(table) ?? []);
@@ -93,25 +93,38 @@ export async function resetDeclared(sql: Sql, targets: ResetTargets): Promise<Re
   };
 
   const all: Keys = new Map();
-  let fresh = mergeKeys(
-    all,
-    await Promise.all([
-      run(ORGANISATIONS, [{ expr: q("name"), type: "text", values: unique(targets.organisations) }]),
-      run(USERS, [{ expr: `lower(${q("email")})`, type: "text", values: unique(targets.emails.map((e) => e.toLowerCase())) }]),
-    ]),
-  );
-  while (fresh.size > 0) {
-    const byTable = new Map<string, Filter[]>();
-    for (const fk of cascade) {
-      if (fk.table === fk.refTable && recursive.has(fk.table)) continue; // followed inside the statement
-      const values = fresh.get(fk.refTable)?.get(fk.refColumn);
-      if (!values?.length) continue;
-      const filters = byTable.get(fk.table) ?? [];
-      filters.push({ expr: q(fk.column), type: fk.refType, values });
-      byTable.set(fk.table, filters);
+  /** Deletes `start` and, wave by wave, everything that references it; `guard` sees each wave first. */
+  const walk = async (start: Map<string, Filter[]>, guard?: (wave: Map<string, Filter[]>) => Promise<void>) => {
+    let wave = start;
+    while (wave.size > 0) {
+      await guard?.(wave);
+      // Statements of one wave touch different tables: send them together (pipelined on the transaction's connection).
+      const fresh = mergeKeys(all, await Promise.all([...wave].map(([table, filters]) => run(table, filters))));
+      wave = new Map();
+      for (const fk of cascade) {
+        if (fk.table === fk.refTable && recursive.has(fk.table)) continue; // followed inside the statement
+        const values = fresh.get(fk.refTable)?.get(fk.refColumn);
+        if (!values?.length) continue;
+        wave.set(fk.table, [...(wave.get(fk.table) ?? []), { column: fk.column, type: fk.refType, values, fk }]);
+      }
     }
-    // Statements of one wave touch different tables: send them together (pipelined on the transaction's connection).
-    fresh = mergeKeys(all, await Promise.all([...byTable].map(([table, filters]) => run(table, filters))));
+  };
+  if (targets.organisations.length) {
+    await walk(new Map([[ORGANISATIONS, [{ column: "name", type: "text", values: unique(targets.organisations) }]]]));
+  }
+  if (targets.emails.length) {
+    const emails = unique(targets.emails.map((e) => e.toLowerCase()));
+    // Read before they are deleted: a refusal names the users as stored.
+    const users = await sql<{ id: string; email: string }[]>`select id::text as id, email from public.users_ffadminuser where lower(email) = any(${emails})`;
+    result.statements++;
+    const stored = new Map(users.map((u) => [u.id, u.email]));
+    await walk(new Map([[USERS, [{ column: "email", lower: true, type: "text", values: emails }]]]), async (wave) => {
+      const query = undeclaredRowsQuery(catalog.foreignKeys, paths, wave);
+      if (!query) return;
+      result.statements++;
+      const rows = (await sql.unsafe(query.text, query.params as never[])) as unknown as UndeclaredRow[];
+      if (rows.length) refuseUndeclaredRows(rows, stored, targets.userSources ?? new Map());
+    });
   }
 
   const updates = nullify.flatMap((fk) => {
@@ -159,7 +172,7 @@ function deleteStatement(
   keyColumns: string[],
 ): { text: string; params: string[][]; keyColumns: string[] } {
   const params = filters.map((f) => f.values);
-  const where = filters.map((f, i) => `${f.expr} = any($${i + 1}::text[]::${f.type}[])`).join(" or ");
+  const where = filters.map((f, i) => filterCondition(f, i + 1)).join(" or ");
   const t = `public.${q(table)}`;
   const returning = keyColumns.length ? keyColumns.map((c, i) => `${q(c)}::text as k${i}`).join(", ") : "1";
   const target = self

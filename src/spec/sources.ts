@@ -19,13 +19,26 @@ export interface SourceOptions {
  */
 export function discoverSources(options: SourceOptions): Source[] {
   const { files, directory, preset, env, cwd } = options;
-  if (files.length || directory || preset) {
+  const origin = sourceOrigin(options);
+  if (origin === "options") {
     return [...files.map((file) => readSource(file, cwd)), ...(directory ? readDirectory(directory, cwd) : []), ...(preset ? presetSources(preset) : [])];
   }
-  if (env.PROVISIONING_DIRECTORY) return readDirectory(env.PROVISIONING_DIRECTORY, cwd);
-  const fallback = join(cwd, "provisioning");
-  if (existsSync(fallback) && statSync(fallback).isDirectory()) return readDirectory("provisioning", cwd);
+  if (origin === "PROVISIONING_DIRECTORY") return readDirectory(env.PROVISIONING_DIRECTORY!, cwd);
+  if (origin === "./provisioning") return readDirectory("provisioning", cwd);
   return presetSources("bootstrap");
+}
+
+/** A rule of the default-source order: the source options, PROVISIONING_DIRECTORY, ./provisioning/, or the bootstrap preset. */
+export type SourceOrigin = "options" | "PROVISIONING_DIRECTORY" | "./provisioning" | "bootstrap";
+
+/** Which rule `discoverSources` follows for these options (reset names it before deleting anything). */
+export function sourceOrigin(options: SourceOptions): SourceOrigin {
+  const { files, directory, preset, env, cwd } = options;
+  if (files.length || directory || preset) return "options";
+  if (env.PROVISIONING_DIRECTORY) return "PROVISIONING_DIRECTORY";
+  const fallback = join(cwd, "provisioning");
+  if (existsSync(fallback) && statSync(fallback).isDirectory()) return "./provisioning";
+  return "bootstrap";
 }
 
 function presetSources(name: string): Source[] {

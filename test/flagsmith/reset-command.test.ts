@@ -56,7 +56,7 @@ for (const schema of availableSchemas()) {
       const provisioned = await counts(db);
 
       // What a test run leaves behind: a project in a declared organisation, an edited user, and an
-      // organisation the sources do not declare, with its own user and a declared user as member.
+      // organisation the sources do not declare, with its own user.
       const seed = await createSeeder(db.sql);
       const [bt] = await db.sql`select id from organisations_organisation where name = 'Bullet Train Ltd'`;
       const [e2eUser] = await db.sql`select id from users_ffadminuser where email = ${E2E_USER}`;
@@ -66,15 +66,13 @@ for (const schema of availableSchemas()) {
       const outsider = await seed.insert("organisations_organisation", { name: "Outsider Ltd" });
       const outsiderUser = await seed.insert("users_ffadminuser", { email: "outsider@example.com" });
       await seed.insert("organisations_userorganisation", { organisation_id: outsider.id, user_id: outsiderUser.id, role: "ADMIN" });
-      await seed.insert("organisations_userorganisation", { organisation_id: outsider.id, user_id: e2eUser!.id, role: "USER" });
 
       const second = capture(db.url);
       await resetCommand(options(), true, second);
       expect(second.stdout).toEqual(first.stdout);
       expect(second.stderr.find((l) => l.startsWith("Reset:"))).toMatch(/^Reset: deleted 3 organisations, 7 users and \d+ rows that belonged to them\.$/);
 
-      // Declared data is exactly as freshly seeded; the outsider organisation and user are kept, the
-      // declared user's membership of it went with that user.
+      // Declared data is exactly as freshly seeded; the outsider organisation, its user and their membership are kept.
       const now = await counts(db);
       expect(now).toEqual({
         ...provisioned,
@@ -89,6 +87,32 @@ for (const schema of availableSchemas()) {
       const members = await db.sql`
         select u.email from organisations_userorganisation m join users_ffadminuser u on u.id = m.user_id where m.organisation_id = ${outsider.id as number}`;
       expect(members.map((m) => m.email)).toEqual(["outsider@example.com"]);
+    });
+
+    test("a declared user who is also a member of an undeclared organisation: refused, naming both, nothing changed", async () => {
+      const [outsider] = await db.sql`select id from organisations_organisation where name = 'Outsider Ltd'`;
+      const [e2eUser] = await db.sql`select id from users_ffadminuser where email = ${E2E_USER}`;
+      const seed = await createSeeder(db.sql);
+      const membership = await seed.insert("organisations_userorganisation", { organisation_id: outsider!.id, user_id: e2eUser!.id, role: "USER" });
+      const before = await checksumAllTables(db.sql);
+      for (const dryRun of [false, true]) {
+        const io = capture(db.url);
+        const error = await resetCommand(options({ dryRun }), true, io).catch((e) => e);
+        expect(error).toBeInstanceOf(UserError);
+        expect((error as UserError).exitCode).toBe(2);
+        expect((error as UserError).issues).toEqual([
+          {
+            rule: "reset-undeclared-organisation",
+            message: `user "${E2E_USER}" is also a member of organisation "Outsider Ltd", which the sources do not declare; reset would delete their membership and data there (organisations_userorganisation)`,
+            hint: expect.stringContaining("nothing was changed"),
+            position: { file: "preset:e2e/e2e.yaml", line: 28, column: 5 },
+          },
+        ]);
+        expect(io.stdout).toEqual([]);
+        expect(await checksumAllTables(db.sql)).toBe(before);
+      }
+      // What the hint suggests: remove the membership, and reset goes ahead again.
+      await db.sql`delete from organisations_userorganisation where id = ${membership.id as number}`;
     });
 
     test("--dry-run resets and provisions inside a transaction it rolls back", async () => {

@@ -5,8 +5,10 @@ import { createSeeder } from "./reset-fixture.ts";
 /**
  * What Flagsmith's e2e teardown faces, in plain SQL: a declared organisation "Acme" (plus an older,
  * soft-deleted "Acme") with everything an organisation owns, a declared user alice, and an undeclared
- * organisation "Other" with its own user bob, cross-referenced both ways (alice is a member of Other,
- * authored its audit log, owns one of its features, approved its change request; bob is in Acme).
+ * organisation "Other" with its own user bob, cross-referenced both ways: bob is in Acme, and Other
+ * keeps traces of alice (she authored its audit log, created its master key, its change request).
+ * Rows alice would own in Other (`ALICE_IN_OTHER`: her membership, permissions, group, feature…) are
+ * seeded only when `aliceInOther` picks them: any of them makes reset refuse.
  * Tables or columns a schema version lacks are left out (the fixture schema has only the core tables).
  */
 export const DECLARED = { organisations: ["Acme"], emails: ["Alice@Example.com"] };
@@ -23,7 +25,21 @@ export interface Seeded {
   fate: Fate;
 }
 
-export async function seedScenario(sql: postgres.Sql): Promise<Seeded[]> {
+/** The rows that would put the declared user alice into the undeclared organisation Other: each makes reset refuse. */
+export const ALICE_IN_OTHER = {
+  CrossMember: "organisations_userorganisation",
+  OrgPerm: "organisation_permissions_userorganisationpermission",
+  ProjPerm: "projects_userprojectpermission",
+  EnvPermAlice: "environments_userenvironmentpermission",
+  GroupAlice: "users_userpermissiongroup_users",
+  OwnerAlice: "features_feature_owners",
+  Invite: "users_invite",
+  Approval: "workflows_core_changerequestapproval",
+  LdImport: "launch_darkly_launchdarklyimportrequest",
+} as const;
+export type AliceInOther = keyof typeof ALICE_IN_OTHER;
+
+export async function seedScenario(sql: postgres.Sql, options: { aliceInOther?: (row: AliceInOther) => boolean } = {}): Promise<Seeded[]> {
   const s = await createSeeder(sql);
   const seeded: Seeded[] = [];
   const add = async (name: string, table: string, values: Row, fate: Fate = "deleted"): Promise<number | null> => {
@@ -40,6 +56,8 @@ export async function seedScenario(sql: postgres.Sql): Promise<Seeded[]> {
   for (const [prefix, name, deletedAt] of [["a", "Acme", null], ["old", "Acme", new Date()], ["b", "Other", null]] as const) {
     const mine = prefix !== "b";
     const own = (other: Fate = "kept"): Fate => (mine ? "deleted" : other);
+    /** Rows alice has in Acme always; in Other only when asked for (reset refuses then). */
+    const alices = (row: AliceInOther) => mine || (options.aliceInOther?.(row) ?? false);
     const org = await add(`${prefix}Org`, "organisations_organisation", { name, deleted_at: deletedAt }, own());
     await add(`${prefix}Sub`, "organisations_subscription", { organisation_id: org }, own());
     const project = await add(`${prefix}Project`, "projects_project", { organisation_id: org, name: `${name} project` }, own());
@@ -49,7 +67,7 @@ export async function seedScenario(sql: postgres.Sql): Promise<Seeded[]> {
     await add(`${prefix}Fsv`, "features_featurestatevalue", { feature_state_id: fs }, own());
     if (prefix === "old") continue;
     await add(`${prefix}Member`, "organisations_userorganisation", { organisation_id: org, user_id: mine ? alice : bob, role: "ADMIN" }, own());
-    await add(`${prefix}CrossMember`, "organisations_userorganisation", { organisation_id: org, user_id: mine ? bob : alice, role: "USER" });
+    if (alices("CrossMember")) await add(`${prefix}CrossMember`, "organisations_userorganisation", { organisation_id: org, user_id: mine ? bob : alice, role: "USER" });
     const segment = await add(`${prefix}Segment`, "segments_segment", { project_id: project }, own());
     const top = await add(`${prefix}Rule`, "segments_segmentrule", { segment_id: segment, type: "ALL" }, own());
     const child = await add(`${prefix}ChildRule`, "segments_segmentrule", { rule_id: top, type: "ANY" }, own());
@@ -65,26 +83,32 @@ export async function seedScenario(sql: postgres.Sql): Promise<Seeded[]> {
     await add(`${prefix}IdentityFsv`, "features_featurestatevalue", { feature_state_id: idFs }, own());
     const key = `${prefix}key.id`;
     await add(`${prefix}Key`, "api_keys_masterapikey", { id: key, organisation_id: org, created_by_id: alice }, own({ nulled: ["created_by_id"] }));
-    const orgPerm = await add(`${prefix}OrgPerm`, "organisation_permissions_userorganisationpermission", { organisation_id: org, user_id: alice });
-    await add(`${prefix}OrgPermKey`, "organisation_permissions_userorganisationpermission_permissions", { userorganisationpermission_id: orgPerm, permissionmodel_id: "CREATE_PROJECT" });
-    const projPerm = await add(`${prefix}ProjPerm`, "projects_userprojectpermission", { project_id: project, user_id: mine ? bob : alice });
-    await add(`${prefix}ProjPermKey`, "projects_userprojectpermission_permissions", { userprojectpermission_id: projPerm, permissionmodel_id: "VIEW_PROJECT" });
+    if (alices("OrgPerm")) {
+      const orgPerm = await add(`${prefix}OrgPerm`, "organisation_permissions_userorganisationpermission", { organisation_id: org, user_id: alice });
+      await add(`${prefix}OrgPermKey`, "organisation_permissions_userorganisationpermission_permissions", { userorganisationpermission_id: orgPerm, permissionmodel_id: "CREATE_PROJECT" });
+    }
+    if (alices("ProjPerm")) {
+      const projPerm = await add(`${prefix}ProjPerm`, "projects_userprojectpermission", { project_id: project, user_id: mine ? bob : alice });
+      await add(`${prefix}ProjPermKey`, "projects_userprojectpermission_permissions", { userprojectpermission_id: projPerm, permissionmodel_id: "VIEW_PROJECT" });
+    }
+    if (alices("EnvPermAlice")) await add(`${prefix}EnvPermAlice`, "environments_userenvironmentpermission", { environment_id: env, user_id: alice });
     const envPerm = await add(`${prefix}EnvPerm`, "environments_userenvironmentpermission", { environment_id: env, user_id: bob }, own());
     await add(`${prefix}EnvPermKey`, "environments_userenvironmentpermission_permissions", { userenvironmentpermission_id: envPerm, permissionmodel_id: "VIEW_ENVIRONMENT" }, own());
     const group = await add(`${prefix}Group`, "users_userpermissiongroup", { organisation_id: org }, own());
-    await add(`${prefix}GroupAlice`, "users_userpermissiongroup_users", { userpermissiongroup_id: group, ffadminuser_id: alice });
+    if (alices("GroupAlice")) await add(`${prefix}GroupAlice`, "users_userpermissiongroup_users", { userpermissiongroup_id: group, ffadminuser_id: alice });
     await add(`${prefix}GroupBob`, "users_userpermissiongroup_users", { userpermissiongroup_id: group, ffadminuser_id: bob }, own());
-    await add(`${prefix}OwnerAlice`, "features_feature_owners", { feature_id: feature, ffadminuser_id: alice });
+    if (alices("OwnerAlice")) await add(`${prefix}OwnerAlice`, "features_feature_owners", { feature_id: feature, ffadminuser_id: alice });
+    if (alices("LdImport")) await add(`${prefix}LdImport`, "launch_darkly_launchdarklyimportrequest", { project_id: project, created_by_id: alice });
     await add(`${prefix}OwnerBob`, "features_feature_owners", { feature_id: feature, ffadminuser_id: bob }, own());
     await add(`${prefix}Audit`, "audit_auditlog", { project_id: project, environment_id: env, author_id: alice, log: "New Flag created" }, own({ nulled: ["author_id"] }));
     // History rows are kept whoever they belong to (no FK on their copied ids); only live references are cleared.
     await add(`${prefix}History`, "features_historicalfeature", { id: feature, history_type: "+", history_user_id: alice, master_api_key_id: key, project_id: project },
       { nulled: mine ? ["history_user_id", "master_api_key_id"] : ["history_user_id"] });
-    await add(`${prefix}Invite`, "users_invite", { organisation_id: org, invited_by_id: alice, email: `${prefix}@invitee.test` }); // Django: CASCADE
+    if (alices("Invite")) await add(`${prefix}Invite`, "users_invite", { organisation_id: org, invited_by_id: alice, email: `${prefix}@invitee.test` }); // Django: CASCADE
     const cr = await add(`${prefix}ChangeRequest`, "workflows_core_changerequest", { project_id: project, environment_id: env, user_id: alice, committed_by_id: bob },
       own({ nulled: ["user_id"] }));
     if (cr !== null) {
-      await add(`${prefix}Approval`, "workflows_core_changerequestapproval", { change_request_id: cr, user_id: alice });
+      if (alices("Approval")) await add(`${prefix}Approval`, "workflows_core_changerequestapproval", { change_request_id: cr, user_id: alice });
       await add(`${prefix}BobApproval`, "workflows_core_changerequestapproval", { change_request_id: cr, user_id: bob }, own());
     }
   }
