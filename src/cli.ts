@@ -54,7 +54,10 @@ export async function runCli(argv: string[], io: Io): Promise<void> {
     .action(() => hashPasswordCommand(io));
   withApplyOptions(cli.command("reset", "Dev/e2e only: delete the declared organisations and users, then provision"))
     .option("--yes", "Really delete (reset refuses without it)")
-    .action((raw: RawOptions) => resetCommand(readApplyOptions(raw), raw.yes === true, io));
+    .option("--include-member-organisations", "Also delete every organisation a declared user belongs to (Flagsmith's e2e teardown does)")
+    .action((raw: RawOptions) =>
+      resetCommand({ ...readApplyOptions(raw), memberOrganisations: raw.includeMemberOrganisations === true }, raw.yes === true, io),
+    );
   cli.option("-v, --version", "Print the version");
   cli.option("-h, --help", "Show this help");
 

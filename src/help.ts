@@ -104,7 +104,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     description:
       "Dev/e2e only: in one transaction, delete every organisation and user the sources declare (with everything that belongs to them), then provision.",
     environment: [...DATABASE_ENV, ["any ${VAR}", "the variables the files interpolate"]],
-    examples: [`${NAME} reset --yes --preset e2e`],
+    examples: [`${NAME} reset --yes --include-member-organisations --preset e2e`],
     exitCodes: [0, 1, 2, 3],
     readsSources: true,
   },

@@ -23,7 +23,7 @@ import type { ApplyOptions } from "./options.ts";
  * declared user who also belongs to an organisation the sources do not declare is refused (exit 2).
  * `--dry-run` does all of it and rolls back.
  */
-export async function resetCommand(options: ApplyOptions, yes: boolean, io: Io): Promise<void> {
+export async function resetCommand(options: ResetOptions, yes: boolean, io: Io): Promise<void> {
   if (!yes) {
     throw new UserError([
       {
@@ -92,13 +92,18 @@ export function announceDefaultSource(options: SourceOptions): string | null {
   return "Resetting from the embedded bootstrap preset (no --file, --directory or --preset given).";
 }
 
+/** What `reset` accepts: apply's options, and whether the declared users' other organisations go too. */
+export interface ResetOptions extends ApplyOptions {
+  memberOrganisations?: boolean;
+}
+
 /** Inside the caller's transaction: the database checks, the reset, then provisioning exactly as `apply` does it. */
-export async function resetAndProvision(tx: Sql, desired: Desired, options: ApplyOptions, env: Env): Promise<{ result: RunResult; reset: ResetResult }> {
+export async function resetAndProvision(tx: Sql, desired: Desired, options: ResetOptions, env: Env): Promise<{ result: RunResult; reset: ResetResult }> {
   let reset: ResetResult | undefined;
   const result = await provisionInTransaction(tx, desired, {
     dryRun: options.dryRun,
     settings: runSettings(env),
-    prepare: async (t) => void (reset = await resetDeclared(t, resetTargets(desired))),
+    prepare: async (t) => void (reset = await resetDeclared(t, { ...resetTargets(desired), memberOrganisations: options.memberOrganisations === true })),
   });
   return { result, reset: reset! };
 }

@@ -9,6 +9,11 @@ export interface ResetTargets {
   emails: string[];
   /** Where each user is declared (lowercased email → position), so a refusal points at the declaration. */
   userSources?: ReadonlyMap<string, Position>;
+  /**
+   * Also delete every organisation a declared user is a member of (`--include-member-organisations`), as
+   * Flagsmith's e2e teardown does: its UI tests create and rename organisations the seed does not declare.
+   */
+  memberOrganisations?: boolean;
 }
 
 /** What a reset did: rows deleted per table, references cleared per `table.column`, statements sent. */
@@ -109,9 +114,16 @@ export async function resetDeclared(sql: Sql, targets: ResetTargets): Promise<Re
       }
     }
   };
-  if (targets.organisations.length) {
-    await walk(new Map([[ORGANISATIONS, [{ column: "name", type: "text", values: unique(targets.organisations) }]]]));
+  const organisations: Filter[] = targets.organisations.length ? [{ column: "name", type: "text", values: unique(targets.organisations) }] : [];
+  if (targets.memberOrganisations && targets.emails.length) {
+    const emails = unique(targets.emails.map((e) => e.toLowerCase()));
+    const ids = await sql<{ id: string }[]>`
+      select distinct m.organisation_id::text as id from public.organisations_userorganisation m
+      join public.users_ffadminuser u on u.id = m.user_id where lower(u.email) = any(${emails})`;
+    result.statements++;
+    if (ids.length) organisations.push({ column: "id", type: "int", values: ids.map((r) => r.id) });
   }
+  if (organisations.length) await walk(new Map([[ORGANISATIONS, organisations]]));
   if (targets.emails.length) {
     const emails = unique(targets.emails.map((e) => e.toLowerCase()));
     // Read before they are deleted: a refusal names the users as stored.

@@ -115,6 +115,22 @@ for (const schema of availableSchemas()) {
       await db.sql`delete from organisations_userorganisation where id = ${membership.id as number}`;
     });
 
+    test("--include-member-organisations deletes the declared users' other organisations too, as Flagsmith's e2e teardown does", async () => {
+      // A UI test renamed a seeded organisation: the e2e user is now ADMIN of one the preset does not declare.
+      const seed = await createSeeder(db.sql);
+      const renamed = await seed.insert("organisations_organisation", { name: "Test Organisation" });
+      const [e2eUser] = await db.sql`select id from users_ffadminuser where email = ${E2E_USER}`;
+      await seed.insert("organisations_userorganisation", { organisation_id: renamed.id, user_id: e2eUser!.id, role: "ADMIN" });
+      await seed.insert("projects_project", { organisation_id: renamed.id, name: "Left by a UI test" });
+      const io = capture(db.url);
+      await resetCommand({ ...options(), memberOrganisations: true }, true, io);
+      expect(io.stderr.find((l) => l.startsWith("Reset:"))).toMatch(/^Reset: deleted 4 organisations, 7 users/);
+      expect(await db.sql`select 1 from organisations_organisation where name = 'Test Organisation'`).toHaveLength(0);
+      expect(await db.sql`select 1 from projects_project where name = 'Left by a UI test'`).toHaveLength(0);
+      // An organisation no declared user belongs to is still kept.
+      expect(await db.sql`select 1 from organisations_organisation where name = 'Outsider Ltd'`).toHaveLength(1);
+    });
+
     test("--dry-run resets and provisions inside a transaction it rolls back", async () => {
       const before = await checksumAllTables(db.sql);
       const io = capture(db.url);
