@@ -142,7 +142,10 @@ export function interpolateValue(
       const out: Record<string, unknown> = {};
       for (const [key, item] of Object.entries(node)) {
         path.push(key);
-        out[key] = walk(item);
+        const value = walk(item);
+        // `out["__proto__"] = …` would set the prototype (a key the schema never sees, with fields it would inherit); keep the key a key, for the schema to report.
+        if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+        else out[key] = value;
         path.pop();
       }
       return out;

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { OPERATORS, RULE_TYPES, type Operator, type RuleType } from "./desired.ts";
-import { bool, count, email, encodeProblem, list, name, oneOf, scalar, strict, text } from "./fields.ts";
+import { bool, count, email, encodeProblem, list, name, oneOf, reportingSkippedKeys, scalar, strict, text } from "./fields.ts";
 
 /**
  * The provisioning file format, version "1.0" (contract §1), as valibot schemas. Types are inferred from them.
@@ -76,11 +76,14 @@ const IdentitySchema = strict(
   {
     identifier: name,
     traits: optional(
-      v.record(
-        v.string(),
-        v.union([v.string(), v.number(), v.boolean()], (issue) =>
-          encodeProblem({ rule: "wrong-type", message: `trait {field} must be text, a number or true/false`, hint: `got ${issue.received}; write a single value` }),
+      reportingSkippedKeys(
+        v.record(
+          v.string(),
+          v.union([v.string(), v.number(), v.boolean()], (issue) =>
+            encodeProblem({ rule: "wrong-type", message: `trait {field} must be text, a number or true/false`, hint: `got ${issue.received}; write a single value` }),
+          ),
         ),
+        encodeProblem({ rule: "reserved-key", message: "trait key {field} is not supported", hint: "rename the trait", atKey: true }),
       ),
     ),
     description,
