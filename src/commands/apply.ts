@@ -1,7 +1,7 @@
 import { waitForDatabase } from "../db/wait.ts";
 import { resolveDatabaseUrl, withDatabase } from "../db/connect.ts";
 import { withTransaction } from "../db/transaction.ts";
-import { ExitCode, UserError } from "../errors.ts";
+import { ExitCode, fail, UserError } from "../errors.ts";
 import { applyPlan, readExisting } from "../flagsmith/apply.ts";
 import { checkCompatibility, refuseUnfitInput } from "../flagsmith/compat.ts";
 import { beginMasterKeyHashes, type EarlyMasterKeys } from "../flagsmith/hashes.ts";
@@ -12,6 +12,7 @@ import { emptyExisting } from "../plan/existing.ts";
 import { printReport } from "../report.ts";
 import type { Desired } from "../spec/desired.ts";
 import { formatUndeclared, loadDesired } from "../spec/index.ts";
+import { HOST_AND_PORT_EXAMPLE, HOST_AND_PORT_HINT, isHostAndPort } from "../spec/host.ts";
 import { discoverSources } from "../spec/sources.ts";
 import type { Env } from "../spec/source.ts";
 import type { Io } from "./io.ts";
@@ -117,7 +118,14 @@ export function showsEnvironmentKeys(options: ApplyOptions): boolean {
   return options.showEnvironmentKeys || PRESETS_SHOWING_KEYS.has(options.preset ?? "");
 }
 
-/** Settings from the environment; an empty variable counts as unset (compose files often pass `FOO=`). */
+/**
+ * Settings from the environment; an empty variable counts as unset (compose files often pass `FOO=`).
+ * FLAGSMITH_DOMAIN becomes the site domain links are made of, so it must be a host[:port] like app_domain.
+ */
 export function runSettings(env: Env): RunSettings {
-  return { djangoSecretKey: env.DJANGO_SECRET_KEY || null, flagsmithDomain: env.FLAGSMITH_DOMAIN || null };
+  const domain = env.FLAGSMITH_DOMAIN || null;
+  if (domain !== null && !isHostAndPort(domain)) {
+    fail({ rule: "bad-domain", message: `FLAGSMITH_DOMAIN must be ${HOST_AND_PORT_EXAMPLE}, got ${JSON.stringify(domain)}`, hint: HOST_AND_PORT_HINT });
+  }
+  return { djangoSecretKey: env.DJANGO_SECRET_KEY || null, flagsmithDomain: domain };
 }

@@ -109,17 +109,32 @@ export const bool = v.pipe(
   }),
 );
 
-/** A whole number ≥ 0: a number or a numeric string (`seats: "${SEATS:20}"` is 20). */
-export const count = v.pipe(
-  v.union([v.number(), v.string()], wrongType("a whole number", "write a number such as 20")),
-  v.rawTransform(({ dataset, addIssue, NEVER }) => {
-    const raw = dataset.value;
-    const value = typeof raw === "number" ? raw : /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
-    if (Number.isSafeInteger(value) && value >= 0) return value;
-    addIssue({ message: encodeProblem({ rule: "wrong-type", message: `{field} must be a whole number ≥ 0, got ${describe(raw)}`, hint: "write a number such as 20" }) });
-    return NEVER;
-  }),
-);
+/** PostgreSQL's `integer` (and `bigint`, as far as JavaScript numbers are exact). */
+export const INTEGER_MAX = 2_147_483_647;
+const BIGINT_MAX = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A whole number from 0 to `max`: a number or a numeric string (`seats: "${SEATS:20}"` is 20). `max` is what
+ * the column it is stored in holds (`integer` by default), so a value too big is an input error, not a database one.
+ */
+export function count(max: number = INTEGER_MAX) {
+  return v.pipe(
+    v.union([v.number(), v.string()], wrongType("a whole number", "write a number such as 20")),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const raw = dataset.value;
+      const value = typeof raw === "number" ? raw : /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+      if (Number.isSafeInteger(value) && value >= 0 && value <= max) return value;
+      const problem = Number.isInteger(value) && value > max
+        ? { rule: "out-of-range", message: `{field} must be at most ${max}, got ${String(raw).trim()}`, hint: `Flagsmith stores it in a PostgreSQL ${max === INTEGER_MAX ? "integer" : "bigint"}; give a number up to ${max}` }
+        : { rule: "wrong-type", message: `{field} must be a whole number ≥ 0, got ${describe(raw)}`, hint: "write a number such as 20" };
+      addIssue({ message: encodeProblem(problem) });
+      return NEVER;
+    }),
+  );
+}
+
+/** A whole number for a PostgreSQL `bigint` column. */
+export const bigCount = () => count(BIGINT_MAX);
 
 /** One of `options` (exact spelling), with "did you mean" for near misses. */
 export function oneOf<const T extends readonly string[]>(options: T, rule = "invalid-value") {

@@ -59,7 +59,7 @@ function convert(file: ParsedFile, issue: v.BaseIssue<unknown>, path: Path): Iss
 }
 
 /** `"seats"` of `organisations[0].subscription.seats`, or `item 2 of "members"` for list items. */
-function fieldName(path: Path): string {
+export function fieldName(path: Path): string {
   const last = path[path.length - 1];
   if (last === undefined) return "the file";
   if (typeof last === "number") {

@@ -86,6 +86,19 @@ function parseWithPositions(source: Source): { file: ParsedFile | null; issues: 
       });
     }
   }
+  for (const doc of list) {
+    // `yaml` reads a value with a tag it does not know (`!foo`, `!!binary`) as if untagged, with only a warning:
+    // whatever the tag was meant to say would be lost without a word.
+    for (const warning of doc.warnings) {
+      if (warning.code !== "TAG_RESOLVE_FAILED" && warning.code !== "BAD_COLLECTION_TYPE") continue;
+      issues.push({
+        rule: "unknown-tag",
+        message: warning.code === "TAG_RESOLVE_FAILED" ? `unsupported YAML tag ${firstLine(warning.message).replace(/^Unresolved tag: /, "")}` : `unsupported YAML tag: ${firstLine(warning.message)}`,
+        position: position(warning.pos[0]),
+        hint: "remove the tag: provisioning files use plain values (quote a value to make it text)",
+      });
+    }
+  }
   const extra = list.slice(1).find((doc) => doc.contents !== null);
   if (extra) {
     issues.push({

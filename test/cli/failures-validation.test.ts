@@ -76,3 +76,100 @@ describe("keys that valibot would skip are errors (item 6)", () => {
     );
   });
 });
+
+describe("input that would reach PostgreSQL is refused before any write (item 5)", () => {
+  test("a NUL character", async () => {
+    const [validate] = await expectRefused("nul.yaml", 'version: "1.0"\norganisations:\n  - name: "Acme\\0"\n', /"name" contains a NUL character/);
+    expect(validate!.stderr).toContain("nul.yaml:3:11:");
+  });
+
+  test("a lone surrogate", async () => {
+    await expectRefused("surrogate.yaml", 'version: "1.0"\norganisations:\n  - name: "Acme \\ud800"\n', /surrogate\.yaml:3:11: error: "name" contains half of a UTF-16 surrogate pair/);
+  });
+
+  test("seats beyond PostgreSQL's integer", async () => {
+    await expectRefused(
+      "seats.yaml",
+      'version: "1.0"\norganisations:\n  - name: Acme\n    subscription: {seats: 3000000000}\n',
+      /seats\.yaml:4:27: error: "seats" must be at most 2147483647, got 3000000000/,
+    );
+  });
+
+  test("a file that is not UTF-8 (Latin-1), at its first bad byte", async () => {
+    const bytes = Buffer.concat([Buffer.from('version: "1.0"\norganisations:\n  - name: Caf'), Buffer.from([0xe9]), Buffer.from("\n")]);
+    await expectRefused("latin1.yaml", bytes, /latin1\.yaml:3:14: error: the file is not valid UTF-8: byte 43 \(0xe9\)/);
+  });
+
+  test("a $__file{} secret that is not UTF-8", async () => {
+    writeFileSync(join(cwd, "secret-latin1"), Buffer.from([0x70, 0xe9, 0x0a]));
+    await expectRefused(
+      "secret-ref.yaml",
+      'version: "1.0"\nusers:\n  - email: a@b.co\n    password: $__file{secret-latin1}\n',
+      /secret-ref\.yaml:4:15: error: ".*secret-latin1" \(read for \$__file\{secret-latin1\}\) is not valid UTF-8/,
+      // never the secret's content
+    );
+  });
+
+  test("app_domain that is not a host[:port]", async () => {
+    await expectRefused("domain.yaml", 'version: "1.0"\napp_domain: https://x/\n', /domain\.yaml:2:13: error: "app_domain" must be a host or host:port/);
+  });
+
+  test("FLAGSMITH_DOMAIN that is not a host[:port]: validate and apply say so, nothing is written", async () => {
+    writeFileSync(join(cwd, "ok.yaml"), 'version: "1.0"\norganisations:\n  - name: Acme\n');
+    const before = await checksumAllTables(db.sql);
+    const env = { FLAGSMITH_DOMAIN: "https://x/" };
+    for (const ran of [cli(["validate", "--file", "ok.yaml"], env), cli(["--file", "ok.yaml"], { ...env, DATABASE_URL: db.url })]) {
+      expectCleanFailure(ran, 2, { message: /^error: FLAGSMITH_DOMAIN must be a host or host:port, like flagsmith\.example\.com or localhost:8000, got "https:\/\/x\/"$/m });
+      expect(ran.stdout).toBe("");
+    }
+    expect(await checksumAllTables(db.sql)).toBe(before);
+    expect(cli(["validate", "--file", "ok.yaml"], { FLAGSMITH_DOMAIN: "flagsmith.example.com:8443" }).exitCode).toBe(0);
+  });
+
+  test("a name longer than Flagsmith's column, offline (v2.265.0's lengths) and connected (the database's)", async () => {
+    await expectRefused(
+      "long.yaml",
+      `version: "1.0"\nprojects:\n  - name: Web\n    organisation: Acme\n    features:\n      - name: ${"f".repeat(2001)}\n`,
+      /long\.yaml:6:9: error: feature "f+" name is 2001 characters long; Flagsmith stores it in features_feature\.name, which holds at most 2000/,
+    );
+  });
+
+  test("an offline dry run refuses a value too long as well", () => {
+    writeFileSync(join(cwd, "long-key.yaml"), `version: "1.0"\nmaster_api_keys:\n  - {name: ${"k".repeat(51)}, organisation: Acme}\n`);
+    const ran = cli(["--file", "long-key.yaml", "--dry-run"]);
+    expectCleanFailure(ran, 2, { message: /long-key\.yaml:3:5: error: master API key "k+" name is 51 characters long/ });
+  });
+
+  test("problems of every kind in one run: shape, permission key, length and reference", async () => {
+    const [validate] = await expectRefused(
+      "mixed.yaml",
+      'version: "1.0"\n' +
+        "organisations:\n  - name: Acme\n    subscription: {seats: lots}\n  - name: Beta\n    permissions: [{user: a@b.co, permissions: [CREATE_PROJCT]}]\n" +
+        `projects:\n  - {name: Web, organisation: Beta}\n  - {name: Mobile, organisation: Beta, features: [{name: ${"f".repeat(2001)}}]}\n` +
+        "features: [{name: h, project: Webb, organisation: Beta}]\nusers: [{email: a@b.co}]\n",
+      /mixed\.yaml:4:27: error: "seats" must be a whole number/,
+    );
+    const lines = validate!.stderr.split("\n").filter((line) => line.includes(": error: "));
+    expect(lines.map((line) => line.split(": error: ")[0])).toEqual(["mixed.yaml:4:27", "mixed.yaml:6:19", "mixed.yaml:9:51", "mixed.yaml:10:12"]);
+    expect(validate!.stderr).toContain('"CREATE_PROJCT" is not an organisation permission key');
+    expect(validate!.stderr).toContain("did you mean project \"Web\" of organisation \"Beta\"?");
+  });
+});
+
+describe("input parts of item 15", () => {
+  test("a custom tag", async () => {
+    await expectRefused("tag.yaml", 'version: "1.0"\nusers:\n  - email: !foo a@b.co\n', /tag\.yaml:3:12: error: unsupported YAML tag !foo/);
+  });
+
+  test("a password_hash of a hasher Flagsmith does not enable (Django's MD5)", async () => {
+    await expectRefused(
+      "md5.yaml",
+      'version: "1.0"\nusers:\n  - email: a@b.co\n    password_hash: md5$seasalt$9135274bbe810f23c6367af17b802128\n',
+      /md5\.yaml:4:20: error: "password_hash" is not a Django password hash Flagsmith can check/,
+    );
+  });
+
+  test("an unquoted version: 1.0, which `schema` (JSON Schema) refuses too", async () => {
+    await expectRefused("version.yaml", "version: 1.0\nusers:\n  - email: a@b.co\n", /version\.yaml:1:10: error: version must be text; 1\.0 unquoted is a number\n {2}hint: write version: "1\.0" \(quoted\)/);
+  });
+});
