@@ -8,6 +8,7 @@ import { checkValueLengths, FLAGSMITH_LENGTHS, type ColumnLengths } from "./rule
 import { checkPermissionKeys, FLAGSMITH_PERMISSION_KEYS, type PermissionKeys } from "./rules/permissions.ts";
 import { checkReferences, type UndeclaredReference } from "./rules/references.ts";
 import { checkSegments } from "./rules/segments.ts";
+import { checkUniqueValues } from "./rules/unique.ts";
 import { checkUserPasswords } from "./rules/users.ts";
 import type { Env, Source } from "./source.ts";
 
@@ -54,6 +55,7 @@ export function loadDesired(sources: Source[], env: Env, options: LoadOptions = 
   issues.push(...resolved.issues);
   const merged = mergeDuplicates(resolved.desired);
   issues.push(...merged.issues);
+  issues.push(...checkUniqueValues(merged.desired));
   const references = checkReferences(merged.desired, leftOut);
   issues.push(...references.issues);
   const permissionKeys = options.permissionKeys === undefined ? FLAGSMITH_PERMISSION_KEYS : options.permissionKeys;

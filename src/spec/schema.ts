@@ -74,6 +74,9 @@ const OrganisationSchema = strict(
 
 const MasterApiKeySchema = strict({ name, organisation: name, is_admin: optional(bool), key: optional(masterKey), description }, "a master API key");
 
+const notFinite = (issue: v.BaseIssue<unknown>) =>
+  encodeProblem({ rule: "out-of-range", message: `trait {field} must be a finite number, got ${String(issue.input)}`, hint: "write a number such as 1.5, or quote the value to make it text" });
+
 const IdentitySchema = strict(
   {
     identifier: name,
@@ -81,8 +84,11 @@ const IdentitySchema = strict(
       reportingSkippedKeys(
         v.record(
           v.string(),
-          v.union([v.string(), v.number(), v.boolean()], (issue) =>
-            encodeProblem({ rule: "wrong-type", message: `trait {field} must be text, a number or true/false`, hint: `got ${issue.received}; write a single value` }),
+          // Not .inf, 1e400 or .nan: Flagsmith's API could not send such a trait (its JSON renderer refuses them).
+          v.union([v.string(), v.pipe(v.number(), v.finite(notFinite)), v.boolean()], (issue) =>
+            typeof issue.input === "number"
+              ? notFinite(issue)
+              : encodeProblem({ rule: "wrong-type", message: `trait {field} must be text, a number or true/false`, hint: `got ${issue.received}; write a single value` }),
           ),
         ),
         encodeProblem({ rule: "reserved-key", message: "trait key {field} is not supported", hint: "rename the trait", atKey: true }),

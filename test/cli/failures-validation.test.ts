@@ -106,7 +106,6 @@ describe("input that would reach PostgreSQL is refused before any write (item 5)
       "secret-ref.yaml",
       'version: "1.0"\nusers:\n  - email: a@b.co\n    password: $__file{secret-latin1}\n',
       /secret-ref\.yaml:4:15: error: ".*secret-latin1" \(read for \$__file\{secret-latin1\}\) is not valid UTF-8/,
-      // never the secret's content
     );
   });
 
@@ -153,6 +152,32 @@ describe("input that would reach PostgreSQL is refused before any write (item 5)
     expect(lines.map((line) => line.split(": error: ")[0])).toEqual(["mixed.yaml:4:27", "mixed.yaml:6:19", "mixed.yaml:9:51", "mixed.yaml:10:12"]);
     expect(validate!.stderr).toContain('"CREATE_PROJCT" is not an organisation permission key');
     expect(validate!.stderr).toContain("did you mean project \"Web\" of organisation \"Beta\"?");
+  });
+});
+
+describe("values Flagsmith's tables hold once, and traits its API could not send (item 5)", () => {
+  test("two users with the same username (users_ffadminuser.username is UNIQUE)", async () => {
+    await expectRefused(
+      "username.yaml",
+      'version: "1.0"\nusers:\n  - {email: a@b.co, username: ops}\n  - {email: c@d.co, username: ops}\n',
+      /username\.yaml:4:5: error: user "c@d\.co" has the username "ops", as user "a@b\.co" \(at username\.yaml:3:5\)/,
+    );
+  });
+
+  test("two fixed master API keys with the same prefix", async () => {
+    await expectRefused(
+      "prefix.yaml",
+      'version: "1.0"\nmaster_api_keys:\n  - {name: k1, organisation: O, key: abcd1234.0123456789abcdefghijABCDEFGHIJ01}\n  - {name: k2, organisation: O, key: abcd1234.0123456789abcdefghijABCDEFGHIJ02}\n',
+      /prefix\.yaml:4:5: error: master API key "k2": the key's prefix "abcd1234"/,
+    );
+  });
+
+  test("a trait that is not a finite number", async () => {
+    await expectRefused(
+      "inf.yaml",
+      'version: "1.0"\nprojects: [{name: P, organisation: O, environments: [{name: E, identities: [{identifier: i, traits: {score: .inf}}]}]}]\n',
+      /inf\.yaml:2:109: error: trait "score" must be a finite number, got Infinity/,
+    );
   });
 });
 
