@@ -41,9 +41,13 @@ export function checkSource(source: Source, env: Env): CheckedSource {
   const problems = [...interpolated.paths, ...text.paths];
   if (!result.success) {
     // A failed interpolation left an empty string behind; do not report that place twice.
-    const taken = new Set(issues.map((i) => `${i.position?.line}:${i.position?.column}`));
-    issues.push(...toIssues(file, result.issues).filter((i) => !taken.has(`${i.position?.line}:${i.position?.column}`)));
-    problems.push(...result.issues.map((issue) => (issue.path ?? []).map((item) => item.key as string | number)));
+    const key = (path: Path) => path.join("\u001f");
+    const taken = new Set(problems.map(key));
+    for (const { issue, path } of toIssues(file, result.issues)) {
+      if (taken.has(key(path))) continue;
+      issues.push(issue);
+      problems.push(path);
+    }
   }
   const parts = problems.map(leftOutPart);
   if (parts.includes(null)) return none(issues);

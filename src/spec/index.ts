@@ -1,6 +1,6 @@
-import { UserError, type Issue } from "../errors.ts";
 import type { Kind } from "../plan/actions.ts";
 import { checkSource } from "./check.ts";
+import { IssueCollector } from "./collector.ts";
 import type { Desired } from "./desired.ts";
 import { resolveSpec, type CheckedFile } from "./resolve.ts";
 import { mergeDuplicates } from "./rules/duplicates.ts";
@@ -27,10 +27,13 @@ export interface LoadOptions {
    * `permissionKeys` unless lengths are given: connected, both are checked against the database instead.
    */
   lengths?: ColumnLengths | null;
+  /** How many problems to list at most (the others are counted); 1,000 by default. */
+  maxIssues?: number;
 }
 
 /**
- * Parse + interpolate + validate + cross-file rules + resolve. Throws a UserError with ALL issues.
+ * Parse + interpolate + validate + cross-file rules + resolve. Throws a UserError with all issues (the first
+ * 1,000 listed, the others counted: collector.ts).
  * Sources are taken in name order, so the result does not depend on the order they were given in.
  *
  * Every stage runs on what the earlier ones left valid, so one run reports problems of every kind together.
@@ -41,36 +44,27 @@ export interface LoadOptions {
  */
 export function loadDesired(sources: Source[], env: Env, options: LoadOptions = {}): { desired: Desired; warnings: UndeclaredReference[] } {
   const ordered = [...sources].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const issues: Issue[] = [];
+  const issues = new IssueCollector(options.maxIssues);
   const checked: CheckedFile[] = [];
   const leftOut = new Set<Kind>();
   for (const source of ordered) {
     const result = checkSource(source, env);
-    issues.push(...result.issues);
+    issues.add(result.issues);
     if (result.checked) checked.push(result.checked);
     for (const kind of result.leftOut) leftOut.add(kind);
   }
-  for (const file of checked) for (const rule of FILE_RULES) issues.push(...rule(file));
+  for (const file of checked) for (const rule of FILE_RULES) issues.add(rule(file));
   const resolved = resolveSpec(checked);
-  issues.push(...resolved.issues);
+  issues.add(resolved.issues);
   const merged = mergeDuplicates(resolved.desired);
-  issues.push(...merged.issues);
-  issues.push(...checkUniqueValues(merged.desired));
+  issues.add(merged.issues);
+  issues.add(checkUniqueValues(merged.desired));
   const references = checkReferences(merged.desired, leftOut);
-  issues.push(...references.issues);
+  issues.add(references.issues);
   const permissionKeys = options.permissionKeys === undefined ? FLAGSMITH_PERMISSION_KEYS : options.permissionKeys;
-  if (permissionKeys) issues.push(...checkPermissionKeys(merged.desired, permissionKeys));
+  if (permissionKeys) issues.add(checkPermissionKeys(merged.desired, permissionKeys));
   const lengths = options.lengths !== undefined ? options.lengths : options.permissionKeys === null ? null : FLAGSMITH_LENGTHS;
-  if (lengths) issues.push(...checkValueLengths(merged.desired, lengths));
-  if (issues.length) throw new UserError(sortIssues(issues));
+  if (lengths) issues.add(checkValueLengths(merged.desired, lengths));
+  if (issues.count) throw issues.toError();
   return { desired: merged.desired, warnings: references.warnings };
-}
-
-function sortIssues(issues: Issue[]): Issue[] {
-  const order = (i: Issue) => [i.position?.file ?? "", i.position?.line ?? 0, i.position?.column ?? 0] as const;
-  return [...issues].sort((a, b) => {
-    const [fa, la, ca] = order(a);
-    const [fb, lb, cb] = order(b);
-    return fa < fb ? -1 : fa > fb ? 1 : la - lb || ca - cb;
-  });
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { availableSchemas, checksumAllTables, createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { ensureBinary, run, tempDir, type Ran } from "./binary.ts";
@@ -196,5 +196,23 @@ describe("input parts of item 15", () => {
 
   test("an unquoted version: 1.0, which `schema` (JSON Schema) refuses too", async () => {
     await expectRefused("version.yaml", "version: 1.0\nusers:\n  - email: a@b.co\n", /version\.yaml:1:10: error: version must be text; 1\.0 unquoted is a number\n {2}hint: write version: "1\.0" \(quoted\)/);
+  });
+});
+
+describe("a bounded number of problems is listed (item 11)", () => {
+  test("1,000 problems are listed with their positions, the others counted in one line", () => {
+    const lines = ['version: "1.0"', "projects:", "  - name: Web", "    organisation: Acme", "    features:"];
+    for (let f = 0; f < 1500; f++) lines.push(`      - name: feature_${f}`, "        default_enabled: maybe");
+    writeFileSync(join(cwd, "many.yaml"), lines.join("\n") + "\n");
+    // stderr to a file: through a pipe, 100 KB of it can be cut short (main.ts drains stdout before exiting, not stderr).
+    const stderrFile = join(cwd, "many.stderr");
+    const spawned = Bun.spawnSync([binary, "validate", "--file", "many.yaml"], { cwd, env: { PATH: process.env.PATH ?? "/usr/bin:/bin" }, stdout: "pipe", stderr: Bun.file(stderrFile) });
+    const ran: Ran = { exitCode: spawned.exitCode ?? -1, stdout: spawned.stdout.toString(), stderr: readFileSync(stderrFile, "utf8") };
+    expectCleanFailure(ran, 2, { message: /^error: and 500 more problems \(only the first 1000 are listed\)$/m });
+    const errors = ran.stderr.split("\n").filter((line) => /^many\.yaml:\d+:26: error: "default_enabled" must be true or false/.test(line));
+    expect(errors).toHaveLength(1000);
+    // The first 1,000 in the file, in order.
+    expect(errors[0]).toStartWith("many.yaml:7:26:");
+    expect(errors[999]).toStartWith(`many.yaml:${7 + 2 * 999}:26:`);
   });
 });

@@ -154,3 +154,18 @@ describe("one run reports problems of every kind (item 5)", () => {
     expect(brief(found)).toEqual(["3:34 unknown-key"]);
   });
 });
+
+describe("problems past a bound are counted, not kept (item 11)", () => {
+  test("the first ones found are listed, sorted, then one line with the count of the others", () => {
+    const features = Array.from({ length: 7 }, (_, i) => `  - {name: f${i}, project: P, default_enabled: maybe}`).join("\n");
+    let error: unknown;
+    try {
+      loadDesired([{ name: "f.yaml", text: `${V}features:\n${features}\n` }], {}, { maxIssues: 3 });
+    } catch (e) {
+      error = e;
+    }
+    const issues = (error as UserError).issues;
+    expect(brief(issues)).toEqual(["3:45 wrong-type", "4:45 wrong-type", "5:45 wrong-type", "undefined:undefined more-issues"]);
+    expect(issues[3]!.message).toBe("and 4 more problems (only the first 3 are listed)");
+  });
+});

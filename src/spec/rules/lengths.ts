@@ -34,88 +34,83 @@ export const FLAGSMITH_LENGTHS: ColumnLengths = new Map([
   ["features_featurestatevalue.string_value", 20000],
 ]);
 
-interface LengthCheck {
-  /** The column(s) the value is stored in; the smallest known limit applies. */
-  columns: string[];
-  value: string;
-  /** What the value is, for the message; a function, since it is needed only for the rare value too long. */
-  what: () => string;
-  position?: Position;
+/** Calls `visit` for each value stored in a column of limited length: its column(s), what it is (for messages) and where. */
+type Visit = (columns: string | readonly string[], value: string | null | undefined, what: () => string, position: Position) => void;
+
+function visitConditions(rules: SegmentRule[], what: string, position: Position, visit: Visit): void {
+  for (const rule of rules) {
+    for (const c of rule.conditions) {
+      visit("segments_condition.property", c.property, () => `${what} condition property`, position);
+      visit("segments_condition.value", c.value, () => `${what} condition value`, position);
+    }
+    visitConditions(rule.rules, what, position, visit);
+  }
 }
 
-function conditionChecks(rules: SegmentRule[], what: string, position: Position): LengthCheck[] {
-  return rules.flatMap((rule) => [
-    ...rule.conditions.flatMap((c) => [
-      ...(c.property !== null ? [{ columns: ["segments_condition.property"], value: c.property, what: () => `${what} condition property`, position }] : []),
-      ...(c.value !== null ? [{ columns: ["segments_condition.value"], value: c.value, what: () => `${what} condition value`, position }] : []),
-    ]),
-    ...conditionChecks(rule.rules, what, position),
-  ]);
-}
-
-function lengthChecks(d: Desired): LengthCheck[] {
-  const checks: LengthCheck[] = [];
-  const add = (columns: string | string[], value: string | null | undefined, what: () => string, position?: Position) => {
-    if (value != null) checks.push({ columns: typeof columns === "string" ? [columns] : columns, value, what, position });
-  };
-  if (d.appDomain) add("django_site.domain", d.appDomain.value, () => "app_domain", d.appDomain.source);
+function visitValues(d: Desired, visit: Visit): void {
+  if (d.appDomain) visit("django_site.domain", d.appDomain.value, () => "app_domain", d.appDomain.source);
   for (const u of d.users) {
-    const w = `user "${u.email}"`;
-    add("users_ffadminuser.email", u.email, () => `${w} email`, u.source);
-    add("users_ffadminuser.first_name", u.firstName, () => `${w} first_name`, u.source);
-    add("users_ffadminuser.last_name", u.lastName, () => `${w} last_name`, u.source);
-    add("users_ffadminuser.username", u.username, () => `${w} username`, u.source);
-    if (u.password.kind === "hash") add("users_ffadminuser.password", u.password.value, () => `${w} password_hash`, u.source);
+    const w = () => `user "${u.email}"`;
+    visit("users_ffadminuser.email", u.email, () => `${w()} email`, u.source);
+    visit("users_ffadminuser.first_name", u.firstName, () => `${w()} first_name`, u.source);
+    visit("users_ffadminuser.last_name", u.lastName, () => `${w()} last_name`, u.source);
+    visit("users_ffadminuser.username", u.username, () => `${w()} username`, u.source);
+    if (u.password.kind === "hash") visit("users_ffadminuser.password", u.password.value, () => `${w()} password_hash`, u.source);
   }
   for (const o of d.organisations) {
-    add("organisations_organisation.name", o.name, () => `organisation "${o.name}" name`, o.source);
-    add("organisations_subscription.plan", o.subscription?.plan, () => `organisation "${o.name}" subscription plan`, o.source);
-    add("organisations_subscription.subscription_id", o.subscription?.subscriptionId, () => `organisation "${o.name}" subscription_id`, o.source);
+    visit("organisations_organisation.name", o.name, () => `organisation "${o.name}" name`, o.source);
+    visit("organisations_subscription.plan", o.subscription?.plan, () => `organisation "${o.name}" subscription plan`, o.source);
+    visit("organisations_subscription.subscription_id", o.subscription?.subscriptionId, () => `organisation "${o.name}" subscription_id`, o.source);
   }
-  for (const g of d.groups) add("users_userpermissiongroup.name", g.name, () => `group "${g.name}" name`, g.source);
-  for (const k of d.masterApiKeys) add("api_keys_masterapikey.name", k.name, () => `master API key "${k.name}" name`, k.source);
-  for (const p of d.projects) add("projects_project.name", p.name, () => `project "${p.name}" name`, p.source);
-  for (const e of d.environments) add("environments_environment.name", e.name, () => `environment "${e.name}" name`, e.source);
+  for (const g of d.groups) visit("users_userpermissiongroup.name", g.name, () => `group "${g.name}" name`, g.source);
+  for (const k of d.masterApiKeys) visit("api_keys_masterapikey.name", k.name, () => `master API key "${k.name}" name`, k.source);
+  for (const p of d.projects) visit("projects_project.name", p.name, () => `project "${p.name}" name`, p.source);
+  for (const e of d.environments) visit("environments_environment.name", e.name, () => `environment "${e.name}" name`, e.source);
   for (const i of d.identities) {
-    const w = `identity "${i.identifier}"`;
-    add("environments_identity.identifier", i.identifier, () => `${w} identifier`, i.source);
+    const w = () => `identity "${i.identifier}"`;
+    visit("environments_identity.identifier", i.identifier, () => `${w()} identifier`, i.source);
     for (const [key, value] of Object.entries(i.traits)) {
-      add("environments_trait.trait_key", key, () => `${w} trait key`, i.source);
-      if (typeof value === "string") add("environments_trait.string_value", value, () => `${w} trait "${key}" value`, i.source);
+      visit("environments_trait.trait_key", key, () => `${w()} trait key`, i.source);
+      if (typeof value === "string") visit("environments_trait.string_value", value, () => `${w()} trait "${key}" value`, i.source);
     }
   }
   for (const s of d.segments) {
-    add("segments_segment.name", s.name, () => `segment "${s.name}" name`, s.source);
-    checks.push(...conditionChecks(s.rules, `segment "${s.name}"`, s.source));
+    visit("segments_segment.name", s.name, () => `segment "${s.name}" name`, s.source);
+    visitConditions(s.rules, `segment "${s.name}"`, s.source, visit);
   }
   for (const f of d.features) {
-    add("features_feature.name", f.name, () => `feature "${f.name}" name`, f.source);
+    visit("features_feature.name", f.name, () => `feature "${f.name}" name`, f.source);
     // The initial value is copied into every environment's feature state value as well.
-    add(["features_feature.initial_value", "features_featurestatevalue.string_value"], f.initialValue, () => `feature "${f.name}" initial_value`, f.source);
+    visit(INITIAL_VALUE_COLUMNS, f.initialValue, () => `feature "${f.name}" initial_value`, f.source);
   }
-  return checks;
 }
 
-/** Values too long for their column under `lengths`, as input errors with the entity's file position (rule "value-too-long"). */
+const INITIAL_VALUE_COLUMNS = ["features_feature.initial_value", "features_featurestatevalue.string_value"] as const;
+
+/**
+ * Values too long for their column under `lengths`, as input errors with the entity's file position (rule
+ * "value-too-long"). Values are checked as they are visited: nothing is kept for the (many) that fit.
+ */
 export function checkValueLengths(desired: Desired, lengths: ColumnLengths): Issue[] {
   const issues: Issue[] = [];
-  for (const check of lengthChecks(desired)) {
-    const known = check.columns.flatMap((c) => {
-      const limit = lengths.get(c);
-      return limit === undefined ? [] : [{ column: c, limit }];
-    });
-    if (known.length === 0) continue;
-    const tightest = known.reduce((a, b) => (b.limit < a.limit ? b : a));
+  visitValues(desired, (columns, value, what, position) => {
+    if (value == null) return;
+    let column: string | undefined;
+    let limit = Infinity;
+    for (const c of typeof columns === "string" ? [columns] : columns) {
+      const known = lengths.get(c);
+      if (known !== undefined && known < limit) [column, limit] = [c, known];
+    }
     // varchar(n) counts characters (code points), not UTF-16 units; there are never more of those than units.
-    if (check.value.length <= tightest.limit) continue;
-    const length = [...check.value].length;
-    if (length <= tightest.limit) continue;
+    if (column === undefined || value.length <= limit) return;
+    const length = [...value].length;
+    if (length <= limit) return;
     issues.push({
       rule: "value-too-long",
-      message: `${check.what()} is ${length} characters long; Flagsmith stores it in ${tightest.column}, which holds at most ${tightest.limit}`,
-      ...(check.position ? { position: check.position } : {}),
-      hint: `shorten it to ${tightest.limit} characters or fewer`,
+      message: `${what()} is ${length} characters long; Flagsmith stores it in ${column}, which holds at most ${limit}`,
+      position,
+      hint: `shorten it to ${limit} characters or fewer`,
     });
-  }
+  });
   return issues;
 }
