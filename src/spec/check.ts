@@ -5,7 +5,7 @@ import { interpolateValue } from "./interpolate.ts";
 import { toIssues } from "./issues.ts";
 import { parseSource, type ParsedFile, type Path } from "./load.ts";
 import type { CheckedFile } from "./resolve.ts";
-import { leaveOut, leftOutPart } from "./salvage.ts";
+import { ALL_REFERRED_KINDS, leaveOut, leftOutPart } from "./salvage.ts";
 import { FileSchema, SUPPORTED_VERSIONS, type Spec } from "./schema.ts";
 import type { Env, Source } from "./source.ts";
 import { checkText } from "./text.ts";
@@ -25,7 +25,8 @@ export interface CheckedSource {
  * entities without problems are still returned, so that the checks across files run on them too.
  */
 export function checkSource(source: Source, env: Env): CheckedSource {
-  const none = (issues: Issue[]): CheckedSource => ({ checked: null, issues, leftOut: new Set() });
+  // Nothing of the file is known: it may declare what another file's reference looks misspelt against.
+  const none = (issues: Issue[]): CheckedSource => ({ checked: null, issues, leftOut: new Set(ALL_REFERRED_KINDS) });
   const encoding = source.invalid ? [source.invalid] : [];
   const parsed = parseSource(source);
   const file = parsed.file;

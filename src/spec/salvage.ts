@@ -37,6 +37,9 @@ const REFERRED_KINDS = new Map<string | number | undefined, Kind[]>([
   ["environments", ["environment"]],
 ]);
 
+/** Every kind others refer to: what a file that cannot be read at all may have declared. */
+export const ALL_REFERRED_KINDS: ReadonlySet<Kind> = new Set([...REFERRED_KINDS.values()].flat());
+
 /**
  * The part of a document to leave out for a problem at `path`: the innermost entity holding it, else the top-level
  * key it is under (a setting such as app_domain, or a list that is not a list). null: the file as a whole.

@@ -152,6 +152,12 @@ describe("one run reports problems of every kind (item 5)", () => {
   test("a reference to a kind some of whose declarations were left out is not called a typo", () => {
     const found = issuesOf([{ name: "a.yaml", text: V + "projects:\n  - {name: Web, organisation: O, nope: 1}\n  - {name: Webb, organisation: O}\nfeatures: [{name: f, project: Web, organisation: O}]\n" }]);
     expect(brief(found)).toEqual(["3:34 unknown-key"]);
+    // Likewise when the entity is in a file that cannot be read at all (here: a YAML syntax error).
+    const unreadable = issuesOf([
+      { name: "a.yaml", text: V + "projects:\n  - {name: Web, organisation: O\n" },
+      { name: "b.yaml", text: V + "projects: [{name: Webb, organisation: O}]\nfeatures: [{name: f, project: Web, organisation: O}]\n" },
+    ]);
+    expect(unreadable.map((i) => i.rule)).toEqual(["yaml-syntax"]);
   });
 });
 
