@@ -161,7 +161,8 @@ export function interpolateValue(
       for (const [key, item] of Object.entries(node)) {
         path.push(key);
         const value = walk(item);
-        // `out["__proto__"] = …` would set the prototype (a key the schema never sees, with fields it would inherit); keep the key a key, for the schema to report.
+        // `out["__proto__"] = …` would set the prototype: a key the schema never sees, with fields `out` would
+        // inherit (is_superuser…). Kept an own key instead, which the schema reports.
         if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
         else out[key] = value;
         path.pop();

@@ -1,8 +1,8 @@
 import * as v from "valibot";
 import { OPERATORS, RULE_TYPES, type Operator, type RuleType } from "./desired.ts";
-import { isFlagsmithPasswordHash, PASSWORD_HASH_ALGORITHMS } from "./password-hash.ts";
-import { HOST_AND_PORT_EXAMPLE, HOST_AND_PORT_HINT, isHostAndPort } from "./host.ts";
 import { bigCount, bool, count, describe, email, encodeProblem, list, name, oneOf, reportingSkippedKeys, scalar, strict, text } from "./fields.ts";
+import { HOST_AND_PORT_EXAMPLE, HOST_AND_PORT_HINT, isHostAndPort } from "./host.ts";
+import { isFlagsmithPasswordHash, PASSWORD_HASH_ALGORITHMS } from "./password-hash.ts";
 
 /**
  * The provisioning file format, version "1.0" (contract §1), as valibot schemas. Types are inferred from them.
