@@ -1,7 +1,7 @@
 import { waitForDatabase } from "../db/wait.ts";
 import { resolveDatabaseUrl, withDatabase } from "../db/connect.ts";
 import { withTransaction } from "../db/transaction.ts";
-import { ExitCode, UserError } from "../errors.ts";
+import { ExitCode, fail, UserError } from "../errors.ts";
 import { applyPlan, readExisting } from "../flagsmith/apply.ts";
 import { checkCompatibility, checkReadiness, refuseUnfitInput } from "../flagsmith/compat.ts";
 import { beginMasterKeyHashes, type EarlyMasterKeys } from "../flagsmith/hashes.ts";
@@ -12,6 +12,7 @@ import { emptyExisting } from "../plan/existing.ts";
 import { printReport, reportBeforeCommit, reportCommitted, type ReportOptions } from "../report.ts";
 import { openSecretsFile } from "../report/secrets-file.ts";
 import type { Desired } from "../spec/desired.ts";
+import { HOST_AND_PORT_EXAMPLE, HOST_AND_PORT_HINT, isHostAndPort } from "../spec/host.ts";
 import { formatUndeclared, loadDesired } from "../spec/index.ts";
 import { discoverSources } from "../spec/sources.ts";
 import type { Env } from "../spec/source.ts";
@@ -24,8 +25,10 @@ export async function applyCommand(options: ApplyOptions, io: Io): Promise<void>
   const started = performance.now();
   const sources = discoverSources({ ...sourceFlags(options), env: io.env, cwd: io.cwd });
   const url = resolveDatabaseUrl({ databaseUrl: options.databaseUrl, env: io.env });
-  // Connected, permission keys are checked against the database's own table instead of Flagsmith's defaults.
-  const { desired, warnings } = loadDesired(sources, io.env, url === null ? {} : { permissionKeys: null });
+  // Before anything waits or connects: a bad FLAGSMITH_DOMAIN is an invalid setting (exit 2) offline too.
+  const settings = runSettings(io.env);
+  // Connected, permission keys and lengths are checked against the database's own instead of Flagsmith's defaults.
+  const { desired, warnings } = loadDesired(sources, io.env, url === null ? {} : { permissionKeys: null, lengths: null });
   // Without the flag, an environment's key is printed only where its file asks (`show_key`, as the fof preset does).
   const report: ReportOptions = { output: options.output, showEnvironmentKeys: options.showEnvironmentKeys };
   if (url === null) {
@@ -38,7 +41,7 @@ export async function applyCommand(options: ApplyOptions, io: Io): Promise<void>
   const stats = () => counter && { stats: { statements: counter.statements, durationMs: Math.round(performance.now() - started) } };
   const secretsFile = options.secretsFile !== undefined && !options.dryRun ? openSecretsFile(options.secretsFile) : undefined;
   try {
-    await provision(url, desired, options, io, {
+    await provision(url, desired, { ...options, settings }, io, {
       counter,
       // A real run reports inside its transaction, before COMMIT (report.ts); a dry run after its rollback.
       beforeCommit: (result) => reportBeforeCommit(result, io, { ...report, ...stats(), ...(secretsFile && { secretsFile }) }),
@@ -85,11 +88,11 @@ interface RunHooks {
 }
 
 /** One transaction under the advisory lock; a dry run executes the very same plan and rolls back. */
-async function provision(url: string, desired: Desired, options: ApplyOptions, io: Io, hooks: RunHooks): Promise<void> {
+async function provision(url: string, desired: Desired, options: ApplyOptions & { settings: RunSettings }, io: Io, hooks: RunHooks): Promise<void> {
   // Before connecting (and waiting), so a master key's hash overlaps everything up to its insert.
   const earlyMasterKeys = beginMasterKeyHashes(desired.masterApiKeys);
   if (options.wait !== undefined) await waitForDatabase(url, options.wait, (line: string) => io.err(line), checkReadiness);
-  const settings = runSettings(io.env);
+  const { settings } = options;
   const result = await withDatabase(
     url,
     (sql) =>
@@ -153,7 +156,14 @@ export async function provisionInTransaction(
   return { dryRun: options.dryRun, offline: false, outcomes, warnings: applied.warnings };
 }
 
-/** Settings from the environment; an empty variable counts as unset (compose files often pass `FOO=`). */
+/**
+ * Settings from the environment; an empty variable counts as unset (compose files often pass `FOO=`).
+ * FLAGSMITH_DOMAIN becomes the site domain links are made of, so it must be a host[:port] like app_domain.
+ */
 export function runSettings(env: Env): RunSettings {
-  return { djangoSecretKey: env.DJANGO_SECRET_KEY || null, flagsmithDomain: env.FLAGSMITH_DOMAIN || null };
+  const domain = env.FLAGSMITH_DOMAIN || null;
+  if (domain !== null && !isHostAndPort(domain)) {
+    fail({ rule: "bad-domain", message: `FLAGSMITH_DOMAIN must be ${HOST_AND_PORT_EXAMPLE}, got ${JSON.stringify(domain)}`, hint: HOST_AND_PORT_HINT });
+  }
+  return { djangoSecretKey: env.DJANGO_SECRET_KEY || null, flagsmithDomain: domain };
 }

@@ -46,7 +46,8 @@ export async function resetCommand(options: ResetOptions, yes: boolean, io: Io):
     );
   }
   // Connected: references are checked against the database, so the loader's "assumed to exist" warnings are moot.
-  const { desired } = loadDesired(sources, io.env, { permissionKeys: null });
+  runSettings(io.env); // a bad FLAGSMITH_DOMAIN is refused before anything is deleted or waited for
+  const { desired } = loadDesired(sources, io.env, { permissionKeys: null, lengths: null });
   if (options.wait !== undefined) await waitForDatabase(url, options.wait, (line: string) => io.err(line), checkReadiness);
   const report = { output: options.output, showEnvironmentKeys: options.showEnvironmentKeys };
   const secretsFile = options.secretsFile !== undefined && !options.dryRun ? openSecretsFile(options.secretsFile) : undefined;

@@ -1,17 +1,42 @@
+import { UserError, type Issue } from "../errors.ts";
 import { DESIRED_LIST, KIND_ORDER } from "../plan/actions.ts";
 import { formatUndeclared, loadDesired } from "../spec/index.ts";
 import { discoverSources } from "../spec/sources.ts";
-import { sourceFlags } from "./apply.ts";
+import { runSettings, sourceFlags } from "./apply.ts";
 import type { Io } from "./io.ts";
 import type { SourceOptions } from "./options.ts";
 
-/** `validate`: offline check of the sources (schema, interpolation, references); no database. */
+/**
+ * `validate`: offline check of everything `apply` would refuse without a database (the files: syntax, schema,
+ * interpolation, text, references, permission keys and column lengths of the newest supported Flagsmith; the
+ * environment's FLAGSMITH_DOMAIN), every problem at once.
+ */
 export function validateCommand(options: SourceOptions, io: Io): void {
   const sources = discoverSources({ ...sourceFlags(options), env: io.env, cwd: io.cwd });
-  const { desired, warnings } = loadDesired(sources, io.env);
+  const settings = settingsIssues(io);
+  let loaded: ReturnType<typeof loadDesired>;
+  try {
+    loaded = loadDesired(sources, io.env);
+  } catch (error) {
+    if (error instanceof UserError && settings.length) throw new UserError([...settings, ...error.issues]);
+    throw error;
+  }
+  if (settings.length) throw new UserError(settings);
+  const { desired, warnings } = loaded;
   for (const warning of warnings) io.err(`warning: ${formatUndeclared(warning)}`);
   const entities = KIND_ORDER.reduce((n, kind) => n + desired[DESIRED_LIST[kind]].length, 0);
   io.out(`Valid: ${plural(sources.length, "file")}, ${plural(entities, "entity", "entities")}.`);
+}
+
+/** What `apply` would refuse in the environment's settings. */
+function settingsIssues(io: Io): Issue[] {
+  try {
+    runSettings(io.env);
+    return [];
+  } catch (error) {
+    if (error instanceof UserError) return error.issues;
+    throw error;
+  }
 }
 
 function plural(n: number, one: string, many = one + "s"): string {

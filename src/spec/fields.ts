@@ -42,13 +42,43 @@ const wrongType = (expected: string, hint: string) => (issue: v.BaseIssue<unknow
 /** A mapping allowing exactly `entries`: every unknown key is reported (not just the first), at the key. */
 export function strict<const E extends v.ObjectEntries>(entries: E, what: string): v.StrictObjectSchema<E, undefined> {
   const known = Object.keys(entries);
+  const unknownKey = encodeProblem({ rule: "unknown-key", message: `unknown field {field} in ${what}`, hint: "", atKey: true, known });
   // Typed as a strict object (no index signature in the inferred types); at run time every extra key is reported.
-  return v.objectWithRest(
-    entries,
-    v.never(encodeProblem({ rule: "unknown-key", message: `unknown field {field} in ${what}`, hint: "", atKey: true, known })),
-    wrongType(`a mapping (${what})`, `write ${what} as "key: value" lines`),
-  ) as unknown as v.StrictObjectSchema<E, undefined>;
+  const schema = v.objectWithRest(entries, v.never(unknownKey), wrongType(`a mapping (${what})`, `write ${what} as "key: value" lines`));
+  return reportingSkippedKeys(schema, unknownKey) as unknown as v.StrictObjectSchema<E, undefined>;
 }
+
+/**
+ * valibot's object and record schemas skip the keys `__proto__`, `constructor` and `prototype` without a word
+ * (their guard against prototype pollution), so `users: [{email: …, __proto__: {is_superuser: true}}]` would pass
+ * as a valid user. No schema of ours has such a key: `schema`, wrapped, reports each one found in its input as
+ * an issue with `message`, at the key, like any other unknown key.
+ */
+export function reportingSkippedKeys<S extends v.GenericSchema>(schema: S, message: string): S {
+  const run = schema["~run"].bind(schema);
+  return {
+    ...schema,
+    "~run"(dataset, config) {
+      const input = dataset.value;
+      const result = run(dataset, config);
+      if (input === null || typeof input !== "object" || Array.isArray(input)) return result;
+      for (const key of SKIPPED_KEYS) {
+        const own = Object.getOwnPropertyDescriptor(input, key);
+        if (!own) continue;
+        const issue = {
+          kind: "schema", type: schema.type, input: own.value, expected: "never", received: describe(own.value), message,
+          path: [{ type: "object", origin: "value", input, key, value: own.value }],
+        } as unknown as v.BaseIssue<unknown>;
+        const out = result as { typed: boolean; issues?: v.BaseIssue<unknown>[] };
+        (out.issues ??= []).push(issue);
+        out.typed = false;
+      }
+      return result;
+    },
+  };
+}
+
+const SKIPPED_KEYS = ["__proto__", "constructor", "prototype"] as const;
 
 /** A list of `item`; `null` (an empty `key:`) counts as an empty list. */
 export function list<T extends v.GenericSchema>(item: T, what: string) {
@@ -79,17 +109,32 @@ export const bool = v.pipe(
   }),
 );
 
-/** A whole number ≥ 0: a number or a numeric string (`seats: "${SEATS:20}"` is 20). */
-export const count = v.pipe(
-  v.union([v.number(), v.string()], wrongType("a whole number", "write a number such as 20")),
-  v.rawTransform(({ dataset, addIssue, NEVER }) => {
-    const raw = dataset.value;
-    const value = typeof raw === "number" ? raw : /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
-    if (Number.isSafeInteger(value) && value >= 0) return value;
-    addIssue({ message: encodeProblem({ rule: "wrong-type", message: `{field} must be a whole number ≥ 0, got ${describe(raw)}`, hint: "write a number such as 20" }) });
-    return NEVER;
-  }),
-);
+/** PostgreSQL's `integer` (and `bigint`, as far as JavaScript numbers are exact). */
+export const INTEGER_MAX = 2_147_483_647;
+const BIGINT_MAX = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A whole number from 0 to `max`: a number or a numeric string (`seats: "${SEATS:20}"` is 20). `max` is what
+ * the column it is stored in holds (`integer` by default), so a value too big is an input error, not a database one.
+ */
+export function count(max: number = INTEGER_MAX) {
+  return v.pipe(
+    v.union([v.number(), v.string()], wrongType("a whole number", "write a number such as 20")),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const raw = dataset.value;
+      const value = typeof raw === "number" ? raw : /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+      if (Number.isSafeInteger(value) && value >= 0 && value <= max) return value;
+      const problem = Number.isInteger(value) && value > max
+        ? { rule: "out-of-range", message: `{field} must be at most ${max}, got ${String(raw).trim()}`, hint: `Flagsmith stores it in a PostgreSQL ${max === INTEGER_MAX ? "integer" : "bigint"}; give a number up to ${max}` }
+        : { rule: "wrong-type", message: `{field} must be a whole number ≥ 0, got ${describe(raw)}`, hint: "write a number such as 20" };
+      addIssue({ message: encodeProblem(problem) });
+      return NEVER;
+    }),
+  );
+}
+
+/** A whole number for a PostgreSQL `bigint` column. */
+export const bigCount = () => count(BIGINT_MAX);
 
 /** One of `options` (exact spelling), with "did you mean" for near misses. */
 export function oneOf<const T extends readonly string[]>(options: T, rule = "invalid-value") {

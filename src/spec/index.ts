@@ -1,11 +1,14 @@
-import { UserError, type Issue } from "../errors.ts";
+import type { Kind } from "../plan/actions.ts";
 import { checkSource } from "./check.ts";
+import { IssueCollector } from "./collector.ts";
 import type { Desired } from "./desired.ts";
 import { resolveSpec, type CheckedFile } from "./resolve.ts";
 import { mergeDuplicates } from "./rules/duplicates.ts";
+import { checkValueLengths, FLAGSMITH_LENGTHS, type ColumnLengths } from "./rules/lengths.ts";
 import { checkPermissionKeys, FLAGSMITH_PERMISSION_KEYS, type PermissionKeys } from "./rules/permissions.ts";
 import { checkReferences, type UndeclaredReference } from "./rules/references.ts";
 import { checkSegments } from "./rules/segments.ts";
+import { checkUniqueValues } from "./rules/unique.ts";
 import { checkUserPasswords } from "./rules/users.ts";
 import type { Env, Source } from "./source.ts";
 
@@ -19,40 +22,49 @@ const FILE_RULES = [checkSegments, checkUserPasswords];
 export interface LoadOptions {
   /** Permission keys to accept; Flagsmith v2.265.0's by default; null skips the check (done later against the database). */
   permissionKeys?: PermissionKeys | null;
+  /**
+   * Column lengths values must fit; Flagsmith v2.265.0's by default. null skips the check; so does a null
+   * `permissionKeys` unless lengths are given: connected, both are checked against the database instead.
+   */
+  lengths?: ColumnLengths | null;
+  /** How many problems to list at most (the others are counted); 1,000 by default. */
+  maxIssues?: number;
 }
 
 /**
- * Parse + interpolate + validate + cross-file rules + resolve. Throws a UserError with ALL issues.
+ * Parse + interpolate + validate + cross-file rules + resolve. Throws a UserError with all issues (the first
+ * 1,000 listed, the others counted: collector.ts).
  * Sources are taken in name order, so the result does not depend on the order they were given in.
+ *
+ * Every stage runs on what the earlier ones left valid, so one run reports problems of every kind together.
+ * What cannot be checked after a problem: nothing else in a file that does not parse (YAML syntax, aliases) or
+ * has no supported version; and nothing in or under an entity with a problem of its own (check.ts): it is left
+ * out of the rules across files, and a misspelt-looking reference to a kind that lost an entity so is not
+ * reported as a typo until the problem is fixed (it may name the left-out entity).
  */
 export function loadDesired(sources: Source[], env: Env, options: LoadOptions = {}): { desired: Desired; warnings: UndeclaredReference[] } {
   const ordered = [...sources].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const issues: Issue[] = [];
+  const issues = new IssueCollector(options.maxIssues);
   const checked: CheckedFile[] = [];
+  const leftOut = new Set<Kind>();
   for (const source of ordered) {
     const result = checkSource(source, env);
-    issues.push(...result.issues);
+    issues.add(result.issues);
     if (result.checked) checked.push(result.checked);
+    for (const kind of result.leftOut) leftOut.add(kind);
   }
-  for (const file of checked) for (const rule of FILE_RULES) issues.push(...rule(file));
-  // Cross-file rules run on the valid files too: a broken file can only hide problems here, never invent them.
+  for (const file of checked) for (const rule of FILE_RULES) issues.add(rule(file));
   const resolved = resolveSpec(checked);
-  issues.push(...resolved.issues);
+  issues.add(resolved.issues);
   const merged = mergeDuplicates(resolved.desired);
-  issues.push(...merged.issues);
-  const references = checkReferences(merged.desired);
-  issues.push(...references.issues);
+  issues.add(merged.issues);
+  issues.add(checkUniqueValues(merged.desired));
+  const references = checkReferences(merged.desired, leftOut);
+  issues.add(references.issues);
   const permissionKeys = options.permissionKeys === undefined ? FLAGSMITH_PERMISSION_KEYS : options.permissionKeys;
-  if (permissionKeys) issues.push(...checkPermissionKeys(merged.desired, permissionKeys));
-  if (issues.length) throw new UserError(sortIssues(issues));
+  if (permissionKeys) issues.add(checkPermissionKeys(merged.desired, permissionKeys));
+  const lengths = options.lengths !== undefined ? options.lengths : options.permissionKeys === null ? null : FLAGSMITH_LENGTHS;
+  if (lengths) issues.add(checkValueLengths(merged.desired, lengths));
+  if (issues.count) throw issues.toError();
   return { desired: merged.desired, warnings: references.warnings };
-}
-
-function sortIssues(issues: Issue[]): Issue[] {
-  const order = (i: Issue) => [i.position?.file ?? "", i.position?.line ?? 0, i.position?.column ?? 0] as const;
-  return [...issues].sort((a, b) => {
-    const [fa, la, ca] = order(a);
-    const [fb, lb, cb] = order(b);
-    return fa < fb ? -1 : fa > fb ? 1 : la - lb || ca - cb;
-  });
 }

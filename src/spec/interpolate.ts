@@ -3,14 +3,15 @@ import { resolve as resolvePath } from "node:path";
 import type { Issue, Position } from "../errors.ts";
 import type { Path } from "./load.ts";
 import type { Env } from "./source.ts";
+import { decodeUtf8 } from "./utf8.ts";
 
 /** What interpolation needs from the outside world. */
 export interface InterpolationContext {
   env: Env;
   /** Directory that relative `$__file{…}` paths resolve against. */
   baseDir: string;
-  /** Reads a file for `$__file{…}`; injectable for tests. */
-  readFile?: (path: string) => string;
+  /** Reads a file for `$__file{…}` (null: it is not UTF-8); injectable for tests. */
+  readFile?: (path: string) => string | null;
 }
 
 /** A problem found in one string, placed by the caller. */
@@ -94,7 +95,15 @@ function expandFile(path: string, ctx: InterpolationContext, problems: Problem[]
   }
   const full = resolvePath(ctx.baseDir, path);
   try {
-    const content = (ctx.readFile ?? ((p: string) => readFileSync(p, "utf8")))(full);
+    const content = (ctx.readFile ?? readUtf8)(full);
+    if (content === null) {
+      problems.push({
+        rule: "invalid-utf8",
+        message: `"${full}" (read for $__file{${path}}) is not valid UTF-8`,
+        hint: "write the secret's file as UTF-8 text",
+      });
+      return "";
+    }
     return content.endsWith("\r\n") ? content.slice(0, -2) : content.endsWith("\n") ? content.slice(0, -1) : content;
   } catch (error) {
     const code = (error as { code?: string }).code;
@@ -107,18 +116,26 @@ function expandFile(path: string, ctx: InterpolationContext, problems: Problem[]
   }
 }
 
+/** A file's text; null when it is not UTF-8 (its bytes would otherwise become "�" in the database). */
+function readUtf8(path: string): string | null {
+  const { text, invalid } = decodeUtf8(readFileSync(path));
+  return invalid ? null : text;
+}
+
 /**
  * Interpolates every string scalar of a parsed document (keys are left alone). Returns a new tree: an aliased
  * node shared by several places is expanded once per place, never twice in a row. `numberText`, when given,
  * may replace a number by its text as written (so `initial_value: 1.50` stays "1.50", as Flagsmith would store it).
+ * `paths` are where the issues are (the entities holding them are left out of the checks across files).
  */
 export function interpolateValue(
   value: unknown,
   ctx: InterpolationContext,
   at: (path: Path) => Position,
   numberText?: (path: Path, value: number) => string | undefined,
-): { value: unknown; issues: Issue[] } {
+): { value: unknown; issues: Issue[]; paths: Path[] } {
   const issues: Issue[] = [];
+  const paths: Path[] = [];
   const path: (string | number)[] = [];
   const walk = (node: unknown): unknown => {
     if (typeof node === "string") {
@@ -126,6 +143,7 @@ export function interpolateValue(
       if (result.problems.length) {
         const position = at(path);
         for (const problem of result.problems) issues.push({ ...problem, position });
+        paths.push([...path]);
       }
       return result.value;
     }
@@ -142,12 +160,16 @@ export function interpolateValue(
       const out: Record<string, unknown> = {};
       for (const [key, item] of Object.entries(node)) {
         path.push(key);
-        out[key] = walk(item);
+        const value = walk(item);
+        // `out["__proto__"] = …` would set the prototype: a key the schema never sees, with fields `out` would
+        // inherit (is_superuser…). Kept an own key instead, which the schema reports.
+        if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+        else out[key] = value;
         path.pop();
       }
       return out;
     }
     return node;
   };
-  return { value: walk(value), issues };
+  return { value: walk(value), issues, paths };
 }

@@ -4,25 +4,29 @@ import { decodeProblem, describe } from "./fields.ts";
 import type { ParsedFile, Path } from "./load.ts";
 import { didYouMean, validValues } from "./suggest.ts";
 
-/** valibot's issues for one file → our Issues with positions, rule names and hints. */
-export function toIssues(file: ParsedFile, issues: readonly v.BaseIssue<unknown>[]): Issue[] {
-  const out: Issue[] = [];
+/**
+ * valibot's issues for one file → our Issues with positions, rule names and hints, each with the path it is at.
+ * The same problem reached twice (through a union's options) is reported once. Positions stay unread (they
+ * are lazy, see load.ts): only the issues shown need theirs.
+ */
+export function toIssues(file: ParsedFile, issues: readonly v.BaseIssue<unknown>[]): { issue: Issue; path: Path }[] {
+  const out: { issue: Issue; path: Path }[] = [];
   const seen = new Set<string>();
-  for (const issue of issues) {
+  const add = (issue: v.BaseIssue<unknown>, prefix: readonly v.IssuePathItem[]) => {
+    const items = prefix.length ? [...prefix, ...(issue.path ?? [])] : (issue.path ?? []);
     // Union issues wrap the real ones; report the most specific.
     if (issue.type === "union" && issue.issues?.length && !decodeProblem(issue.message)) {
-      const inner = issue.issues.map((i) => ({ ...i, path: [...(issue.path ?? []), ...(i.path ?? [])] }) as v.BaseIssue<unknown>);
-      out.push(...toIssues(file, inner));
-      continue;
+      for (const inner of issue.issues) add(inner, items);
+      return;
     }
-    const path: Path = (issue.path ?? []).map((item) => item.key as string | number);
+    const path: Path = items.map((item) => item.key as string | number);
     const converted = convert(file, issue, path);
-    const id = `${converted.rule}|${converted.position?.line}:${converted.position?.column}|${converted.message}`;
-    if (!seen.has(id)) {
-      seen.add(id);
-      out.push(converted);
-    }
-  }
+    const id = `${converted.rule}|${path.join("\u001f")}|${converted.message}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    out.push({ issue: converted, path });
+  };
+  for (const issue of issues) add(issue, []);
   return out;
 }
 
@@ -59,7 +63,7 @@ function convert(file: ParsedFile, issue: v.BaseIssue<unknown>, path: Path): Iss
 }
 
 /** `"seats"` of `organisations[0].subscription.seats`, or `item 2 of "members"` for list items. */
-function fieldName(path: Path): string {
+export function fieldName(path: Path): string {
   const last = path[path.length - 1];
   if (last === undefined) return "the file";
   if (typeof last === "number") {

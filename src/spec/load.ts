@@ -2,6 +2,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit,
 import type { Issue, Position } from "../errors.ts";
 import type { Source } from "./source.ts";
 import { parseFast } from "./yaml-fast.ts";
+import { locateFast, type Locator } from "./yaml-positions.ts";
 
 /** A path into a parsed document, as valibot reports it: mapping keys and list indexes. */
 export type Path = readonly (string | number)[];
@@ -31,21 +32,38 @@ const TOO_DEEP = /maximum call stack size exceeded/i;
 
 /**
  * Parses one source (one YAML document). Syntax errors become issues with positions. Bun's parser reads the
- * values when it reads them as `yaml` would (yaml-fast.ts); `yaml`'s syntax tree is then built only if a
- * position is asked for.
+ * values when it reads them as `yaml` would (yaml-fast.ts); positions are then found by a scan of the text
+ * (yaml-positions.ts) when one is asked for, and `yaml`'s syntax tree is built only if the scan cannot tell.
  */
 export function parseSource(source: Source): { file: ParsedFile | null; issues: Issue[] } {
   const fast = parseFast(source.text);
   if (!fast) return parseWithPositions(source);
+  // Positions from a scan of the text (yaml-positions.ts); from `yaml`'s syntax tree only if the scan cannot tell.
+  let located: { locator: Locator; lines: LineCounter } | null | undefined;
+  const locate = () => {
+    if (located === undefined) {
+      const locator = locateFast(source.text, fast.value);
+      located = locator && { locator, lines: lineCounter(source.text) };
+    }
+    return located;
+  };
   let tree: ParsedFile | null | undefined;
   const positions = (): ParsedFile | null => (tree ??= parseWithPositions(source).file);
+  const find = (path: Path, target: "key" | "value" = "value"): Position => {
+    const scan = locate();
+    if (scan) {
+      const { line, col } = scan.lines.linePos(scan.locator.offset(path, target));
+      return { file: source.name, line, column: col };
+    }
+    return positions()?.at(path, target) ?? { file: source.name, line: 1, column: 1 };
+  };
   return {
     file: {
       source,
       value: fast.value,
       at: (path, target) => {
         const fixed = [...path]; // callers may reuse their path array before the position is read
-        return lazyPosition(source.name, () => positions()?.at(fixed, target) ?? { file: source.name, line: 1, column: 1 });
+        return lazyPosition(source.name, () => find(fixed, target));
       },
       // The fast path only takes numbers written canonically, so the value prints back as written.
       numberText: (_path, value) => String(value),
@@ -54,8 +72,16 @@ export function parseSource(source: Source): { file: ParsedFile | null; issues: 
   };
 }
 
-/** Parses one source with `yaml`, keeping node ranges for positions. */
-function parseWithPositions(source: Source): { file: ParsedFile | null; issues: Issue[] } {
+/** `yaml`'s line index of a text, as its parser would fill it. */
+function lineCounter(text: string): LineCounter {
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lines.addNewLine(i + 1);
+  return lines;
+}
+
+/** Parses one source with `yaml`, keeping node ranges for positions (the reference the fast positions are tested against). */
+export function parseWithPositions(source: Source): { file: ParsedFile | null; issues: Issue[] } {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(source.text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
   const position = (offset: number): Position => {
@@ -83,6 +109,19 @@ function parseWithPositions(source: Source): { file: ParsedFile | null; issues: 
         message: `invalid YAML: ${firstLine(error.message)}`,
         position: position(error.pos[0]),
         hint: error.code === "DUPLICATE_KEY" ? "remove or rename one of the two keys" : "fix the YAML syntax here (indentation, quotes, colons, dashes)",
+      });
+    }
+  }
+  for (const doc of list) {
+    // `yaml` reads a value with a tag it does not know (`!foo`, `!!binary`) as if untagged, with only a warning:
+    // whatever the tag was meant to say would be lost without a word.
+    for (const warning of doc.warnings) {
+      if (warning.code !== "TAG_RESOLVE_FAILED" && warning.code !== "BAD_COLLECTION_TYPE") continue;
+      issues.push({
+        rule: "unknown-tag",
+        message: warning.code === "TAG_RESOLVE_FAILED" ? `unsupported YAML tag ${firstLine(warning.message).replace(/^Unresolved tag: /, "")}` : `unsupported YAML tag: ${firstLine(warning.message)}`,
+        position: position(warning.pos[0]),
+        hint: "remove the tag: provisioning files use plain values (quote a value to make it text)",
       });
     }
   }

@@ -21,6 +21,8 @@ export interface CheckedFile {
 /**
  * Spec → Desired: flattens nesting, binds project references, normalises emails and converts segment rules.
  * Lists may still hold duplicates (rules/duplicates.ts merges them). Files are read in the order given.
+ * A file's lists may have holes where an entity with problems was left out (salvage.ts): they are read with
+ * `forEach`, which skips holes and gives the others their index as written (their positions depend on it).
  */
 export function resolveSpec(files: readonly CheckedFile[]): { desired: Desired; issues: Issue[] } {
   const desired = emptyDesired();
@@ -58,11 +60,11 @@ export function resolveSpec(files: readonly CheckedFile[]): { desired: Desired; 
 function declaredProjects(files: readonly CheckedFile[]): Map<string, string[]> {
   const map = new Map<string, string[]>();
   for (const { spec } of files) {
-    for (const project of spec.projects ?? []) {
+    (spec.projects ?? []).forEach((project) => {
       const list = map.get(project.name) ?? [];
       if (!list.includes(project.organisation)) list.push(project.organisation);
       map.set(project.name, list);
-    }
+    });
   }
   return map;
 }

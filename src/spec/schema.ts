@@ -1,6 +1,8 @@
 import * as v from "valibot";
 import { OPERATORS, RULE_TYPES, type Operator, type RuleType } from "./desired.ts";
-import { bool, count, email, encodeProblem, list, name, oneOf, scalar, strict, text } from "./fields.ts";
+import { bigCount, bool, count, describe, email, encodeProblem, list, name, oneOf, reportingSkippedKeys, scalar, strict, text } from "./fields.ts";
+import { HOST_AND_PORT_EXAMPLE, HOST_AND_PORT_HINT, isHostAndPort } from "./host.ts";
+import { isFlagsmithPasswordHash, PASSWORD_HASH_ALGORITHMS } from "./password-hash.ts";
 
 /**
  * The provisioning file format, version "1.0" (contract §1), as valibot schemas. Types are inferred from them.
@@ -11,13 +13,13 @@ export const SUPPORTED_VERSIONS = ["1.0"] as const;
 const optional = <T extends v.GenericSchema>(schema: T) => v.nullish(schema);
 const description = optional(text);
 const checked = (test: (value: string) => boolean, rule: string, message: string, hint: string) =>
-  v.pipe(text, v.check(test, (issue) => encodeProblem({ rule, message: message.replace("{input}", String(issue.input)), hint })));
+  v.pipe(text, v.check(test, (issue) => encodeProblem({ rule, message: message.replace("{input}", describe(issue.input)), hint })));
 
 /** Flagsmith's master API key format: `<8 letters/digits>.<32 letters/digits>` (djangorestframework-api-key). */
 export const MASTER_KEY_PATTERN = /^[A-Za-z0-9]{8}\.[A-Za-z0-9]{32}$/;
-/** A Django password hash (`algorithm$…`, e.g. `pbkdf2_sha256$1000000$salt$hash`) or an unusable one (`!…`). */
-export const PASSWORD_HASH_PATTERN = /^(![\s\S]*|[A-Za-z0-9_]+\$\S+)$/;
 
+/** Django's Site domain, which Flagsmith's links are made of. */
+const domain = checked(isHostAndPort, "bad-domain", `{field} must be ${HOST_AND_PORT_EXAMPLE}, got {input}`, HOST_AND_PORT_HINT);
 const masterKey = checked(
   (value) => MASTER_KEY_PATTERN.test(value),
   "bad-master-key-format",
@@ -25,9 +27,9 @@ const masterKey = checked(
   "leave key out to generate one, or give e.g. abcd1234.0123456789abcdefghijABCDEFGHIJ01 (the upstream flg_mas… form cannot authenticate)",
 );
 const passwordHash = checked(
-  (value) => PASSWORD_HASH_PATTERN.test(value),
+  isFlagsmithPasswordHash,
   "bad-password-hash",
-  "{field} is not a Django password hash",
+  `{field} is not a Django password hash Flagsmith can check (${PASSWORD_HASH_ALGORITHMS}, in the form Django writes)`,
   'give a hash such as "pbkdf2_sha256$1000000$<salt>$<hash>" (Django\'s make_password), or use password: for plain text',
 );
 
@@ -47,7 +49,7 @@ const UserSchema = strict(
 
 const MemberSchema = strict({ email, role: optional(oneOf(["ADMIN", "USER"])), description }, "an organisation member");
 const SubscriptionSchema = strict(
-  { plan: optional(text), seats: optional(count), max_api_calls: optional(count), subscription_id: optional(text), description },
+  { plan: optional(text), seats: optional(count()), max_api_calls: optional(bigCount()), subscription_id: optional(text), description },
   "a subscription",
 );
 const GroupSchema = strict({ name, members: list(email, "emails"), is_default: optional(bool), description }, "a group");
@@ -72,15 +74,24 @@ const OrganisationSchema = strict(
 
 const MasterApiKeySchema = strict({ name, organisation: name, is_admin: optional(bool), key: optional(masterKey), description }, "a master API key");
 
+const notFinite = (issue: v.BaseIssue<unknown>) =>
+  encodeProblem({ rule: "out-of-range", message: `trait {field} must be a finite number, got ${String(issue.input)}`, hint: "write a number such as 1.5, or quote the value to make it text" });
+
 const IdentitySchema = strict(
   {
     identifier: name,
     traits: optional(
-      v.record(
-        v.string(),
-        v.union([v.string(), v.number(), v.boolean()], (issue) =>
-          encodeProblem({ rule: "wrong-type", message: `trait {field} must be text, a number or true/false`, hint: `got ${issue.received}; write a single value` }),
+      reportingSkippedKeys(
+        v.record(
+          v.string(),
+          // Not .inf, 1e400 or .nan: Flagsmith's API could not send such a trait (its JSON renderer refuses them).
+          v.union([v.string(), v.pipe(v.number(), v.finite(notFinite)), v.boolean()], (issue) =>
+            typeof issue.input === "number"
+              ? notFinite(issue)
+              : encodeProblem({ rule: "wrong-type", message: `trait {field} must be text, a number or true/false`, hint: `got ${issue.received}; write a single value` }),
+          ),
         ),
+        encodeProblem({ rule: "reserved-key", message: "trait key {field} is not supported", hint: "rename the trait", atKey: true }),
       ),
     ),
     description,
@@ -150,7 +161,7 @@ const ProjectSchema = strict(
 export const FileSchema = strict(
   {
     version: v.picklist(SUPPORTED_VERSIONS),
-    app_domain: optional(name),
+    app_domain: optional(domain),
     users: list(UserSchema, "users"),
     organisations: list(OrganisationSchema, "organisations"),
     master_api_keys: list(MasterApiKeySchema, "master API keys"),

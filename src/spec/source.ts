@@ -1,3 +1,5 @@
+import type { Issue } from "../errors.ts";
+
 /** Environment variables as the tool sees them (process.env in production, literals in tests). */
 export type Env = Record<string, string | undefined>;
 
@@ -8,4 +10,6 @@ export interface Source {
   text: string;
   /** Directory that relative `$__file{…}` paths resolve against; the working directory when absent. */
   baseDir?: string;
+  /** A problem found while reading it (bytes that are not UTF-8): reported with the file's other problems. */
+  invalid?: Issue;
 }

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { fail } from "../errors.ts";
 import { findPreset, PRESETS } from "../presets.ts";
 import type { Env, Source } from "./source.ts";
+import { decodeUtf8 } from "./utf8.ts";
 
 /** Where to read provisioning files from (CLI options and the environment). */
 export interface SourceOptions {
@@ -74,11 +75,24 @@ function readDirectory(directory: string, cwd: string): Source[] {
 
 function readSource(path: string, cwd: string): Source {
   const full = resolve(cwd, path);
+  let bytes: Uint8Array;
   try {
-    return { name: path, text: readFileSync(full, "utf8"), baseDir: dirname(full) };
+    bytes = readFileSync(full);
   } catch (error) {
     fail({ rule: "unreadable-file", message: `cannot read "${path}" (${codeOf(error)})`, hint: "check the path and its permissions" });
   }
+  // Bytes that are not UTF-8 are reported with the file's other problems, never written as "�".
+  const { text, invalid } = decodeUtf8(bytes);
+  const source: Source = { name: path, text, baseDir: dirname(full) };
+  if (invalid) {
+    source.invalid = {
+      rule: "invalid-utf8",
+      message: `the file is not valid UTF-8: byte ${invalid.offset} (0x${bytes[invalid.offset]!.toString(16).padStart(2, "0")}) does not belong here`,
+      position: { file: path, line: invalid.line, column: invalid.column },
+      hint: "save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)",
+    };
+  }
+  return source;
 }
 
 function codeOf(error: unknown): string {

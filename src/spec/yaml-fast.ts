@@ -156,7 +156,7 @@ export function countImplicitKeys(text: string): number | null {
  * indentation indicator, something after the header other than a comment, a line indented between the owner and
  * the content, a tab in the indentation, or a leading blank line with more spaces than the content.
  */
-function blockScalarEnd(text: string, start: number, ownerColumn: number): number | null {
+export function blockScalarEnd(text: string, start: number, ownerColumn: number): number | null {
   const header = /^[|>][-+]?[ ]*(#[^\n]*)?(\r?\n|$)/.exec(text.slice(start, start + 200));
   if (!header) return null;
   let lineStart = start + header[0].length;
@@ -188,7 +188,7 @@ function blockScalarEnd(text: string, start: number, ownerColumn: number): numbe
 }
 
 /** Index of the quote closing the one at `start` (`\"` escapes in double quotes, `''` in single), or -1. */
-function closingQuote(text: string, start: number): number {
+export function closingQuote(text: string, start: number): number {
   const quote = text[start]!;
   let i = start + 1;
   while (i < text.length) {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { checkCompatibility, checkLengths, type Compatibility } from "../../src/flagsmith/compat.ts";
 import { emptyDesired, type Desired } from "../../src/spec/desired.ts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+import { loadDesired } from "../../src/spec/index.ts";
+import { checkValueLengths, FLAGSMITH_LENGTHS } from "../../src/spec/rules/lengths.ts";
+import { createTestDatabase, schemaFile, type TestDatabase } from "../helpers/database.ts";
 
 // Creating databases from templates can take seconds while other suites hammer the server.
 setDefaultTimeout(30_000);
@@ -100,5 +102,48 @@ describe("checkLengths with limits read from the fixture database", () => {
       `5 identity "someone" trait key is 201 characters long`,
       `5 identity "someone" trait "plan" value is 2001 characters long`,
     ]);
+  });
+});
+
+/** Every text the files can give, 20,001 characters long (longer than any column), in one loaded Desired. */
+function everythingLong(): Desired {
+  const x = "x".repeat(20_001);
+  const text = `version: "1.0"
+app_domain: ${"d".repeat(20_001)}
+users: [{email: a@${x}, first_name: ${x}, last_name: ${x}, username: ${x}, password_hash: "pbkdf2_sha256$1000000$${x}$${"A".repeat(43)}="}]
+organisations:
+  - name: ${x}
+    subscription: {plan: ${x}, subscription_id: ${x}}
+    groups: [{name: ${x}}]
+master_api_keys: [{name: ${x}, organisation: ${x}}]
+projects:
+  - name: ${x}
+    organisation: ${x}
+    environments: [{name: ${x}, identities: [{identifier: ${x}, traits: {${x}: ${x}}}]}]
+    features: [{name: ${x}, initial_value: ${x}}]
+    segments: [{name: ${x}, rules: [{type: ALL, conditions: [{property: ${x}, operator: EQUAL, value: ${x}}]}]}]
+`;
+  return loadDesired([{ name: "long.yaml", text }], {}, { lengths: null }).desired;
+}
+
+describe("the lengths used offline (FLAGSMITH_LENGTHS)", () => {
+  test("cover every column a value is checked against", () => {
+    const issues = checkValueLengths(everythingLong(), FLAGSMITH_LENGTHS);
+    const columns = new Set(issues.map((i) => /stores it in (\S+),/.exec(i.message)![1]));
+    // An initial value goes to two columns of the same length: the message names the first.
+    expect([...columns].sort()).toEqual([...FLAGSMITH_LENGTHS.keys()].filter((c) => c !== "features_featurestatevalue.string_value").sort());
+  });
+
+  test.skipIf(schemaFile("v2.265.0") === null)("are those of the real v2.265.0 dump", async () => {
+    const db = await createTestDatabase("v2.265.0");
+    try {
+      const compat = await checkCompatibility(db.sql);
+      expect(new Map([...FLAGSMITH_LENGTHS.keys()].map((c) => [c, compat.limits.get(c)]))).toEqual(new Map(FLAGSMITH_LENGTHS));
+      // And no other column a value goes to has a length there that the table lacks.
+      const desired = everythingLong();
+      expect(checkValueLengths(desired, FLAGSMITH_LENGTHS)).toEqual(checkLengths(desired, compat));
+    } finally {
+      await db.drop();
+    }
   });
 });

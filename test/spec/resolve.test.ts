@@ -137,7 +137,7 @@ describe("resolution", () => {
   test("several problems in several files are all reported, sorted by place", () => {
     const issues = issuesOf([
       { name: "b.yaml", text: V + "users: [{email: nope}]\norganisations: [{nme: O}]\n" },
-      { name: "a.yaml", text: "version: 2\n" },
+      { name: "a.yaml", text: 'version: "2"\n' },
     ]);
     expect(issues.map((i) => `${i.position!.file}:${i.position!.line} ${i.rule}`)).toEqual([
       "a.yaml:1 unsupported-version",
@@ -149,10 +149,16 @@ describe("resolution", () => {
 });
 
 describe("YAML conveniences", () => {
-  test("x- keys hold anchors, merge keys reuse them, and an unquoted version: 1.0 means \"1.0\"", () => {
-    const text = "version: 1.0\nx-defaults: &d {project: Web, default_enabled: true}\nfeatures:\n  - <<: *d\n    name: a\n";
+  test("x- keys hold anchors and merge keys reuse them", () => {
+    const text = 'version: "1.0"\nx-defaults: &d {project: Web, default_enabled: true}\nfeatures:\n  - <<: *d\n    name: a\n';
     const { desired } = loadDesired([{ name: "f.yaml", text }], {});
     expect(desired.features[0]).toMatchObject({ name: "a", defaultEnabled: true, project: { name: "Web" } });
+  });
+
+  test("an unquoted version: 1.0 is refused, as the JSON Schema refuses it (a number, not text)", () => {
+    for (const text of ["version: 1.0\n", "version: 1\n", "version: 1.10\n"]) {
+      expect(() => loadDesired([{ name: "f.yaml", text }], {})).toThrow(/^f\.yaml:1:10: error: version must be text; (1|1\.0|1\.10) unquoted is a number\n {2}hint: write version: "1\.0" \(quoted\)$/);
+    }
   });
 });
 
