@@ -1,4 +1,4 @@
-import type { RunResult } from "./plan/actions.ts";
+import { type RunResult } from "./kinds/plan.ts";
 import type { Io } from "./commands/io.ts";
 import { jsonReport, type RunStats } from "./report/json.ts";
 import { entityLines, summaryLine, textReport } from "./report/text.ts";

@@ -1,5 +1,5 @@
 import { UserError, type Issue } from "../errors.ts";
-import { DESIRED_LIST, KIND_ORDER } from "../plan/actions.ts";
+import { entitiesOf, KIND_ORDER } from "../kinds/index.ts";
 import { formatUndeclared, loadDesired } from "../spec/index.ts";
 import { discoverSources } from "../spec/sources.ts";
 import { runSettings, sourceFlags } from "./apply.ts";
@@ -24,7 +24,7 @@ export function validateCommand(options: SourceOptions, io: Io): void {
   if (settings.length) throw new UserError(settings);
   const { desired, warnings } = loaded;
   for (const warning of warnings) io.err(`warning: ${formatUndeclared(warning)}`);
-  const entities = KIND_ORDER.reduce((n, kind) => n + desired[DESIRED_LIST[kind]].length, 0);
+  const entities = KIND_ORDER.reduce((n, kind) => n + entitiesOf(desired, kind).length, 0);
   io.out(`Valid: ${plural(sources.length, "file")}, ${plural(entities, "entity", "entities")}.`);
 }
 

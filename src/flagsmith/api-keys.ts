@@ -1,7 +1,7 @@
 /** Organisation master API keys: `api_keys_masterapikey` (WRITES.md §1.10, §5). */
 import { UserError, type Issue } from "../errors.ts";
-import type { ActionOf, Secret } from "../plan/actions.ts";
-import { masterApiKeyKey, organisationKey } from "../plan/keys.ts";
+import { type ActionOf, type Secret } from "../kinds/plan.ts";
+import { masterApiKeyKey, organisationKey } from "../kinds/index.ts";
 import { insertBatch, recordset } from "./batch.ts";
 import type { KindModule, Sql, WriteContext } from "./context.ts";
 import type { PendingMasterApiKey } from "./hashes.ts";

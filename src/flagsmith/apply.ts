@@ -1,6 +1,7 @@
-import type { Desired } from "../spec/desired.ts";
-import { KIND_ORDER, type ActionOf, type Kind, type Outcome, type Plan, type Secret } from "../plan/actions.ts";
-import { emptyExisting, type Existing } from "../plan/existing.ts";
+import { type Desired } from "../kinds/index.ts";
+import { KIND_ORDER, type Kind } from "../kinds/index.ts";
+import { type ActionOf, type Outcome, type Plan, type Secret } from "../kinds/plan.ts";
+import { emptyExisting, type Existing } from "../kinds/index.ts";
 import type { KindModule, RunSettings, Sql, WriteContext } from "./context.ts";
 import { startHashes, type EarlyMasterKeys } from "./hashes.ts";
 import { KIND_MODULES } from "./kinds.ts";

@@ -1,5 +1,5 @@
 import { ExitCode, UserError, type Issue } from "../errors.ts";
-import type { Desired } from "../spec/desired.ts";
+import { type Desired } from "../kinds/index.ts";
 import { checkValueLengths } from "../spec/rules/lengths.ts";
 import { checkPermissionKeys } from "../spec/rules/permissions.ts";
 import type { Sql } from "./context.ts";

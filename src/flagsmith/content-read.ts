@@ -3,10 +3,10 @@
  * project-scoped names to look up, and turning found rows into key → id with ambiguity checks.
  */
 import { UserError, type Issue } from "../errors.ts";
-import type { ProjectRef, Sourced } from "../spec/desired.ts";
+import { type ProjectRef, type Sourced } from "../kinds/index.ts";
 import type { Sql } from "./context.ts";
-import type { Existing } from "../plan/existing.ts";
-import { projectKey } from "../plan/keys.ts";
+import { type Existing } from "../kinds/index.ts";
+import { projectKey } from "../kinds/index.ts";
 import { bindProject } from "./refs.ts";
 
 /** One name to look up inside a project; `organisation` is null while the project reference is unbound. */

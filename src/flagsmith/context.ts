@@ -1,7 +1,8 @@
 import type postgres from "postgres";
-import type { Desired } from "../spec/desired.ts";
-import type { ActionOf, Kind, Secret } from "../plan/actions.ts";
-import type { Existing, ExistingIds } from "../plan/existing.ts";
+import { type Desired } from "../kinds/index.ts";
+import { type ActionOf, type Secret } from "../kinds/plan.ts";
+import { type Kind } from "../kinds/index.ts";
+import { type Existing, type ExistingIds } from "../kinds/index.ts";
 import type { Hashes } from "./hashes.ts";
 
 /** A connection or transaction handle; every flagsmith/ module runs its statements through it. */

@@ -3,14 +3,14 @@
  * Python defaults, a fresh client-side key, and a feature state for every feature the project
  * already had (the environment's AFTER_CREATE create_feature_states).
  */
-import type { Desired, Sourced } from "../spec/desired.ts";
-import type { ActionOf, Secret } from "../plan/actions.ts";
-import { environmentKey, projectKey } from "../plan/keys.ts";
+import { type Desired, type Sourced } from "../kinds/index.ts";
+import { type ActionOf, type Secret } from "../kinds/plan.ts";
+import { environmentKey, projectKey } from "../kinds/index.ts";
 import type { KindModule, Sql } from "./context.ts";
 import { insertBatch } from "./batch.ts";
 import { guardWrite } from "./write-error.ts";
 import { findInProjects, recordFoundInProjects, scopedName, type ProjectScopedRow, type RowInProject, type ScopedName } from "./content-read.ts";
-import type { Existing } from "../plan/existing.ts";
+import { type Existing } from "../kinds/index.ts";
 import { createFeatureStates } from "./feature-states.ts";
 import { copyToHistory } from "./content-history.ts";
 import { generateEnvironmentKey } from "./secrets.ts";

@@ -3,13 +3,13 @@
  * `lowercase_feature_name` unique index); created as STANDARD flags / remote config with a feature
  * state in every environment of the project, existing or created earlier in this run.
  */
-import type { ActionOf, Secret } from "../plan/actions.ts";
-import { featureKey } from "../plan/keys.ts";
+import { type ActionOf, type Secret } from "../kinds/plan.ts";
+import { featureKey } from "../kinds/index.ts";
 import type { KindModule, Sql } from "./context.ts";
 import { insertBatch } from "./batch.ts";
 import { guardWrite } from "./write-error.ts";
 import { findInProjects, recordFoundInProjects, scopedName, type ProjectScopedRow, type RowInProject, type ScopedName } from "./content-read.ts";
-import type { Existing } from "../plan/existing.ts";
+import { type Existing } from "../kinds/index.ts";
 import { projectIdOf, touchEnvironments } from "./environments.ts";
 import { createFeatureStates } from "./feature-states.ts";
 import { copyToHistory } from "./content-history.ts";

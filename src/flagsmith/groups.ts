@@ -1,7 +1,7 @@
 /** Permission groups of an organisation and their members: `users_userpermissiongroup[_users]` (WRITES.md §1.12). */
 import { UserError, type Issue } from "../errors.ts";
-import type { ActionOf, Secret } from "../plan/actions.ts";
-import { groupKey, groupMemberKey, organisationKey, userKey } from "../plan/keys.ts";
+import { type ActionOf, type Secret } from "../kinds/plan.ts";
+import { groupKey, groupMemberKey, organisationKey, userKey } from "../kinds/index.ts";
 import { insertBatch, recordset } from "./batch.ts";
 import type { KindModule } from "./context.ts";
 import { ambiguousExisting, groupRows, idFor } from "./refs.ts";

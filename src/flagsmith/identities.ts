@@ -2,15 +2,15 @@
  * Identities and their traits (WRITES.md §1.13): found by (environment, identifier), the table's
  * unique key; traits typed as Flagsmith's Trait model stores them (values.ts).
  */
-import type { ActionOf, Secret } from "../plan/actions.ts";
-import { environmentKey, identityKey } from "../plan/keys.ts";
+import { type ActionOf, type Secret } from "../kinds/plan.ts";
+import { environmentKey, identityKey } from "../kinds/index.ts";
 import type { KindModule, Sql } from "./context.ts";
 import { insertBatch } from "./batch.ts";
 import { guardWrite } from "./write-error.ts";
 import { recordFound } from "./content-read.ts";
 import { bindProject } from "./refs.ts";
-import type { Existing } from "../plan/existing.ts";
-import type { DesiredIdentity } from "../spec/desired.ts";
+import { type Existing } from "../kinds/index.ts";
+import { type DesiredIdentity } from "../kinds/index.ts";
 import { traitColumns } from "./values.ts";
 
 /**

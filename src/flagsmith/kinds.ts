@@ -1,4 +1,4 @@
-import type { Kind } from "../plan/actions.ts";
+import { type Kind } from "../kinds/index.ts";
 import type { KindModule } from "./context.ts";
 import { users } from "./users.ts";
 import { organisations, memberships } from "./organisations.ts";

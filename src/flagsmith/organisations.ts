@@ -1,8 +1,8 @@
 /** Organisations with their subscription (WRITES.md §1.2, §1.4) and memberships (§1.3). */
 import { UserError, type Issue } from "../errors.ts";
-import type { ActionOf, Secret } from "../plan/actions.ts";
-import { membershipKey, organisationKey, userKey } from "../plan/keys.ts";
-import type { Desired, Sourced } from "../spec/desired.ts";
+import { type ActionOf, type Secret } from "../kinds/plan.ts";
+import { membershipKey, organisationKey, userKey } from "../kinds/index.ts";
+import { type Desired, type Sourced } from "../kinds/index.ts";
 import { insertBatch, recordset } from "./batch.ts";
 import type { KindModule } from "./context.ts";
 import { ambiguousExisting, groupRows, idFor, referencedOrganisations } from "./refs.ts";

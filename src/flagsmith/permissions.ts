@@ -3,10 +3,11 @@
  * row (with `admin` for projects and environments) plus one M2M row per permission key.
  * Create-only at the (user, target) key: an existing row is left as it is, keys included.
  */
-import type { ActionOf, EntityOf, Secret } from "../plan/actions.ts";
-import type { Existing, ExistingIds } from "../plan/existing.ts";
-import { KEY_OF, environmentKey, organisationKey, projectKey, userKey } from "../plan/keys.ts";
-import type { Desired } from "../spec/desired.ts";
+import { type ActionOf, type Secret } from "../kinds/plan.ts";
+import { type EntityOf } from "../kinds/index.ts";
+import { type Existing, type ExistingIds } from "../kinds/index.ts";
+import { keyOf as keyOfKind, environmentKey, organisationKey, projectKey, userKey } from "../kinds/index.ts";
+import { type Desired } from "../kinds/index.ts";
 import { insertBatch, recordset } from "./batch.ts";
 import type { KindModule } from "./context.ts";
 import { bindProject, idFor, requireId } from "./refs.ts";
@@ -37,7 +38,7 @@ interface Level<K extends PermissionKind> {
 }
 
 function permissionModule<K extends PermissionKind>(level: Level<K>): KindModule<K> {
-  const keyOf = KEY_OF[level.kind] as (e: Entity<K>) => string;
+  const keyOf = (e: Entity<K>) => keyOfKind(level.kind, e as never);
   return {
     async read(sql, desired, existing) {
       const probes = level.list(desired).flatMap((raw) => {

@@ -1,7 +1,7 @@
 /** Projects: `projects_project` (WRITES.md §1.5), keyed by (organisation name, project name). */
 import { UserError, type Issue } from "../errors.ts";
-import type { ActionOf, Secret } from "../plan/actions.ts";
-import { organisationKey, projectKey } from "../plan/keys.ts";
+import { type ActionOf, type Secret } from "../kinds/plan.ts";
+import { organisationKey, projectKey } from "../kinds/index.ts";
 import { insertBatch } from "./batch.ts";
 import type { KindModule } from "./context.ts";
 import { ambiguousExisting, bindProject, groupRows, idFor, projectRefs } from "./refs.ts";

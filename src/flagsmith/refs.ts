@@ -1,8 +1,8 @@
 /** What the desired state names, collected for the readers' one-query-per-kind lookups. */
 import type { Issue } from "../errors.ts";
-import type { Desired, ProjectRef, Sourced } from "../spec/desired.ts";
-import type { Existing } from "../plan/existing.ts";
-import { normaliseEmail } from "../spec/desired.ts";
+import { type Desired, type ProjectRef, type Sourced } from "../kinds/index.ts";
+import { type Existing } from "../kinds/index.ts";
+import { normaliseEmail } from "../kinds/index.ts";
 
 /** Every email the desired state names: declared users and every user reference. */
 export function referencedEmails(d: Desired): string[] {

@@ -3,14 +3,14 @@
  * SegmentSerializer.create does: version 1, version_of_id = its own id (else Segment.live_objects
  * hides it), rules_data, and rule/condition ids ascending in drf-writable-nested's order.
  */
-import type { ActionOf, Secret } from "../plan/actions.ts";
-import { segmentKey } from "../plan/keys.ts";
-import type { DesiredSegment, SegmentRule } from "../spec/desired.ts";
+import { type ActionOf, type Secret } from "../kinds/plan.ts";
+import { segmentKey } from "../kinds/index.ts";
+import { type DesiredSegment, type SegmentRule } from "../kinds/index.ts";
 import type { KindModule, Sql, WriteContext } from "./context.ts";
 import { insertBatch } from "./batch.ts";
 import { guardWrite } from "./write-error.ts";
 import { findInProjects, recordFoundInProjects, scopedName, type ProjectScopedRow, type RowInProject, type ScopedName } from "./content-read.ts";
-import type { Existing } from "../plan/existing.ts";
+import { type Existing } from "../kinds/index.ts";
 import { projectIdOf, touchEnvironments } from "./environments.ts";
 import { copyToHistory } from "./content-history.ts";
 

@@ -1,5 +1,5 @@
 /** The Django Site row that Flagsmith builds links from (WRITES.md §1.11, §9; contract §1 `app_domain`). */
-import type { Plan } from "../plan/actions.ts";
+import { type Plan } from "../kinds/plan.ts";
 import type { RunSettings, Sql } from "./context.ts";
 import { guardWrite } from "./write-error.ts";
 

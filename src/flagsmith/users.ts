@@ -1,8 +1,8 @@
 /** Users: `users_ffadminuser` (WRITES.md §1.1), matched case-insensitively by email. */
 import { UserError, type Issue } from "../errors.ts";
-import type { ActionOf, Secret } from "../plan/actions.ts";
-import { userKey } from "../plan/keys.ts";
-import { normaliseEmail } from "../spec/desired.ts";
+import { type ActionOf, type Secret } from "../kinds/plan.ts";
+import { userKey } from "../kinds/index.ts";
+import { normaliseEmail } from "../kinds/index.ts";
 import { insertBatch, recordset } from "./batch.ts";
 import type { KindModule, WriteContext } from "./context.ts";
 import { encodeUid, passwordResetLink, passwordResetToken, unusablePassword } from "./django.ts";

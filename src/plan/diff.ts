@@ -1,8 +1,21 @@
 import { UserError, formatPosition, type Issue } from "../errors.ts";
-import type { Desired, DesiredMasterApiKey, ProjectRef, Sourced } from "../spec/desired.ts";
-import { DESIRED_LIST, KIND_ORDER, PARENT_KIND, type Action, type EntityOf, type Kind, type Plan } from "./actions.ts";
-import type { Existing } from "./existing.ts";
-import { KEY_OF, REFERENCES_OF } from "./keys.ts";
+import {
+  bindProject,
+  entitiesOf,
+  keyOf,
+  KIND_ORDER,
+  mapProjectRefs,
+  KINDS,
+  referencesOf,
+  type Desired,
+  type DesiredMasterApiKey,
+  type EntityOf,
+  type Existing,
+  type Kind,
+  type ProjectRef,
+  type Sourced,
+} from "../kinds/index.ts";
+import type { Action, Plan } from "../kinds/plan.ts";
 
 /**
  * (Desired, Existing) → Plan. Pure. Binds project references that name no organisation against the
@@ -20,7 +33,7 @@ export function diffState(desired: Desired, existing: Existing): Plan {
   const actions: Action[] = [];
   const warnings: string[] = [];
   for (const kind of KIND_ORDER) {
-    for (const entity of bound[DESIRED_LIST[kind]] as EntityOf[typeof kind][]) {
+    for (const entity of entitiesOf(bound, kind)) {
       checkReferences(kind, entity, { declared, existing, issues });
       const action = actionFor(kind, entity, existing);
       if (action.reason === "revoked") warnings.push(revokedKeyWarning(action.entity as DesiredMasterApiKey));
@@ -32,16 +45,16 @@ export function diffState(desired: Desired, existing: Existing): Plan {
 }
 
 function actionFor<K extends Kind>(kind: K, entity: EntityOf[K], existing: Existing): Action {
-  const key = KEY_OF[kind](entity);
+  const key = keyOf(kind, entity);
   if (kind === "masterApiKey" && !existing.ids.masterApiKey.has(key) && existing.revokedMasterApiKeys.has(key)) {
     return { kind, op: "skip", key, entity, parent: null, reason: "revoked" } as Action;
   }
   const op = existing.ids[kind].has(key) ? "skip" : "create";
-  const parentKind = PARENT_KIND[kind];
+  const parentKind = KINDS[kind].parent as Kind | null;
   let parent: Action["parent"] = null;
   if (parentKind) {
-    // The parent is the first reference of every nested kind (keys.ts REFERENCES_OF).
-    const parentKey = REFERENCES_OF[kind](entity)[0]!.key;
+    // The parent is the first reference of every nested kind (KindSpec.references).
+    const parentKey = referencesOf(kind, entity)[0]!.key;
     parent = existing.ids[parentKind].has(parentKey) ? "existing" : "created";
   }
   return { kind, op, key, entity, parent } as Action;
@@ -64,7 +77,7 @@ type DeclaredKeys = { [K in Kind]: Set<string> };
 function declaredKeys(desired: Desired): DeclaredKeys {
   const keys = {} as DeclaredKeys;
   for (const kind of KIND_ORDER) {
-    keys[kind] = new Set((desired[DESIRED_LIST[kind]] as EntityOf[typeof kind][]).map((e) => KEY_OF[kind](e as never)));
+    keys[kind] = new Set(entitiesOf(desired, kind).map((e) => keyOf(kind, e)));
   }
   return keys;
 }
@@ -75,7 +88,7 @@ function checkReferences<K extends Kind>(
   ctx: { declared: DeclaredKeys; existing: Existing; issues: Issue[] },
 ): void {
   if (!ctx.existing.complete) return;
-  for (const ref of REFERENCES_OF[kind](entity)) {
+  for (const ref of referencesOf(kind, entity)) {
     if (ctx.declared[ref.kind].has(ref.key) || ctx.existing.ids[ref.kind].has(ref.key)) continue;
     ctx.issues.push({
       rule: "dangling-reference",
@@ -86,16 +99,19 @@ function checkReferences<K extends Kind>(
   }
 }
 
-/** Fills in the organisation of project references that name none, from the existing projects. */
+/**
+ * Fills in the organisation of project references that name none, from the existing projects. A reference
+ * that cannot be bound stays unbound (keying under UNBOUND): an error when connected, assumed to exist offline.
+ */
 function bindProjects(desired: Desired, existing: Existing, issues: Issue[]): Desired {
+  const organisationsOf = (name: string) => existing.projectOrganisations.get(name) ?? [];
   const bind = (ref: ProjectRef, at: Sourced): ProjectRef => {
-    if (ref.organisation !== null) return ref;
-    const candidates = existing.projectOrganisations.get(ref.name) ?? [];
-    if (candidates.length === 1) return { ...ref, organisation: candidates[0]! };
-    if (candidates.length > 1) {
+    const binding = bindProject(ref, organisationsOf);
+    if ("ref" in binding) return binding.ref;
+    if ("ambiguous" in binding) {
       issues.push({
         rule: "ambiguous-project",
-        message: `project "${ref.name}" exists in several organisations: ${candidates.map((c) => `"${c}"`).join(", ")}`,
+        message: `project "${ref.name}" exists in several organisations: ${binding.ambiguous.map((c) => `"${c}"`).join(", ")}`,
         position: at.source,
         hint: `add "organisation:" naming one of them`,
       });
@@ -107,19 +123,7 @@ function bindProjects(desired: Desired, existing: Existing, issues: Issue[]): De
         hint: `declare project "${ref.name}" with its organisation, or correct the name`,
       });
     }
-    // Offline, an undeclared project is assumed to exist; the empty organisation keeps keys distinct.
-    return { ...ref, organisation: "" };
+    return ref;
   };
-  return {
-    ...desired,
-    projectPermissions: desired.projectPermissions.map((e) => ({ ...e, project: bind(e.project, e) })),
-    environments: desired.environments.map((e) => ({ ...e, project: bind(e.project, e) })),
-    environmentPermissions: desired.environmentPermissions.map((e) => ({
-      ...e,
-      environment: { ...e.environment, project: bind(e.environment.project, e) },
-    })),
-    identities: desired.identities.map((e) => ({ ...e, environment: { ...e.environment, project: bind(e.environment.project, e) } })),
-    segments: desired.segments.map((e) => ({ ...e, project: bind(e.project, e) })),
-    features: desired.features.map((e) => ({ ...e, project: bind(e.project, e) })),
-  };
+  return mapProjectRefs(desired, (ref, entity) => bind(ref, entity));
 }

@@ -1,5 +1,5 @@
-import type { RunResult, Secret } from "../plan/actions.ts";
-import { isReported } from "../plan/actions.ts";
+import { type RunResult, type Secret } from "../kinds/plan.ts";
+import { isReported } from "../kinds/plan.ts";
 import { labelOf } from "./labels.ts";
 import { summarise } from "./text.ts";
 

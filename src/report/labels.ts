@@ -1,4 +1,5 @@
-import type { Action, ActionOf, Kind } from "../plan/actions.ts";
+import { type Action, type ActionOf } from "../kinds/plan.ts";
+import { type Kind } from "../kinds/index.ts";
 
 /** How the output names one action: its words for the text line and its fields for JSON. */
 export interface Label {

@@ -1,5 +1,5 @@
 import { createColors } from "picocolors";
-import { isReported, type Outcome, type RunResult } from "../plan/actions.ts";
+import { isReported, type Outcome, type RunResult } from "../kinds/plan.ts";
 import { isNested, labelOf, skipReasonOf } from "./labels.ts";
 
 /** How the text report is rendered. */

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import type { Issue } from "../errors.ts";
-import type { Kind } from "../plan/actions.ts";
+import { type Kind } from "../kinds/index.ts";
 import { interpolateValue } from "./interpolate.ts";
 import { toIssues } from "./issues.ts";
 import { parseSource, type ParsedFile, type Path } from "./load.ts";

@@ -1,7 +1,7 @@
-import type { Kind } from "../plan/actions.ts";
+import { type Kind } from "../kinds/index.ts";
 import { checkSource } from "./check.ts";
 import { IssueCollector } from "./collector.ts";
-import type { Desired } from "./desired.ts";
+import { type Desired } from "../kinds/index.ts";
 import { resolveSpec, type CheckedFile } from "./resolve.ts";
 import { mergeDuplicates } from "./rules/duplicates.ts";
 import { checkValueLengths, FLAGSMITH_LENGTHS, type ColumnLengths } from "./rules/lengths.ts";

@@ -1,12 +1,5 @@
 import type { Issue, Position } from "../errors.ts";
-import {
-  emptyDesired,
-  normaliseEmail,
-  type Desired,
-  type EnvironmentRef,
-  type ProjectRef,
-  type UserPassword,
-} from "./desired.ts";
+import { emptyDesired, normaliseEmail, type Desired, type EnvironmentRef, type ProjectRef, type UserPassword } from "../kinds/index.ts";
 import type { ParsedFile, Path } from "./load.ts";
 import type { EnvironmentSpec, FeatureSpec, OrganisationSpec, PermissionSpec, ProjectSpec, SegmentSpec, Spec, UserSpec } from "./schema.ts";
 import { toDashboardShape } from "./segment-shape.ts";

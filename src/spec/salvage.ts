@@ -1,4 +1,4 @@
-import type { Kind } from "../plan/actions.ts";
+import { type Kind } from "../kinds/index.ts";
 import type { Path } from "./load.ts";
 
 /**

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { OPERATORS, RULE_TYPES, type Operator, type RuleType } from "./desired.ts";
+import { OPERATORS, RULE_TYPES, type Operator, type RuleType } from "../kinds/index.ts";
 import { bigCount, bool, count, describe, email, encodeProblem, list, name, oneOf, reportingSkippedKeys, scalar, strict, text } from "./fields.ts";
 import { HOST_AND_PORT_EXAMPLE, HOST_AND_PORT_HINT, isHostAndPort } from "./host.ts";
 import { isFlagsmithPasswordHash, PASSWORD_HASH_ALGORITHMS } from "./password-hash.ts";

@@ -1,4 +1,4 @@
-import type { SegmentCondition, SegmentRule } from "./desired.ts";
+import { type SegmentCondition, type SegmentRule } from "../kinds/index.ts";
 import type { ConditionSpec, RuleSpec } from "./schema.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { checkCompatibility, checkLengths, type Compatibility } from "../../src/flagsmith/compat.ts";
-import { emptyDesired, type Desired } from "../../src/spec/desired.ts";
+import { emptyDesired, type Desired } from "../../src/kinds/index.ts";
 import { loadDesired } from "../../src/spec/index.ts";
 import { checkValueLengths, FLAGSMITH_LENGTHS } from "../../src/spec/rules/lengths.ts";
 import { createTestDatabase, schemaFile, type TestDatabase } from "../helpers/database.ts";

@@ -4,8 +4,8 @@ import { applyPlan, readExisting, type Applied } from "../../src/flagsmith/apply
 import { checkCompatibility } from "../../src/flagsmith/compat.ts";
 import type { RunSettings } from "../../src/flagsmith/context.ts";
 import { diffState } from "../../src/plan/diff.ts";
-import type { Plan } from "../../src/plan/actions.ts";
-import { emptyDesired, type Desired } from "../../src/spec/desired.ts";
+import { type Plan } from "../../src/kinds/plan.ts";
+import { emptyDesired, type Desired } from "../../src/kinds/index.ts";
 
 let line = 0;
 /** A fresh position in an imaginary file, so errors can be checked to name it. */

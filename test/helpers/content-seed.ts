@@ -4,11 +4,12 @@
  * diffs and creates the content kinds in one transaction, the way applyPlan does.
  */
 import type postgres from "postgres";
-import { emptyDesired, type Desired, type ProjectRef, type SegmentRule } from "../../src/spec/desired.ts";
-import { emptyExisting, type Existing } from "../../src/plan/existing.ts";
+import { emptyDesired, type Desired, type ProjectRef, type SegmentRule } from "../../src/kinds/index.ts";
+import { emptyExisting, type Existing } from "../../src/kinds/index.ts";
 import { diffState } from "../../src/plan/diff.ts";
-import { projectKey } from "../../src/plan/keys.ts";
-import type { ActionOf, Kind, Plan } from "../../src/plan/actions.ts";
+import { projectKey } from "../../src/kinds/index.ts";
+import { type ActionOf, type Plan } from "../../src/kinds/plan.ts";
+import { type Kind } from "../../src/kinds/index.ts";
 import { checkCompatibility } from "../../src/flagsmith/compat.ts";
 import type { KindModule, WriteContext } from "../../src/flagsmith/context.ts";
 import { environments } from "../../src/flagsmith/environments.ts";

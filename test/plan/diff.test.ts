@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { UserError } from "../../src/errors.ts";
-import { isReported } from "../../src/plan/actions.ts";
+import { isReported } from "../../src/kinds/plan.ts";
 import { diffState } from "../../src/plan/diff.ts";
-import { emptyExisting } from "../../src/plan/existing.ts";
-import { featureKey, membershipKey, organisationKey, projectKey, userKey } from "../../src/plan/keys.ts";
-import { emptyDesired, type Desired } from "../../src/spec/desired.ts";
+import { emptyExisting } from "../../src/kinds/index.ts";
+import { featureKey, membershipKey, organisationKey, projectKey, userKey } from "../../src/kinds/index.ts";
+import { emptyDesired, type Desired } from "../../src/kinds/index.ts";
 
 const at = (line: number) => ({ file: "a.yaml", line, column: 3 });
 
@@ -29,8 +29,8 @@ describe("diffState", () => {
       "feature:create:null",
     ]);
     expect(plan.actions.filter(isReported).map((a) => a.kind)).toEqual(["user", "organisation", "project", "feature"]);
-    // Offline, the undeclared project is assumed to exist (the loader warns about it).
-    expect(plan.actions.at(-1)).toMatchObject({ kind: "feature", entity: { project: { organisation: "", name: "Mobile" } } });
+    // Offline, the undeclared project is assumed to exist (the loader warns about it); its reference stays unbound.
+    expect(plan.actions.at(-1)).toMatchObject({ kind: "feature", entity: { project: { organisation: null, name: "Mobile" } } });
   });
 
   test("existing rows are skipped; a nested item under an existing parent is reported", () => {

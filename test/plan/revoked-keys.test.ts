@@ -1,12 +1,12 @@
 /** A master API key revoked in the database (issue 8 item 8): planned as a skip with a warning, reported as such. */
 import { describe, expect, test } from "bun:test";
-import { isReported, type RunResult } from "../../src/plan/actions.ts";
+import { isReported, type RunResult } from "../../src/kinds/plan.ts";
 import { diffState } from "../../src/plan/diff.ts";
-import { emptyExisting } from "../../src/plan/existing.ts";
-import { masterApiKeyKey, organisationKey } from "../../src/plan/keys.ts";
+import { emptyExisting } from "../../src/kinds/index.ts";
+import { masterApiKeyKey, organisationKey } from "../../src/kinds/index.ts";
 import { jsonReport } from "../../src/report/json.ts";
 import { textReport } from "../../src/report/text.ts";
-import { emptyDesired, type Desired } from "../../src/spec/desired.ts";
+import { emptyDesired, type Desired } from "../../src/kinds/index.ts";
 
 const FIXED = "abcdefgh.0123456789abcdefghijklmnopqrstuv";
 const at = (line: number) => ({ file: "keys.yaml", line, column: 5 });

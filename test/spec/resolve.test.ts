@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { UserError, type Issue } from "../../src/errors.ts";
-import { emptyExisting } from "../../src/plan/existing.ts";
+import { emptyExisting } from "../../src/kinds/index.ts";
 import { diffState } from "../../src/plan/diff.ts";
-import type { Desired } from "../../src/spec/desired.ts";
+import { type Desired } from "../../src/kinds/index.ts";
 import { checkPermissionKeys, formatUndeclared, loadDesired } from "../../src/spec/index.ts";
 import type { Source } from "../../src/spec/source.ts";
 

@@ -1,8 +1,5 @@
 import type { Issue, Position } from "../../errors.ts";
-import { DESIRED_LIST, KIND_ORDER, type EntityOf, type Kind } from "../../plan/actions.ts";
-import { KEY_OF } from "../../plan/keys.ts";
-import type { Desired, Sourced } from "../desired.ts";
-import { keyable } from "./bind.ts";
+import { entitiesOf, keyOf, KIND_ORDER, KINDS, withEntities, type Desired, type EntityOf, type Kind } from "../../kinds/index.ts";
 
 /**
  * Merges entities declared more than once under the same idempotency key (plan/keys.ts). Identical declarations
@@ -11,13 +8,12 @@ import { keyable } from "./bind.ts";
  */
 export function mergeDuplicates(desired: Desired): { desired: Desired; issues: Issue[] } {
   const issues: Issue[] = [];
-  const merged: Desired = { ...desired };
+  let merged: Desired = desired;
   for (const kind of KIND_ORDER) {
-    const list = desired[DESIRED_LIST[kind]] as (EntityOf[Kind] & Sourced)[];
     const first = new Map<string, number>();
-    const kept: (EntityOf[Kind] & Sourced)[] = [];
-    for (const entity of list) {
-      const key = KEY_OF[kind](keyable(entity) as never);
+    const kept: EntityOf[Kind][] = [];
+    for (const entity of entitiesOf(desired, kind) as EntityOf[Kind][]) {
+      const key = keyOf(kind, entity as never);
       const index = first.get(key);
       if (index === undefined) {
         first.set(key, kept.length);
@@ -29,7 +25,7 @@ export function mergeDuplicates(desired: Desired): { desired: Desired; issues: I
       if (fields.length) issues.push(conflict(kind, fields, entity.source, earlier.source));
       else kept[index] = withShowKey(earlier, entity);
     }
-    (merged as unknown as Record<string, unknown>)[DESIRED_LIST[kind]] = kept;
+    merged = withEntities(merged, kind, kept as never);
   }
   return { desired: merged, issues };
 }
@@ -52,28 +48,12 @@ function differingFields(a: object, b: object): string[] {
   return [...keys].filter((key) => JSON.stringify(x[key]) !== JSON.stringify(y[key]));
 }
 
-const LABEL: Record<Kind, string> = {
-  user: "user",
-  organisation: "organisation",
-  membership: "organisation member",
-  group: "group",
-  groupMember: "group member",
-  organisationPermission: "organisation permission",
-  masterApiKey: "master API key",
-  project: "project",
-  projectPermission: "project permission",
-  environment: "environment",
-  environmentPermission: "environment permission",
-  identity: "identity",
-  segment: "segment",
-  feature: "feature",
-};
 
 function conflict(kind: Kind, fields: string[], position: Position, first: Position): Issue {
   // Field names only: values may be passwords or keys.
   return {
     rule: "conflicting-duplicate",
-    message: `this ${LABEL[kind]} is declared twice with different content (${fields.join(", ")}): here and at ${first.file}:${first.line}:${first.column}`,
+    message: `this ${KINDS[kind].noun} is declared twice with different content (${fields.join(", ")}): here and at ${first.file}:${first.line}:${first.column}`,
     position,
     hint: "an entity is created once: keep one declaration, or make both identical",
   };

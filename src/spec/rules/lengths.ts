@@ -1,5 +1,5 @@
 import type { Issue, Position } from "../../errors.ts";
-import type { Desired, SegmentRule } from "../desired.ts";
+import { type Desired, type SegmentRule } from "../../kinds/index.ts";
 
 /** "table.column" → varchar length: how many characters Flagsmith's column holds. */
 export type ColumnLengths = ReadonlyMap<string, number>;

@@ -1,5 +1,5 @@
 import type { Issue } from "../../errors.ts";
-import type { Desired, Sourced } from "../desired.ts";
+import { type Desired, type Sourced } from "../../kinds/index.ts";
 import { didYouMean, validValues } from "../suggest.ts";
 
 /** Valid permission keys per level, as in Flagsmith's `permissions_permissionmodel` table. */

@@ -1,9 +1,6 @@
 import { formatPosition, type Issue, type Position } from "../../errors.ts";
-import { DESIRED_LIST, KIND_ORDER, type EntityOf, type Kind } from "../../plan/actions.ts";
-import { KEY_OF, REFERENCES_OF } from "../../plan/keys.ts";
-import type { Desired, Sourced } from "../desired.ts";
+import { entitiesOf, keyOf, KIND_ORDER, referencesOf, SEP, UNBOUND, type Desired, type EntityOf, type Kind } from "../../kinds/index.ts";
 import { isNearMiss } from "../suggest.ts";
-import { keyable, UNBOUND } from "./bind.ts";
 
 /** Something referred to but not declared in the files: it must already exist in the database. */
 export interface UndeclaredReference {
@@ -37,8 +34,8 @@ export function checkReferences(desired: Desired, unsure: ReadonlySet<Kind> = ne
   const issues: Issue[] = [];
   const warnings = new Map<string, UndeclaredReference>();
   for (const kind of KIND_ORDER) {
-    for (const entity of desired[DESIRED_LIST[kind]] as (EntityOf[Kind] & Sourced)[]) {
-      for (const ref of REFERENCES_OF[kind](keyable(entity) as never)) {
+    for (const entity of entitiesOf(desired, kind) as EntityOf[Kind][]) {
+      for (const ref of referencesOf(kind, entity as never)) {
         const names = declared[ref.kind];
         if (!names || names.has(ref.key)) continue;
         const label = ref.label;
@@ -65,7 +62,7 @@ export function checkReferences(desired: Desired, unsure: ReadonlySet<Kind> = ne
 /** Key → how to name it, for the kinds other entities refer to. */
 function declaredNames(desired: Desired): Partial<Record<Kind, Map<string, string>>> {
   const of = <K extends Kind>(kind: K, label: (e: EntityOf[K]) => string) =>
-    new Map((desired[DESIRED_LIST[kind]] as EntityOf[K][]).map((e) => [KEY_OF[kind](keyable(e) as never), label(e)] as const));
+    new Map(entitiesOf(desired, kind).map((e) => [keyOf(kind, e), label(e)] as const));
   return {
     user: of("user", (e) => `user "${e.email}"`),
     organisation: of("organisation", (e) => `organisation "${e.name}"`),
@@ -77,8 +74,8 @@ function declaredNames(desired: Desired): Partial<Record<Kind, Map<string, strin
 
 function nearMisses(key: string, names: Map<string, string>): string[] {
   // An unbound project reference knows only the name: compare names alone.
-  const unbound = key.startsWith(UNBOUND + "\u001f");
-  const strip = (k: string) => (unbound ? k.slice(k.indexOf("\u001f") + 1) : k);
+  const unbound = key.startsWith(UNBOUND + SEP);
+  const strip = (k: string) => (unbound ? k.slice(k.indexOf(SEP) + 1) : k);
   const wanted = strip(key);
   const out: string[] = [];
   for (const [candidate, label] of names) if (isNearMiss(wanted, strip(candidate))) out.push(label);

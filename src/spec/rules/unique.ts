@@ -1,5 +1,5 @@
 import { formatPosition, type Issue, type Position } from "../../errors.ts";
-import type { Desired } from "../desired.ts";
+import { type Desired } from "../../kinds/index.ts";
 
 /**
  * Values Flagsmith's tables hold once that two different declared entities give (after duplicates are merged):

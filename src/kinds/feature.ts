@@ -1,0 +1,26 @@
+/** Features of a project (features_feature): keyed by project and name, case-insensitively (a lower(name) index). */
+import type { KindSpec } from "./spec.ts";
+import { inProjectField, q } from "./spec.ts";
+import { projectKey, SEP, type ProjectRef, type Sourced } from "./refs.ts";
+import { inProject, projectFields, projectRef } from "./project.ts";
+
+export interface DesiredFeature extends Sourced {
+  project: ProjectRef;
+  name: string;
+  description: string | null;
+  defaultEnabled: boolean;
+  /** The raw remote-config value as Flagsmith stores it in `features_feature.initial_value`; null for a plain flag. */
+  initialValue: string | null;
+}
+
+export const featureKey = (project: ProjectRef, name: string): string => projectKey(project) + SEP + name.toLowerCase();
+
+export const feature = {
+  list: "features",
+  parent: null,
+  noun: "feature",
+  key: (e) => featureKey(e.project, e.name),
+  references: (e) => [projectRef(e.project)],
+  label: (e) => ({ text: `feature ${q(e.name)} ${inProject(e.project)}`, fields: { name: e.name, ...projectFields(e.project) } }),
+  project: inProjectField<DesiredFeature>(),
+} as const satisfies KindSpec<"feature">;

@@ -1,0 +1,50 @@
+/** Permission groups of an organisation (users_userpermissiongroup) and their members. */
+import type { KindSpec, Reference } from "./spec.ts";
+import { q } from "./spec.ts";
+import { SEP, type Sourced } from "./refs.ts";
+import { organisationRef } from "./organisation.ts";
+import { userKey, userRef } from "./user.ts";
+
+export interface DesiredGroup extends Sourced {
+  organisation: string;
+  name: string;
+  isDefault: boolean;
+}
+
+export interface DesiredGroupMember extends Sourced {
+  organisation: string;
+  group: string;
+  email: string;
+}
+
+export const groupKey = (organisation: string, name: string): string => organisation + SEP + name;
+
+export const groupMemberKey = (organisation: string, group: string, email: string): string =>
+  groupKey(organisation, group) + SEP + userKey(email);
+
+const groupRef = (organisation: string, name: string): Reference => ({
+  kind: "group",
+  key: groupKey(organisation, name),
+  label: `group ${q(name)} of organisation ${q(organisation)}`,
+});
+
+export const group = {
+  list: "groups",
+  parent: "organisation",
+  noun: "group",
+  key: (e) => groupKey(e.organisation, e.name),
+  references: (e) => [organisationRef(e.organisation)],
+  label: (e) => ({ text: `group ${q(e.name)} to organisation ${q(e.organisation)}`, fields: { name: e.name, organisation: e.organisation } }),
+} as const satisfies KindSpec<"group">;
+
+export const groupMember = {
+  list: "groupMembers",
+  parent: "group",
+  noun: "group member",
+  key: (e) => groupMemberKey(e.organisation, e.group, e.email),
+  references: (e) => [groupRef(e.organisation, e.group), userRef(e.email)],
+  label: (e) => ({
+    text: `user ${q(e.email)} to group ${q(e.group)} in organisation ${q(e.organisation)}`,
+    fields: { name: e.email, group: e.group, organisation: e.organisation },
+  }),
+} as const satisfies KindSpec<"groupMember">;

@@ -1,0 +1,29 @@
+/** Identities of an environment (environments_identity) with their traits: keyed by environment and identifier. */
+import type { KindSpec } from "./spec.ts";
+import { inEnvironmentField, q } from "./spec.ts";
+import { environmentKey, SEP, type EnvironmentRef, type Sourced } from "./refs.ts";
+import { environmentRef } from "./environment.ts";
+import { inProject, projectFields } from "./project.ts";
+
+export type TraitValue = string | number | boolean;
+
+export interface DesiredIdentity extends Sourced {
+  environment: EnvironmentRef;
+  identifier: string;
+  traits: Record<string, TraitValue>;
+}
+
+export const identityKey = (environment: EnvironmentRef, identifier: string): string => environmentKey(environment) + SEP + identifier;
+
+export const identity = {
+  list: "identities",
+  parent: "environment",
+  noun: "identity",
+  key: (e) => identityKey(e.environment, e.identifier),
+  references: (e) => [environmentRef(e.environment)],
+  label: (e) => ({
+    text: `identity ${q(e.identifier)} to environment ${q(e.environment.name)} ${inProject(e.environment.project)}`,
+    fields: { name: e.identifier, environment: e.environment.name, ...projectFields(e.environment.project) },
+  }),
+  project: inEnvironmentField<DesiredIdentity>(),
+} as const satisfies KindSpec<"identity">;

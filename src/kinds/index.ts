@@ -1,0 +1,168 @@
+/**
+ * The registry of entity kinds: one record per kind (its Desired type in EntityOf, its spec in KINDS), and
+ * everything per-kind derived from them: the processing order, the Desired and Existing shapes and their
+ * empty states, keys, references, parents and labels. A new kind that is missing anywhere does not compile.
+ */
+import type { Position } from "../errors.ts";
+import type { DesiredEnvironment } from "./environment.ts";
+import { environment } from "./environment.ts";
+import type { DesiredFeature } from "./feature.ts";
+import { feature } from "./feature.ts";
+import type { DesiredGroup, DesiredGroupMember } from "./group.ts";
+import { group, groupMember } from "./group.ts";
+import type { DesiredIdentity } from "./identity.ts";
+import { identity } from "./identity.ts";
+import type { DesiredMasterApiKey } from "./master-api-key.ts";
+import { masterApiKey } from "./master-api-key.ts";
+import type { DesiredMembership } from "./membership.ts";
+import { membership } from "./membership.ts";
+import type { DesiredOrganisation } from "./organisation.ts";
+import { organisation } from "./organisation.ts";
+import type { DesiredEnvironmentPermission, DesiredOrganisationPermission, DesiredProjectPermission } from "./permissions.ts";
+import { environmentPermission, organisationPermission, projectPermission } from "./permissions.ts";
+import type { DesiredProject } from "./project.ts";
+import { project } from "./project.ts";
+import type { DesiredSegment } from "./segment.ts";
+import { segment } from "./segment.ts";
+import type { ProjectRef } from "./refs.ts";
+import type { KindSpec, Label, Reference } from "./spec.ts";
+import type { DesiredUser } from "./user.ts";
+import { user } from "./user.ts";
+
+/** What each kind's entity is, once resolved from the files. The one list of kinds. */
+export interface EntityOf {
+  user: DesiredUser;
+  organisation: DesiredOrganisation;
+  membership: DesiredMembership;
+  group: DesiredGroup;
+  groupMember: DesiredGroupMember;
+  organisationPermission: DesiredOrganisationPermission;
+  masterApiKey: DesiredMasterApiKey;
+  project: DesiredProject;
+  projectPermission: DesiredProjectPermission;
+  environment: DesiredEnvironment;
+  environmentPermission: DesiredEnvironmentPermission;
+  identity: DesiredIdentity;
+  segment: DesiredSegment;
+  feature: DesiredFeature;
+}
+
+export type Kind = keyof EntityOf;
+
+/** Every kind's spec, in processing order (contract §1 "Processing order"): the plan lists actions in this order. */
+export const KINDS = {
+  user,
+  organisation,
+  membership,
+  group,
+  groupMember,
+  organisationPermission,
+  masterApiKey,
+  project,
+  projectPermission,
+  environment,
+  environmentPermission,
+  identity,
+  segment,
+  feature,
+} as const satisfies { [K in Kind]: KindSpec<K> };
+
+export const KIND_ORDER = Object.keys(KINDS) as Kind[];
+
+/** The name of each kind's list in Desired (`users`, `identities`). */
+export type ListOf<K extends Kind> = (typeof KINDS)[K]["list"];
+
+/** The desired state: every declaration of every source, flattened, references bound where the files allow. */
+export type Desired = { appDomain: { value: string; source: Position } | null } & { [K in Kind as ListOf<K>]: EntityOf[K][] };
+
+/** An empty desired state (the start of resolution). */
+export function emptyDesired(): Desired {
+  return { appDomain: null, ...Object.fromEntries(KIND_ORDER.map((k) => [KINDS[k].list, []])) } as Desired;
+}
+
+/** The entities of one kind in a desired state. */
+export function entitiesOf<K extends Kind>(desired: Desired, kind: K): EntityOf[K][] {
+  return (desired as unknown as Record<string, EntityOf[K][]>)[KINDS[kind].list]!;
+}
+
+/** A copy of `desired` with the entities of one kind replaced. */
+export function withEntities<K extends Kind>(desired: Desired, kind: K, entities: EntityOf[K][]): Desired {
+  return { ...desired, [KINDS[kind].list]: entities };
+}
+
+/** The idempotency key of an entity. */
+export function keyOf<K extends Kind>(kind: K, entity: EntityOf[K]): string {
+  return (KINDS[kind] as unknown as KindSpec<K>).key(entity);
+}
+
+/** What an entity refers to; a nested kind's parent first. */
+export function referencesOf<K extends Kind>(kind: K, entity: EntityOf[K]): Reference[] {
+  return (KINDS[kind] as unknown as KindSpec<K>).references(entity);
+}
+
+/** How the output names an entity. */
+export function labelOfEntity<K extends Kind>(kind: K, entity: EntityOf[K]): Label {
+  return (KINDS[kind] as unknown as KindSpec<K>).label(entity);
+}
+
+/** The kinds that live in a project, with how to read and replace their project reference. */
+export const IN_PROJECT = KIND_ORDER.flatMap((kind) => {
+  const spec = KINDS[kind] as unknown as KindSpec<Kind>;
+  return spec.project ? [{ kind, ...spec.project }] : [];
+});
+
+/** A copy of `desired` whose project references are replaced by `bind`'s (given the reference and its entity). */
+export function mapProjectRefs(desired: Desired, bind: (ref: ProjectRef, entity: EntityOf[Kind]) => ProjectRef): Desired {
+  let out = desired;
+  for (const { kind, of, with: replace } of IN_PROJECT) {
+    out = withEntities(out, kind, entitiesOf(desired, kind).map((e) => replace(e, bind(of(e), e))));
+  }
+  return out;
+}
+
+/** Every project reference of the desired state (declared projects aside), with the entity making it. */
+export function projectRefsOf(desired: Desired): { ref: ProjectRef; from: EntityOf[Kind] }[] {
+  return IN_PROJECT.flatMap(({ kind, of }) => entitiesOf(desired, kind).map((e) => ({ ref: of(e), from: e })));
+}
+
+/** Every reference the desired state makes to one kind, with the entity making it. */
+export function referencesTo(desired: Desired, kind: Kind): { ref: Reference; from: EntityOf[Kind] }[] {
+  return KIND_ORDER.flatMap((k) => entitiesOf(desired, k).flatMap((e) => referencesOf(k, e as never).filter((r) => r.kind === kind).map((ref) => ({ ref, from: e }))));
+}
+
+/** Ids of rows that already exist, per kind, by idempotency key. */
+export type ExistingIds = { [K in Kind]: Map<string, number | string> };
+
+/**
+ * What the database already holds, as far as the desired state is concerned: read by flagsmith/ (one query
+ * per kind), pure data from then on.
+ */
+export interface Existing {
+  /** false for the offline dry run: nothing is known, references to undeclared entities are assumed to exist. */
+  complete: boolean;
+  ids: ExistingIds;
+  /** Organisations holding a project of each name, to bind references that name no organisation. */
+  projectOrganisations: Map<string, string[]>;
+  /** Master API keys (by key) whose name is held only by revoked or soft-deleted rows: skipped, never re-created. */
+  revokedMasterApiKeys: Set<string>;
+}
+
+/** No rows at all: an empty instance (the offline dry run), or a database before any reads. */
+export function emptyExisting(complete: boolean): Existing {
+  const ids = Object.fromEntries(KIND_ORDER.map((k) => [k, new Map()])) as ExistingIds;
+  return { complete, ids, projectOrganisations: new Map(), revokedMasterApiKeys: new Set() };
+}
+
+export * from "./environment.ts";
+export * from "./feature.ts";
+export * from "./group.ts";
+export * from "./identity.ts";
+export * from "./master-api-key.ts";
+export * from "./membership.ts";
+export * from "./organisation.ts";
+export * from "./permissions.ts";
+export * from "./project.ts";
+export * from "./refs.ts";
+export * from "./segment.ts";
+export type { KindSpec, Label, Reference } from "./spec.ts";
+export * from "./user.ts";

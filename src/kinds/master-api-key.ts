@@ -1,0 +1,24 @@
+/** Organisation master API keys (api_keys_masterapikey): keyed by organisation and name. */
+import type { KindSpec } from "./spec.ts";
+import { q } from "./spec.ts";
+import { SEP, type Sourced } from "./refs.ts";
+import { organisationRef } from "./organisation.ts";
+
+export interface DesiredMasterApiKey extends Sourced {
+  organisation: string;
+  name: string;
+  isAdmin: boolean;
+  /** A caller-chosen key `<8>.<32>`; null means generate one. */
+  key: string | null;
+}
+
+export const masterApiKeyKey = (organisation: string, name: string): string => organisation + SEP + name;
+
+export const masterApiKey = {
+  list: "masterApiKeys",
+  parent: null,
+  noun: "master API key",
+  key: (e) => masterApiKeyKey(e.organisation, e.name),
+  references: (e) => [organisationRef(e.organisation)],
+  label: (e) => ({ text: `master API key ${q(e.name)}`, fields: { name: e.name, organisation: e.organisation } }),
+} as const satisfies KindSpec<"masterApiKey">;

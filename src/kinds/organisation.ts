@@ -1,0 +1,34 @@
+/** Organisations (organisations_organisation) and their subscription: keyed by name. */
+import type { KindSpec, Reference } from "./spec.ts";
+import { q } from "./spec.ts";
+import { SEP, type Sourced } from "./refs.ts";
+import { userKey } from "./user.ts";
+
+export interface Subscription {
+  plan?: string;
+  seats?: number;
+  maxApiCalls?: number;
+  subscriptionId?: string;
+}
+
+export interface DesiredOrganisation extends Sourced {
+  name: string;
+  /** Applied only when the organisation is created (contract §1). */
+  subscription: Subscription | null;
+}
+
+export const organisationKey = (name: string): string => name;
+
+export const organisationRef = (name: string): Reference => ({ kind: "organisation", key: organisationKey(name), label: `organisation ${q(name)}` });
+
+/** The key of something of a user in an organisation (a membership, a permission entry). */
+export const userInOrganisationKey = (organisation: string, email: string): string => organisation + SEP + userKey(email);
+
+export const organisation = {
+  list: "organisations",
+  parent: null,
+  noun: "organisation",
+  key: (e) => organisationKey(e.name),
+  references: () => [],
+  label: (e) => ({ text: `organisation ${q(e.name)}`, fields: { name: e.name } }),
+} as const satisfies KindSpec<"organisation">;

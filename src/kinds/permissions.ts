@@ -1,0 +1,77 @@
+/** Permission entries of a user on an organisation, a project or an environment: keyed by target and user. */
+import type { KindSpec } from "./spec.ts";
+import { inEnvironmentField, inProjectField, q } from "./spec.ts";
+import { environmentKey, projectKey, SEP, type EnvironmentRef, type ProjectRef, type Sourced } from "./refs.ts";
+import { environmentRef } from "./environment.ts";
+import { organisationRef, userInOrganisationKey } from "./organisation.ts";
+import { inProject, projectFields, projectRef } from "./project.ts";
+import { userKey, userRef } from "./user.ts";
+
+export interface DesiredOrganisationPermission extends Sourced {
+  organisation: string;
+  email: string;
+  permissions: string[];
+}
+
+export interface DesiredProjectPermission extends Sourced {
+  project: ProjectRef;
+  email: string;
+  permissions: string[];
+  admin: boolean;
+}
+
+export interface DesiredEnvironmentPermission extends Sourced {
+  environment: EnvironmentRef;
+  email: string;
+  permissions: string[];
+  admin: boolean;
+}
+
+export const organisationPermissionKey = userInOrganisationKey;
+export const projectPermissionKey = (project: ProjectRef, email: string): string => projectKey(project) + SEP + userKey(email);
+export const environmentPermissionKey = (environment: EnvironmentRef, email: string): string =>
+  environmentKey(environment) + SEP + userKey(email);
+
+/** `A, B` for permission keys; project and environment admins are listed as ADMIN first. */
+function permissionList(permissions: string[], admin = false): string {
+  const all = admin ? ["ADMIN", ...permissions] : permissions;
+  return all.length ? all.join(", ") : "(none)";
+}
+
+export const organisationPermission = {
+  list: "organisationPermissions",
+  parent: "organisation",
+  noun: "organisation permission",
+  key: (e) => organisationPermissionKey(e.organisation, e.email),
+  references: (e) => [organisationRef(e.organisation), userRef(e.email)],
+  label: (e) => ({
+    text: `permissions ${permissionList(e.permissions)} for user ${q(e.email)} to organisation ${q(e.organisation)}`,
+    fields: { name: e.email, organisation: e.organisation, permissions: e.permissions },
+  }),
+} as const satisfies KindSpec<"organisationPermission">;
+
+export const projectPermission = {
+  list: "projectPermissions",
+  parent: "project",
+  noun: "project permission",
+  key: (e) => projectPermissionKey(e.project, e.email),
+  references: (e) => [projectRef(e.project), userRef(e.email)],
+  label: (e) => ({
+    text: `permissions ${permissionList(e.permissions, e.admin)} for user ${q(e.email)} to project ${q(e.project.name)}`,
+    fields: { name: e.email, ...projectFields(e.project), permissions: e.permissions, admin: e.admin },
+  }),
+  project: inProjectField<DesiredProjectPermission>(),
+} as const satisfies KindSpec<"projectPermission">;
+
+export const environmentPermission = {
+  list: "environmentPermissions",
+  parent: "environment",
+  noun: "environment permission",
+  key: (e) => environmentPermissionKey(e.environment, e.email),
+  references: (e) => [environmentRef(e.environment), userRef(e.email)],
+  label: (e) => ({
+    text: `permissions ${permissionList(e.permissions, e.admin)} for user ${q(e.email)} to environment ${q(e.environment.name)} ${inProject(e.environment.project)}`,
+    fields: { name: e.email, environment: e.environment.name, ...projectFields(e.environment.project), permissions: e.permissions, admin: e.admin },
+  }),
+  project: inEnvironmentField<DesiredEnvironmentPermission>(),
+} as const satisfies KindSpec<"environmentPermission">;

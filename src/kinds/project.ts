@@ -1,0 +1,29 @@
+/** Projects (projects_project): keyed by organisation and name. */
+import type { KindSpec, Reference } from "./spec.ts";
+import { q } from "./spec.ts";
+import { projectKey, type ProjectRef, type Sourced } from "./refs.ts";
+import { organisationRef } from "./organisation.ts";
+
+export interface DesiredProject extends Sourced {
+  organisation: string;
+  name: string;
+}
+
+export const projectRef = (ref: ProjectRef): Reference => ({ kind: "project", key: projectKey(ref), label: `project ${q(ref.name)}` });
+
+/** `in project "P"`, how lines name what lives in a project. */
+export const inProject = (project: ProjectRef): string => `in project ${q(project.name)}`;
+
+/** The JSON fields locating something in a project. */
+export function projectFields(project: ProjectRef): Record<string, string> {
+  return project.organisation ? { project: project.name, organisation: project.organisation } : { project: project.name };
+}
+
+export const project = {
+  list: "projects",
+  parent: null,
+  noun: "project",
+  key: (e) => projectKey(e),
+  references: (e) => [organisationRef(e.organisation)],
+  label: (e) => ({ text: `project ${q(e.name)}`, fields: { name: e.name, organisation: e.organisation } }),
+} as const satisfies KindSpec<"project">;

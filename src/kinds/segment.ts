@@ -1,0 +1,60 @@
+/** Segments of a project (segments_segment) with their rules: keyed by project and name. */
+import type { KindSpec } from "./spec.ts";
+import { inProjectField, q } from "./spec.ts";
+import { projectKey, SEP, type ProjectRef, type Sourced } from "./refs.ts";
+import { inProject, projectFields, projectRef } from "./project.ts";
+
+export const OPERATORS = [
+  "EQUAL",
+  "NOT_EQUAL",
+  "CONTAINS",
+  "NOT_CONTAINS",
+  "GREATER_THAN",
+  "LESS_THAN",
+  "GREATER_THAN_INCLUSIVE",
+  "LESS_THAN_INCLUSIVE",
+  "REGEX",
+  "PERCENTAGE_SPLIT",
+  "MODULO",
+  "IN",
+  "IS_SET",
+  "IS_NOT_SET",
+] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+export const RULE_TYPES = ["ALL", "ANY", "NONE"] as const;
+export type RuleType = (typeof RULE_TYPES)[number];
+
+export interface SegmentCondition {
+  property: string | null;
+  operator: Operator;
+  /** Always a string when the operator takes a value (Flagsmith stores strings); null for IS_SET/IS_NOT_SET. */
+  value: string | null;
+  description: string | null;
+}
+
+export interface SegmentRule {
+  type: RuleType;
+  conditions: SegmentCondition[];
+  rules: SegmentRule[];
+}
+
+export interface DesiredSegment extends Sourced {
+  project: ProjectRef;
+  name: string;
+  description: string | null;
+  /** Already in the dashboard's shape: one top-level ALL rule whose children hold the conditions. */
+  rules: SegmentRule[];
+}
+
+export const segmentKey = (project: ProjectRef, name: string): string => projectKey(project) + SEP + name;
+
+export const segment = {
+  list: "segments",
+  parent: null,
+  noun: "segment",
+  key: (e) => segmentKey(e.project, e.name),
+  references: (e) => [projectRef(e.project)],
+  label: (e) => ({ text: `segment ${q(e.name)} ${inProject(e.project)}`, fields: { name: e.name, ...projectFields(e.project) } }),
+  project: inProjectField<DesiredSegment>(),
+} as const satisfies KindSpec<"segment">;

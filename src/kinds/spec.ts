@@ -1,0 +1,57 @@
+/** The shape of one kind's record in the registry (index.ts KINDS). */
+import type { EntityOf, Kind } from "./index.ts";
+import type { EnvironmentRef, ProjectRef } from "./refs.ts";
+
+/** A reference from an entity to another that must be declared or already exist. */
+export interface Reference {
+  kind: Kind;
+  key: string;
+  /** How the user names it, e.g. `user "a@b.c"`, `environment "Dev" of project "Web"`. */
+  label: string;
+}
+
+/** How the output names an entity: words for the text line, identifying fields for JSON. */
+export interface Label {
+  /** Top-level: `environment "Development" in project "Web App"`; nested: the object of "Added …". */
+  text: string;
+  fields: Record<string, string | boolean | string[]>;
+}
+
+/**
+ * Everything the shared model knows about one kind. A new kind is one entry in EntityOf and one such
+ * record in KINDS; the compiler then names every per-kind table that lacks it.
+ */
+export interface KindSpec<K extends Kind> {
+  /** The list in Desired (and in the JSON of errors): plural, as the files' top-level lists are named. */
+  list: string;
+  /** The kind it is nested in (created with it; its first reference), or null for a top-level kind. */
+  parent: Kind | null;
+  /** How messages name one of them: "organisation member", "feature". */
+  noun: string;
+  /** The idempotency key: what decides whether it "already exists" (references must be bound or UNBOUND). */
+  key(entity: EntityOf[K]): string;
+  /** What it refers to; a nested kind's parent first. */
+  references(entity: EntityOf[K]): Reference[];
+  label(entity: EntityOf[K]): Label;
+  /**
+   * For kinds that live in a project: the project they name, and a copy naming another (bound) one. The one
+   * way references are bound (kinds/refs.ts bindProject) goes through these, in resolve, diff and lookups.
+   */
+  project?: { of(entity: EntityOf[K]): ProjectRef; with(entity: EntityOf[K], project: ProjectRef): EntityOf[K] };
+}
+
+/** `project` of a kind whose entity has a `project` field. */
+export function inProjectField<E extends { project: ProjectRef }>() {
+  return { of: (e: E): ProjectRef => e.project, with: (e: E, project: ProjectRef): E => ({ ...e, project }) };
+}
+
+/** `project` of a kind whose entity has an `environment` field. */
+export function inEnvironmentField<E extends { environment: EnvironmentRef }>() {
+  return {
+    of: (e: E): ProjectRef => e.environment.project,
+    with: (e: E, project: ProjectRef): E => ({ ...e, environment: { ...e.environment, project } }),
+  };
+}
+
+/** `"value"` */
+export const q = (value: string): string => `"${value}"`;
