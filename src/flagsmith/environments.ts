@@ -3,7 +3,7 @@
  * Python defaults, a fresh client-side key, and a feature state for every feature the project
  * already had (the environment's AFTER_CREATE create_feature_states).
  */
-import { type Desired, type Sourced } from "../kinds/index.ts";
+import { environmentRefsOf, type Desired, type Sourced } from "../kinds/index.ts";
 import { type ActionOf, type Secret } from "../kinds/plan.ts";
 import { environmentKey, projectKey } from "../kinds/index.ts";
 import type { KindModule, Sql } from "./context.ts";
@@ -15,12 +15,11 @@ import { createFeatureStates } from "./feature-states.ts";
 import { copyToHistory } from "./content-history.ts";
 import { generateEnvironmentKey } from "./secrets.ts";
 
-/** Every environment the desired state names: declared ones and those identities and permissions refer to. */
+/** Every environment the desired state names: declared ones and those the kinds living in one refer to. */
 function wantedEnvironments(desired: Desired): { name: ScopedName; at: Sourced }[] {
   return [
     ...desired.environments.map((e) => ({ name: scopedName(e.project, e.name), at: e })),
-    ...desired.identities.map((i) => ({ name: scopedName(i.environment.project, i.environment.name), at: i })),
-    ...desired.environmentPermissions.map((p) => ({ name: scopedName(p.environment.project, p.environment.name), at: p })),
+    ...environmentRefsOf(desired).map(({ ref, from }) => ({ name: scopedName(ref.project, ref.name), at: from })),
   ];
 }
 

@@ -5,7 +5,7 @@ import { membershipKey, organisationKey, userKey } from "../kinds/index.ts";
 import { type Desired, type Sourced } from "../kinds/index.ts";
 import { insertBatch, recordset } from "./batch.ts";
 import type { KindModule } from "./context.ts";
-import { ambiguousExisting, groupRows, idFor, referencedOrganisations } from "./refs.ts";
+import { ambiguousExisting, firstMention, groupRows, idFor, referencedOrganisations } from "./refs.ts";
 import { guardWrite } from "./write-error.ts";
 
 /** Flagsmith's free-plan subscription written by Organisation's AFTER_CREATE hook (organisations/subscriptions/constants.py). */
@@ -135,11 +135,3 @@ export const memberships: KindModule<"membership"> = {
     return new Map<ActionOf<"membership">, Secret[]>();
   },
 };
-
-/** Where an organisation name first appears, to point the ambiguity error at the file. */
-function firstMention(d: Desired, name: string): Sourced | undefined {
-  return (
-    d.organisations.find((e) => e.name === name) ??
-    [...d.memberships, ...d.groups, ...d.organisationPermissions, ...d.masterApiKeys, ...d.projects].find((e) => e.organisation === name)
-  );
-}

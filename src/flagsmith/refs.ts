@@ -1,50 +1,46 @@
 /** What the desired state names, collected for the readers' one-query-per-kind lookups. */
 import type { Issue } from "../errors.ts";
-import { type Desired, type ProjectRef, type Sourced } from "../kinds/index.ts";
-import { type Existing } from "../kinds/index.ts";
-import { normaliseEmail } from "../kinds/index.ts";
+import {
+  bindProject as bindProjectRef,
+  organisationKey,
+  projectRefsOf,
+  referencesTo,
+  userKey,
+  type Desired,
+  type Existing,
+  type ProjectRef,
+  type Sourced,
+} from "../kinds/index.ts";
 
-/** Every email the desired state names: declared users and every user reference. */
+/** Every user the desired state names, by key: declared users and every user reference. */
 export function referencedEmails(d: Desired): string[] {
-  const all = [
-    ...d.users,
-    ...d.memberships,
-    ...d.groupMembers,
-    ...d.organisationPermissions,
-    ...d.projectPermissions,
-    ...d.environmentPermissions,
-  ].map((e) => normaliseEmail(e.email));
-  return [...new Set(all)];
+  return [...new Set([...d.users.map((u) => userKey(u.email)), ...referencesTo(d, "user").map((r) => r.ref.key)])];
 }
 
-/** Every project reference: declared projects and the references of nested and top-level kinds. */
+/** Every project reference: declared projects and the references of the kinds that live in a project. */
 export function projectRefs(d: Desired): (ProjectRef & Sourced)[] {
-  return [
-    ...d.projects,
-    ...d.projectPermissions.map((e) => ({ ...e.project, source: e.source })),
-    ...d.environments.map((e) => ({ ...e.project, source: e.source })),
-    ...d.environmentPermissions.map((e) => ({ ...e.environment.project, source: e.source })),
-    ...d.identities.map((e) => ({ ...e.environment.project, source: e.source })),
-    ...d.segments.map((e) => ({ ...e.project, source: e.source })),
-    ...d.features.map((e) => ({ ...e.project, source: e.source })),
-  ];
+  return [...d.projects, ...projectRefsOf(d).map(({ ref, from }) => ({ ...ref, source: from.source }))];
 }
 
 /** Every organisation name the desired state names, declared or referenced. */
 export function referencedOrganisations(d: Desired): string[] {
   const names = [
     ...d.organisations.map((e) => e.name),
-    ...[...d.memberships, ...d.groups, ...d.groupMembers, ...d.organisationPermissions, ...d.masterApiKeys].map((e) => e.organisation),
+    ...referencesTo(d, "organisation").map((r) => r.ref.key),
     ...projectRefs(d).flatMap((r) => (r.organisation === null ? [] : [r.organisation])),
   ];
   return [...new Set(names)];
 }
 
-/** The reference with its organisation, bound like plan/diff.ts binds it; null when it cannot be bound (diff reports that). */
+/** Where an organisation name first appears, to point an error at the file. */
+export function firstMention(d: Desired, name: string): Sourced | undefined {
+  return d.organisations.find((e) => e.name === name) ?? referencesTo(d, "organisation").find((r) => r.ref.key === organisationKey(name))?.from;
+}
+
+/** The reference with its organisation, bound by the existing projects; null when it cannot be bound (diff reports that). */
 export function bindProject(ref: ProjectRef, existing: Existing): ProjectRef | null {
-  if (ref.organisation !== null) return ref;
-  const candidates = existing.projectOrganisations.get(ref.name) ?? [];
-  return candidates.length === 1 ? { ...ref, organisation: candidates[0]! } : null;
+  const binding = bindProjectRef(ref, (name) => existing.projectOrganisations.get(name) ?? []);
+  return "ref" in binding ? binding.ref : null;
 }
 
 /** The "ambiguous-existing" issue: a name we key by matches several live rows, so we cannot tell which one is meant. */

@@ -24,7 +24,7 @@ import type { DesiredProject } from "./project.ts";
 import { project } from "./project.ts";
 import type { DesiredSegment } from "./segment.ts";
 import { segment } from "./segment.ts";
-import type { ProjectRef } from "./refs.ts";
+import type { EnvironmentRef, ProjectRef } from "./refs.ts";
 import type { KindSpec, Label, Reference } from "./spec.ts";
 import type { DesiredUser } from "./user.ts";
 import { user } from "./user.ts";
@@ -123,6 +123,11 @@ export function mapProjectRefs(desired: Desired, bind: (ref: ProjectRef, entity:
 /** Every project reference of the desired state (declared projects aside), with the entity making it. */
 export function projectRefsOf(desired: Desired): { ref: ProjectRef; from: EntityOf[Kind] }[] {
   return IN_PROJECT.flatMap(({ kind, of }) => entitiesOf(desired, kind).map((e) => ({ ref: of(e), from: e })));
+}
+
+/** Every environment reference of the desired state (declared environments aside), with the entity making it. */
+export function environmentRefsOf(desired: Desired): { ref: EnvironmentRef; from: EntityOf[Kind] }[] {
+  return IN_PROJECT.flatMap(({ kind, environment }) => (environment ? entitiesOf(desired, kind).map((e) => ({ ref: environment(e), from: e })) : []));
 }
 
 /** Every reference the desired state makes to one kind, with the entity making it. */

@@ -37,7 +37,12 @@ export interface KindSpec<K extends Kind> {
    * For kinds that live in a project: the project they name, and a copy naming another (bound) one. The one
    * way references are bound (kinds/refs.ts bindProject) goes through these, in resolve, diff and lookups.
    */
-  project?: { of(entity: EntityOf[K]): ProjectRef; with(entity: EntityOf[K], project: ProjectRef): EntityOf[K] };
+  project?: {
+    of(entity: EntityOf[K]): ProjectRef;
+    with(entity: EntityOf[K], project: ProjectRef): EntityOf[K];
+    /** For kinds that live in an environment: the environment they name. */
+    environment?(entity: EntityOf[K]): EnvironmentRef;
+  };
 }
 
 /** `project` of a kind whose entity has a `project` field. */
@@ -45,11 +50,12 @@ export function inProjectField<E extends { project: ProjectRef }>() {
   return { of: (e: E): ProjectRef => e.project, with: (e: E, project: ProjectRef): E => ({ ...e, project }) };
 }
 
-/** `project` of a kind whose entity has an `environment` field. */
+/** `project` of a kind whose entity has an `environment` field; `environment` gives that environment. */
 export function inEnvironmentField<E extends { environment: EnvironmentRef }>() {
   return {
     of: (e: E): ProjectRef => e.environment.project,
     with: (e: E, project: ProjectRef): E => ({ ...e, environment: { ...e.environment, project } }),
+    environment: (e: E): EnvironmentRef => e.environment,
   };
 }
 
