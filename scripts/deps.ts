@@ -1,7 +1,7 @@
 /**
  * `bun scripts/deps.ts`: checks that imports between the parts of src/ point one way (ARCHITECTURE.md):
  *
- *   main → cli → commands → provision → {input, plan, flagsmith, db, report, export} → presets → kinds → {io, errors}
+ *   main → cli → commands → provision → {input, plan, flagsmith, db, report, export} → kinds → {io, suggest} → errors
  *
  * A part is a folder under src/ or a file at its top. An import is allowed only from a higher part to a
  * lower one (or within a part), so there can be no cycle between parts; the middle parts never import each
@@ -12,7 +12,8 @@ import { dirname, join, relative, resolve } from "node:path";
 
 /** Each part's rank: an import must go to a strictly lower rank, or stay inside its part. */
 export const RANKS: Record<string, number> = {
-  main: 8,
+  main: 9,
+  "process-io": 8,
   cli: 7,
   help: 6,
   commands: 6,
@@ -23,9 +24,9 @@ export const RANKS: Record<string, number> = {
   db: 4,
   report: 4,
   export: 4,
-  presets: 3,
   kinds: 2,
   io: 1,
+  suggest: 1,
   errors: 0,
 };
 

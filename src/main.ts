@@ -5,8 +5,8 @@
  * what Postgres said, anything else is a bug and shows its stack.
  */
 import { runCli } from "./cli.ts";
-import type { Io } from "./commands/io.ts";
-import { isOutputClosed, processIo } from "./commands/process-io.ts";
+import { type Io, isOutputClosed } from "./io.ts";
+import { processIo } from "./process-io.ts";
 import { describeDatabaseError } from "./db/errors.ts";
 import { ApplyError, ExitCode, UserError, formatIssue } from "./errors.ts";
 

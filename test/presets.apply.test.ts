@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { applyCommand } from "../src/commands/apply.ts";
-import type { Io } from "../src/commands/io.ts";
+import type { Io } from "../src/io.ts";
 import { verifyPassword } from "../src/flagsmith/django.ts";
-import { PRESETS } from "../src/presets.ts";
+import { PRESETS } from "../src/input/presets.ts";
 import { availableSchemas, checksumAllTables, createTestDatabase, noticeMissingDumps, type TestDatabase } from "./helpers/database.ts";
 
 // Every preset on every schema here: our fixture, and both real dumps when ../shared exists (issue 4).

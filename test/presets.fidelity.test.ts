@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyCommand } from "../src/commands/apply.ts";
-import type { Io } from "../src/commands/io.ts";
+import type { Io } from "../src/io.ts";
 import { encodeUid, passwordResetToken } from "../src/flagsmith/django.ts";
-import type { Env } from "../src/spec/source.ts";
+import type { Env } from "../src/input/source.ts";
 import { createTestDatabase, schemaFile, type TestDatabase } from "./helpers/database.ts";
 
 /**

@@ -2,8 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { parse, parseDocument } from "yaml";
 import { UserError } from "../src/errors.ts";
 import { hashPassword, verifyPassword } from "../src/flagsmith/django.ts";
-import { findPreset, PRESETS } from "../src/presets.ts";
-import { loadDesired } from "../src/spec/index.ts";
+import { findPreset, PRESETS } from "../src/input/presets.ts";
+import { loadDesired } from "../src/input/index.ts";
 
 /** The preset's single file as plain data, before interpolation. */
 function presetData(name: string): any {

@@ -14,11 +14,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
 import { withTransaction } from "../../src/db/transaction.ts";
-import { applyPlan, readExisting } from "../../src/flagsmith/apply.ts";
+import { applyPlan, readExisting } from "../../src/flagsmith/execute.ts";
 import { checkCompatibility, refuseUnfitInput } from "../../src/flagsmith/compat.ts";
 import { diffState } from "../../src/plan/diff.ts";
-import { loadDesired } from "../../src/spec/index.ts";
-import { discoverSources } from "../../src/spec/sources.ts";
+import { loadDesired } from "../../src/input/index.ts";
+import { discoverSources } from "../../src/input/discover.ts";
 import { BenchDatabases, benchSchema } from "./databases.ts";
 import { writeWorkload } from "./workload.ts";
 

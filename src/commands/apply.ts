@@ -1,24 +1,20 @@
 import { waitForDatabase } from "../db/wait.ts";
 import { resolveDatabaseUrl, withDatabase } from "../db/connect.ts";
 import { withTransaction } from "../db/transaction.ts";
-import { ExitCode, fail, UserError } from "../errors.ts";
-import { applyPlan, readExisting } from "../flagsmith/apply.ts";
-import { checkCompatibility, checkReadiness, refuseUnfitInput } from "../flagsmith/compat.ts";
-import { beginMasterKeyHashes, type EarlyMasterKeys } from "../flagsmith/hashes.ts";
-import type { RunSettings, Sql } from "../flagsmith/context.ts";
-import { type RunResult } from "../kinds/plan.ts";
+import { ExitCode, UserError } from "../errors.ts";
+import { checkReadiness } from "../flagsmith/compat.ts";
+import { beginMasterKeyHashes } from "../flagsmith/hashes.ts";
+import type { RunSettings } from "../flagsmith/context.ts";
+import type { RunResult } from "../kinds/plan.ts";
 import { diffState } from "../plan/diff.ts";
-import { emptyExisting } from "../kinds/index.ts";
-import { printReport, reportBeforeCommit, reportCommitted, type ReportOptions } from "../report.ts";
+import { emptyExisting, type Desired } from "../kinds/index.ts";
+import { printReport, reportBeforeCommit, reportCommitted, type ReportOptions } from "../report/index.ts";
 import { openSecretsFile } from "../report/secrets-file.ts";
-import { type Desired } from "../kinds/index.ts";
-import { HOST_AND_PORT_EXAMPLE, HOST_AND_PORT_HINT, isHostAndPort } from "../spec/host.ts";
-import { formatUndeclared, loadDesired } from "../spec/index.ts";
-import { discoverSources } from "../spec/sources.ts";
-import type { Env } from "../spec/source.ts";
-import type { Io } from "./io.ts";
-import { isOutputClosed } from "./process-io.ts";
+import { formatUndeclared, loadDesired } from "../input/index.ts";
+import { discoverSources } from "../input/discover.ts";
+import type { Io } from "../io.ts";
 import type { ApplyOptions } from "./options.ts";
+import { deliverBeforeCommit, provisionInTransaction, runSettings, sourceFlags } from "../provision.ts";
 
 /** The default command: sources → desired state → plan against the database → apply → report. */
 export async function applyCommand(options: ApplyOptions, io: Io): Promise<void> {
@@ -52,14 +48,6 @@ export async function applyCommand(options: ApplyOptions, io: Io): Promise<void>
   }
 }
 
-/** The source flags in the shape discoverSources takes. */
-export function sourceFlags(options: ApplyOptions | { files: string[]; directory?: string; preset?: string }) {
-  return {
-    files: options.files,
-    ...(options.directory !== undefined && { directory: options.directory }),
-    ...(options.preset !== undefined && { preset: options.preset }),
-  };
-}
 
 /** No database: a dry run plans against an empty instance; a real run cannot proceed. */
 function planOffline(desired: Desired, options: ApplyOptions, io: Io): RunResult {
@@ -110,60 +98,5 @@ async function provision(url: string, desired: Desired, options: ApplyOptions & 
   hooks.afterCommit(result);
 }
 
-/**
- * Runs the pre-commit report. If stdout's reader has gone, a secret could be lost, so the run fails
- * (and its transaction rolls back) instead of committing what nobody saw.
- */
-export function deliverBeforeCommit(report: () => void): void {
-  try {
-    report();
-  } catch (error) {
-    if (!isOutputClosed(error)) throw error;
-    throw new UserError(
-      [
-        {
-          rule: "output-closed",
-          message: "stdout was closed before the report was written, so nothing was committed (a secret printed there would have been lost)",
-          hint: "keep stdout open until the run ends, or redirect it to a file; --secrets-file PATH keeps the secrets as well",
-        },
-      ],
-      ExitCode.runtime,
-    );
-  }
-}
 
-/**
- * Inside the caller's transaction: refuse an unsupported database or input it cannot hold, run
- * `prepare` (reset deletes there), then read, plan and apply. A dry run's secrets would not work
- * after the rollback, so they are never returned.
- */
-export async function provisionInTransaction(
-  tx: Sql,
-  desired: Desired,
-  options: { dryRun: boolean; settings: RunSettings; prepare?: (tx: Sql) => Promise<void>; earlyMasterKeys?: EarlyMasterKeys },
-): Promise<RunResult> {
-  const compat = await checkCompatibility(tx);
-  refuseUnfitInput(desired, compat);
-  await options.prepare?.(tx);
-  const existing = await readExisting(tx, desired);
-  const plan = diffState(desired, existing);
-  const applied = await applyPlan(tx, plan, existing, {
-    settings: options.settings,
-    present: compat.present,
-    ...(options.earlyMasterKeys && { earlyMasterKeys: options.earlyMasterKeys }),
-  });
-  const outcomes = options.dryRun ? applied.outcomes.map((o) => ({ ...o, secrets: [] })) : applied.outcomes;
-  return { dryRun: options.dryRun, offline: false, outcomes, warnings: applied.warnings };
-}
 
-/**
- * Settings from the environment; an empty variable counts as unset (compose files often pass `FOO=`).
- * FLAGSMITH_DOMAIN becomes the site domain links are made of, so it must be a host[:port] like app_domain.
- */
-export function runSettings(env: Env): RunSettings {
-  const domain = env.FLAGSMITH_DOMAIN || null;
-  if (domain !== null && !isHostAndPort(domain)) {
-    fail({ rule: "bad-domain", message: `FLAGSMITH_DOMAIN must be ${HOST_AND_PORT_EXAMPLE}, got ${JSON.stringify(domain)}`, hint: HOST_AND_PORT_HINT });
-  }
-  return { djangoSecretKey: env.DJANGO_SECRET_KEY || null, flagsmithDomain: domain };
-}

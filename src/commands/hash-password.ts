@@ -1,6 +1,6 @@
 import { fail } from "../errors.ts";
 import { hashPassword } from "../flagsmith/django.ts";
-import type { Io } from "./io.ts";
+import type { Io } from "../io.ts";
 
 /**
  * `hash-password`: the first line of stdin → the Django hash Flagsmith would store for it (PBKDF2-SHA256,

@@ -1,6 +1,6 @@
 import { UserError } from "../errors.ts";
-import { PRESETS, findPreset } from "../presets.ts";
-import type { Io } from "./io.ts";
+import { PRESETS, findPreset } from "../input/presets.ts";
+import type { Io } from "../io.ts";
 
 /** `presets`: the embedded presets, one per line with its summary. */
 export function listPresetsCommand(io: Io): void {

@@ -4,16 +4,15 @@ import { waitForDatabase } from "../db/wait.ts";
 import { ExitCode, UserError } from "../errors.ts";
 import type { Sql } from "../flagsmith/context.ts";
 import { resetDeclared, type ResetResult, type ResetTargets } from "../flagsmith/reset.ts";
-import { type RunResult } from "../kinds/plan.ts";
+import type { RunResult } from "../kinds/plan.ts";
 import { checkReadiness } from "../flagsmith/compat.ts";
-import { printReport, reportBeforeCommit, reportCommitted } from "../report.ts";
+import { printReport, reportBeforeCommit, reportCommitted } from "../report/index.ts";
 import { openSecretsFile } from "../report/secrets-file.ts";
-import { type Desired } from "../kinds/index.ts";
-import { loadDesired } from "../spec/index.ts";
-import { discoverSources, sourceOrigin, type SourceOptions } from "../spec/sources.ts";
-import type { Env } from "../spec/source.ts";
-import { deliverBeforeCommit, provisionInTransaction, runSettings, sourceFlags } from "./apply.ts";
-import type { Io } from "./io.ts";
+import type { Desired } from "../kinds/index.ts";
+import { loadDesired } from "../input/index.ts";
+import { discoverSources, sourceOrigin, type SourceOptions } from "../input/discover.ts";
+import type { Env, Io } from "../io.ts";
+import { deliverBeforeCommit, provisionInTransaction, runSettings, sourceFlags } from "../provision.ts";
 import type { ApplyOptions } from "./options.ts";
 
 /**

@@ -1,5 +1,5 @@
-import { fileJsonSchema } from "../spec/index.ts";
-import type { Io } from "./io.ts";
+import { fileJsonSchema } from "../input/index.ts";
+import type { Io } from "../io.ts";
 
 /** Identifies the schema for editors (yaml-language-server) and for `$ref`s from other schemas. */
 const SCHEMA_ID = "urn:flagsmith-provision:provisioning-file:1.0";

@@ -1,9 +1,9 @@
 import { UserError, type Issue } from "../errors.ts";
 import { entitiesOf, KIND_ORDER } from "../kinds/index.ts";
-import { formatUndeclared, loadDesired } from "../spec/index.ts";
-import { discoverSources } from "../spec/sources.ts";
-import { runSettings, sourceFlags } from "./apply.ts";
-import type { Io } from "./io.ts";
+import { formatUndeclared, loadDesired } from "../input/index.ts";
+import { discoverSources } from "../input/discover.ts";
+import { runSettings, sourceFlags } from "../provision.ts";
+import type { Io } from "../io.ts";
 import type { SourceOptions } from "./options.ts";
 
 /**

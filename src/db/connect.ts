@@ -1,5 +1,5 @@
 import postgres from "postgres";
-import type { Env } from "../spec/source.ts";
+import type { Env } from "../io.ts";
 import { UserError } from "../errors.ts";
 import { checkPort, parseDatabaseUrl, type ConnectionTarget } from "./url.ts";
 

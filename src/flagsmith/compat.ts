@@ -1,9 +1,9 @@
 import { ExitCode, UserError, type Issue } from "../errors.ts";
-import { type Desired } from "../kinds/index.ts";
-import { checkValueLengths } from "../spec/rules/lengths.ts";
-import { checkPermissionKeys } from "../spec/rules/permissions.ts";
+import type { Desired } from "../kinds/index.ts";
+import { checkValueLengths } from "../kinds/limits.ts";
+import { checkPermissionKeys } from "../kinds/permission-keys.ts";
 import type { Sql } from "./context.ts";
-import { READ_COLUMNS, WRITTEN_COLUMNS, optionalColumns } from "./columns.ts";
+import { READ_COLUMNS, WRITTEN_COLUMNS, optionalColumns } from "./sql/columns.ts";
 
 /** What we learnt about the target database: limits and permission keys to validate against. */
 export interface Compatibility {

@@ -1,8 +1,6 @@
 import type postgres from "postgres";
-import { type Desired } from "../kinds/index.ts";
-import { type ActionOf, type Secret } from "../kinds/plan.ts";
-import { type Kind } from "../kinds/index.ts";
-import { type Existing, type ExistingIds } from "../kinds/index.ts";
+import type { Desired, Kind, Existing, ExistingIds } from "../kinds/index.ts";
+import type { ActionOf, Secret } from "../kinds/plan.ts";
 import type { Hashes } from "./hashes.ts";
 
 /** A connection or transaction handle; every flagsmith/ module runs its statements through it. */

@@ -5,7 +5,7 @@
  * that inserts the states and their values together.
  */
 import type { Sql } from "./context.ts";
-import { recordset } from "./batch.ts";
+import { recordset } from "./sql/batch.ts";
 import { featureStateValue } from "./values.ts";
 
 /**

@@ -6,8 +6,8 @@
  * (WriteContext.deferredWrites). Only creations are hashed, so a no-op run costs no hashing, with one
  * exception: master keys (beginMasterKeyHashes).
  */
-import { type Action, type ActionOf } from "../kinds/plan.ts";
-import { type DesiredMasterApiKey } from "../kinds/index.ts";
+import type { Action, ActionOf } from "../kinds/plan.ts";
+import type { DesiredMasterApiKey } from "../kinds/index.ts";
 import { hashPassword } from "./django.ts";
 import { generateMasterApiKey, hashMasterApiKey, type StoredMasterApiKey } from "./secrets.ts";
 

@@ -1,4 +1,4 @@
-import { quoteIdent as q, type ForeignKey } from "./catalog.ts";
+import { quoteIdent as q, type ForeignKey } from "./sql/catalog.ts";
 import { UserError, type Issue, type Position } from "../errors.ts";
 
 export const USERS = "users_ffadminuser";

@@ -1,4 +1,4 @@
-import { quoteIdent as q, readCatalog, type Catalog, type ForeignKey } from "./catalog.ts";
+import { quoteIdent as q, readCatalog, type Catalog, type ForeignKey } from "./sql/catalog.ts";
 import { ApplyError, type Position } from "../errors.ts";
 import type { Sql } from "./context.ts";
 import { filterCondition, organisationPaths, ORGANISATIONS, refuseUndeclaredRows, undeclaredRowsQuery, USERS, type Filter, type UndeclaredRow } from "./reset-guard.ts";

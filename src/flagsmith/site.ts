@@ -1,7 +1,7 @@
 /** The Django Site row that Flagsmith builds links from (WRITES.md §1.11, §9; contract §1 `app_domain`). */
-import { type Plan } from "../kinds/plan.ts";
+import type { Plan } from "../kinds/plan.ts";
 import type { RunSettings, Sql } from "./context.ts";
-import { guardWrite } from "./write-error.ts";
+import { guardWrite } from "./sql/write-error.ts";
 
 /** The placeholder Django's sites migration writes; only it may be replaced (create-only). */
 const PLACEHOLDER = "example.com";

@@ -1,4 +1,4 @@
-import { type Plan } from "../kinds/plan.ts";
+import type { Plan } from "../kinds/plan.ts";
 import type { Sql } from "./context.ts";
 
 /**

@@ -1,6 +1,5 @@
 /** Environments of a project (environments_environment): keyed by project and name. */
-import type { KindSpec, Reference } from "./spec.ts";
-import { inProjectField, q } from "./spec.ts";
+import { type KindSpec, type Reference, inProjectField, q } from "./spec.ts";
 import { environmentKey, type EnvironmentRef, type ProjectRef, type Sourced } from "./refs.ts";
 import { inProject, projectFields, projectRef } from "./project.ts";
 
@@ -26,4 +25,5 @@ export const environment = {
   references: (e) => [projectRef(e.project)],
   label: (e) => ({ text: `environment ${q(e.name)} ${inProject(e.project)}`, fields: { name: e.name, ...projectFields(e.project) } }),
   project: inProjectField<DesiredEnvironment>(),
+  limited: (e) => [{ columns: "environments_environment.name", value: e.name, what: () => `environment ${q(e.name)} name` }],
 } as const satisfies KindSpec<"environment">;

@@ -1,6 +1,5 @@
 /** Features of a project (features_feature): keyed by project and name, case-insensitively (a lower(name) index). */
-import type { KindSpec } from "./spec.ts";
-import { inProjectField, q } from "./spec.ts";
+import { type KindSpec, inProjectField, q } from "./spec.ts";
 import { projectKey, SEP, type ProjectRef, type Sourced } from "./refs.ts";
 import { inProject, projectFields, projectRef } from "./project.ts";
 
@@ -23,4 +22,9 @@ export const feature = {
   references: (e) => [projectRef(e.project)],
   label: (e) => ({ text: `feature ${q(e.name)} ${inProject(e.project)}`, fields: { name: e.name, ...projectFields(e.project) } }),
   project: inProjectField<DesiredFeature>(),
+  limited: (e) => [
+    { columns: "features_feature.name", value: e.name, what: () => `feature ${q(e.name)} name` },
+    // The initial value is copied into every environment's feature state value as well.
+    { columns: ["features_feature.initial_value", "features_featurestatevalue.string_value"], value: e.initialValue, what: () => `feature ${q(e.name)} initial_value` },
+  ],
 } as const satisfies KindSpec<"feature">;

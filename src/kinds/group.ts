@@ -1,6 +1,5 @@
 /** Permission groups of an organisation (users_userpermissiongroup) and their members. */
-import type { KindSpec, Reference } from "./spec.ts";
-import { q } from "./spec.ts";
+import { type KindSpec, type Reference, q } from "./spec.ts";
 import { SEP, type Sourced } from "./refs.ts";
 import { organisationRef } from "./organisation.ts";
 import { userKey, userRef } from "./user.ts";
@@ -35,6 +34,7 @@ export const group = {
   key: (e) => groupKey(e.organisation, e.name),
   references: (e) => [organisationRef(e.organisation)],
   label: (e) => ({ text: `group ${q(e.name)} to organisation ${q(e.organisation)}`, fields: { name: e.name, organisation: e.organisation } }),
+  limited: (e) => [{ columns: "users_userpermissiongroup.name", value: e.name, what: () => `group ${q(e.name)} name` }],
 } as const satisfies KindSpec<"group">;
 
 export const groupMember = {
@@ -47,4 +47,5 @@ export const groupMember = {
     text: `user ${q(e.email)} to group ${q(e.group)} in organisation ${q(e.organisation)}`,
     fields: { name: e.email, group: e.group, organisation: e.organisation },
   }),
+  limited: () => [],
 } as const satisfies KindSpec<"groupMember">;

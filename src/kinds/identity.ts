@@ -1,6 +1,5 @@
 /** Identities of an environment (environments_identity) with their traits: keyed by environment and identifier. */
-import type { KindSpec } from "./spec.ts";
-import { inEnvironmentField, q } from "./spec.ts";
+import { type KindSpec, inEnvironmentField, q } from "./spec.ts";
 import { environmentKey, SEP, type EnvironmentRef, type Sourced } from "./refs.ts";
 import { environmentRef } from "./environment.ts";
 import { inProject, projectFields } from "./project.ts";
@@ -26,4 +25,13 @@ export const identity = {
     fields: { name: e.identifier, environment: e.environment.name, ...projectFields(e.environment.project) },
   }),
   project: inEnvironmentField<DesiredIdentity>(),
+  limited: (e) => [
+    { columns: "environments_identity.identifier", value: e.identifier, what: () => `identity ${q(e.identifier)} identifier` },
+    ...Object.entries(e.traits).flatMap(([key, value]) => [
+      { columns: "environments_trait.trait_key", value: key, what: () => `identity ${q(e.identifier)} trait key` },
+      ...(typeof value === "string"
+        ? [{ columns: "environments_trait.string_value", value, what: () => `identity ${q(e.identifier)} trait ${q(key)} value` }]
+        : []),
+    ]),
+  ],
 } as const satisfies KindSpec<"identity">;

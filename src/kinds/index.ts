@@ -4,30 +4,19 @@
  * empty states, keys, references, parents and labels. A new kind that is missing anywhere does not compile.
  */
 import type { Position } from "../errors.ts";
-import type { DesiredEnvironment } from "./environment.ts";
-import { environment } from "./environment.ts";
-import type { DesiredFeature } from "./feature.ts";
-import { feature } from "./feature.ts";
-import type { DesiredGroup, DesiredGroupMember } from "./group.ts";
-import { group, groupMember } from "./group.ts";
-import type { DesiredIdentity } from "./identity.ts";
-import { identity } from "./identity.ts";
-import type { DesiredMasterApiKey } from "./master-api-key.ts";
-import { masterApiKey } from "./master-api-key.ts";
-import type { DesiredMembership } from "./membership.ts";
-import { membership } from "./membership.ts";
-import type { DesiredOrganisation } from "./organisation.ts";
-import { organisation } from "./organisation.ts";
-import type { DesiredEnvironmentPermission, DesiredOrganisationPermission, DesiredProjectPermission } from "./permissions.ts";
-import { environmentPermission, organisationPermission, projectPermission } from "./permissions.ts";
-import type { DesiredProject } from "./project.ts";
-import { project } from "./project.ts";
-import type { DesiredSegment } from "./segment.ts";
-import { segment } from "./segment.ts";
+import { type DesiredEnvironment, environment } from "./environment.ts";
+import { type DesiredFeature, feature } from "./feature.ts";
+import { type DesiredGroup, type DesiredGroupMember, group, groupMember } from "./group.ts";
+import { type DesiredIdentity, identity } from "./identity.ts";
+import { type DesiredMasterApiKey, masterApiKey } from "./master-api-key.ts";
+import { type DesiredMembership, membership } from "./membership.ts";
+import { type DesiredOrganisation, organisation } from "./organisation.ts";
+import { type DesiredEnvironmentPermission, type DesiredOrganisationPermission, type DesiredProjectPermission, environmentPermission, organisationPermission, projectPermission } from "./permissions.ts";
+import { type DesiredProject, project } from "./project.ts";
+import { type DesiredSegment, segment } from "./segment.ts";
 import type { EnvironmentRef, ProjectRef } from "./refs.ts";
 import type { KindSpec, Label, Reference } from "./spec.ts";
-import type { DesiredUser } from "./user.ts";
-import { user } from "./user.ts";
+import { type DesiredUser, user } from "./user.ts";
 
 /** What each kind's entity is, once resolved from the files. The one list of kinds. */
 export interface EntityOf {

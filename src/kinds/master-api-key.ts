@@ -1,6 +1,5 @@
 /** Organisation master API keys (api_keys_masterapikey): keyed by organisation and name. */
-import type { KindSpec } from "./spec.ts";
-import { q } from "./spec.ts";
+import { type KindSpec, q } from "./spec.ts";
 import { SEP, type Sourced } from "./refs.ts";
 import { organisationRef } from "./organisation.ts";
 
@@ -21,4 +20,5 @@ export const masterApiKey = {
   key: (e) => masterApiKeyKey(e.organisation, e.name),
   references: (e) => [organisationRef(e.organisation)],
   label: (e) => ({ text: `master API key ${q(e.name)}`, fields: { name: e.name, organisation: e.organisation } }),
+  limited: (e) => [{ columns: "api_keys_masterapikey.name", value: e.name, what: () => `master API key ${q(e.name)} name` }],
 } as const satisfies KindSpec<"masterApiKey">;

@@ -1,6 +1,5 @@
 /** Organisation members (organisations_userorganisation): keyed by organisation and user. */
-import type { KindSpec } from "./spec.ts";
-import { q } from "./spec.ts";
+import { type KindSpec, q } from "./spec.ts";
 import type { Sourced } from "./refs.ts";
 import { organisationRef, userInOrganisationKey } from "./organisation.ts";
 import { userRef } from "./user.ts";
@@ -25,4 +24,5 @@ export const membership = {
     text: `user ${q(e.email)} to organisation ${q(e.organisation)} as ${e.role}`,
     fields: { name: e.email, organisation: e.organisation, role: e.role },
   }),
+  limited: () => [],
 } as const satisfies KindSpec<"membership">;

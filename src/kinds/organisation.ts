@@ -1,6 +1,5 @@
 /** Organisations (organisations_organisation) and their subscription: keyed by name. */
-import type { KindSpec, Reference } from "./spec.ts";
-import { q } from "./spec.ts";
+import { type KindSpec, type Reference, q } from "./spec.ts";
 import { SEP, type Sourced } from "./refs.ts";
 import { userKey } from "./user.ts";
 
@@ -31,4 +30,9 @@ export const organisation = {
   key: (e) => organisationKey(e.name),
   references: () => [],
   label: (e) => ({ text: `organisation ${q(e.name)}`, fields: { name: e.name } }),
+  limited: (e) => [
+    { columns: "organisations_organisation.name", value: e.name, what: () => `organisation ${q(e.name)} name` },
+    { columns: "organisations_subscription.plan", value: e.subscription?.plan, what: () => `organisation ${q(e.name)} subscription plan` },
+    { columns: "organisations_subscription.subscription_id", value: e.subscription?.subscriptionId, what: () => `organisation ${q(e.name)} subscription_id` },
+  ],
 } as const satisfies KindSpec<"organisation">;

@@ -1,6 +1,5 @@
 /** Permission entries of a user on an organisation, a project or an environment: keyed by target and user. */
-import type { KindSpec } from "./spec.ts";
-import { inEnvironmentField, inProjectField, q } from "./spec.ts";
+import { type KindSpec, inEnvironmentField, inProjectField, q } from "./spec.ts";
 import { environmentKey, projectKey, SEP, type EnvironmentRef, type ProjectRef, type Sourced } from "./refs.ts";
 import { environmentRef } from "./environment.ts";
 import { organisationRef, userInOrganisationKey } from "./organisation.ts";
@@ -48,6 +47,7 @@ export const organisationPermission = {
     text: `permissions ${permissionList(e.permissions)} for user ${q(e.email)} to organisation ${q(e.organisation)}`,
     fields: { name: e.email, organisation: e.organisation, permissions: e.permissions },
   }),
+  limited: () => [],
 } as const satisfies KindSpec<"organisationPermission">;
 
 export const projectPermission = {
@@ -61,6 +61,7 @@ export const projectPermission = {
     fields: { name: e.email, ...projectFields(e.project), permissions: e.permissions, admin: e.admin },
   }),
   project: inProjectField<DesiredProjectPermission>(),
+  limited: () => [],
 } as const satisfies KindSpec<"projectPermission">;
 
 export const environmentPermission = {
@@ -74,4 +75,5 @@ export const environmentPermission = {
     fields: { name: e.email, environment: e.environment.name, ...projectFields(e.environment.project), permissions: e.permissions, admin: e.admin },
   }),
   project: inEnvironmentField<DesiredEnvironmentPermission>(),
+  limited: () => [],
 } as const satisfies KindSpec<"environmentPermission">;

@@ -1,6 +1,5 @@
 /** Projects (projects_project): keyed by organisation and name. */
-import type { KindSpec, Reference } from "./spec.ts";
-import { q } from "./spec.ts";
+import { type KindSpec, type Reference, q } from "./spec.ts";
 import { projectKey, type ProjectRef, type Sourced } from "./refs.ts";
 import { organisationRef } from "./organisation.ts";
 
@@ -26,4 +25,5 @@ export const project = {
   key: (e) => projectKey(e),
   references: (e) => [organisationRef(e.organisation)],
   label: (e) => ({ text: `project ${q(e.name)}`, fields: { name: e.name, organisation: e.organisation } }),
+  limited: (e) => [{ columns: "projects_project.name", value: e.name, what: () => `project ${q(e.name)} name` }],
 } as const satisfies KindSpec<"project">;

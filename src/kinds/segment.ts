@@ -1,6 +1,5 @@
 /** Segments of a project (segments_segment) with their rules: keyed by project and name. */
-import type { KindSpec } from "./spec.ts";
-import { inProjectField, q } from "./spec.ts";
+import { type KindSpec, inProjectField, q } from "./spec.ts";
 import { projectKey, SEP, type ProjectRef, type Sourced } from "./refs.ts";
 import { inProject, projectFields, projectRef } from "./project.ts";
 
@@ -47,6 +46,11 @@ export interface DesiredSegment extends Sourced {
   rules: SegmentRule[];
 }
 
+/** Every condition of the rules, nested ones included. */
+export function conditionsOf(rules: readonly SegmentRule[]): SegmentCondition[] {
+  return rules.flatMap((rule) => [...rule.conditions, ...conditionsOf(rule.rules)]);
+}
+
 export const segmentKey = (project: ProjectRef, name: string): string => projectKey(project) + SEP + name;
 
 export const segment = {
@@ -57,4 +61,11 @@ export const segment = {
   references: (e) => [projectRef(e.project)],
   label: (e) => ({ text: `segment ${q(e.name)} ${inProject(e.project)}`, fields: { name: e.name, ...projectFields(e.project) } }),
   project: inProjectField<DesiredSegment>(),
+  limited: (e) => [
+    { columns: "segments_segment.name", value: e.name, what: () => `segment ${q(e.name)} name` },
+    ...conditionsOf(e.rules).flatMap((c) => [
+      { columns: "segments_condition.property", value: c.property, what: () => `segment ${q(e.name)} condition property` },
+      { columns: "segments_condition.value", value: c.value, what: () => `segment ${q(e.name)} condition value` },
+    ]),
+  ],
 } as const satisfies KindSpec<"segment">;

@@ -18,6 +18,16 @@ export interface Label {
 }
 
 /**
+ * A value stored in a column of limited length: the column(s) ("table.column"; the tightest limit applies), the
+ * value, and what it is, for the message (a function: only a value too long needs it).
+ */
+export interface LimitedValue {
+  columns: string | readonly string[];
+  value: string | null | undefined;
+  what: () => string;
+}
+
+/**
  * Everything the shared model knows about one kind. A new kind is one entry in EntityOf and one such
  * record in KINDS; the compiler then names every per-kind table that lacks it.
  */
@@ -33,6 +43,8 @@ export interface KindSpec<K extends Kind> {
   /** What it refers to; a nested kind's parent first. */
   references(entity: EntityOf[K]): Reference[];
   label(entity: EntityOf[K]): Label;
+  /** Values stored in columns of limited length (limits.ts checks them: offline Flagsmith's, connected the database's). */
+  limited(entity: EntityOf[K]): LimitedValue[];
   /**
    * For kinds that live in a project: the project they name, and a copy naming another (bound) one. The one
    * way references are bound (kinds/refs.ts bindProject) goes through these, in resolve, diff and lookups.

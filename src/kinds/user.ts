@@ -1,6 +1,5 @@
 /** Users (users_ffadminuser): keyed by email, case-insensitively, as Flagsmith's login compares them. */
-import type { Reference, KindSpec } from "./spec.ts";
-import { q } from "./spec.ts";
+import { type Reference, type KindSpec, q } from "./spec.ts";
 import type { Sourced } from "./refs.ts";
 
 export type UserPassword = { kind: "unusable" } | { kind: "plain"; value: string } | { kind: "hash"; value: string };
@@ -34,4 +33,11 @@ export const user = {
   key: (e) => userKey(e.email),
   references: () => [],
   label: (e) => ({ text: `user ${q(e.email)}`, fields: { name: e.email } }),
+  limited: (e) => [
+    { columns: "users_ffadminuser.email", value: e.email, what: () => `user ${q(e.email)} email` },
+    { columns: "users_ffadminuser.first_name", value: e.firstName, what: () => `user ${q(e.email)} first_name` },
+    { columns: "users_ffadminuser.last_name", value: e.lastName, what: () => `user ${q(e.email)} last_name` },
+    { columns: "users_ffadminuser.username", value: e.username, what: () => `user ${q(e.email)} username` },
+    ...(e.password.kind === "hash" ? [{ columns: "users_ffadminuser.password", value: e.password.value, what: () => `user ${q(e.email)} password_hash` }] : []),
+  ],
 } as const satisfies KindSpec<"user">;

@@ -1,20 +1,5 @@
 import { UserError, formatPosition, type Issue } from "../errors.ts";
-import {
-  bindProject,
-  entitiesOf,
-  keyOf,
-  KIND_ORDER,
-  mapProjectRefs,
-  KINDS,
-  referencesOf,
-  type Desired,
-  type DesiredMasterApiKey,
-  type EntityOf,
-  type Existing,
-  type Kind,
-  type ProjectRef,
-  type Sourced,
-} from "../kinds/index.ts";
+import { bindProject, entitiesOf, keyOf, KIND_ORDER, mapProjectRefs, KINDS, referencesOf, type Desired, type DesiredMasterApiKey, type EntityOf, type Existing, type Kind, type ProjectRef, type Sourced } from "../kinds/index.ts";
 import type { Action, Plan } from "../kinds/plan.ts";
 
 /**
@@ -22,7 +7,7 @@ import type { Action, Plan } from "../kinds/plan.ts";
  * existing projects, checks that every reference is declared or exists, and marks each entity
  * create or skip, in processing order. Throws a UserError listing every problem at once.
  * Offline (`existing.complete` false) undeclared references are assumed to exist: the loader has
- * already warned about them (spec/rules/references.ts).
+ * already warned about them (input/rules/references.ts).
  */
 export function diffState(desired: Desired, existing: Existing): Plan {
   const issues: Issue[] = [];

@@ -1,5 +1,4 @@
-import { type RunResult, type Secret } from "../kinds/plan.ts";
-import { isReported } from "../kinds/plan.ts";
+import { type RunResult, type Secret, isReported } from "../kinds/plan.ts";
 import { labelOf } from "./labels.ts";
 import { summarise } from "./text.ts";
 

@@ -6,7 +6,7 @@
  */
 import { closeSync, fchmodSync, fsyncSync, openSync, writeSync } from "node:fs";
 import { UserError } from "../errors.ts";
-import { type RunResult } from "../kinds/plan.ts";
+import type { RunResult } from "../kinds/plan.ts";
 import { labelOf } from "./labels.ts";
 
 /** An open secrets file: `write` appends a run's secrets and fsyncs; `close` when the run is over. */

@@ -15,7 +15,7 @@ export interface Summary {
   skipped: number;
 }
 
-/** Counts what the summary line reports: only actions that get their own line (plan/actions.ts isReported). */
+/** Counts what the summary line reports: only actions that get their own line (kinds/plan.ts isReported). */
 export function summarise(result: RunResult): Summary {
   const reported = result.outcomes.filter((o) => isReported(o.action));
   return {

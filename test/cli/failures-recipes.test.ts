@@ -9,14 +9,7 @@ import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import {
-  checksumAllTables,
-  createEmptyTestDatabase,
-  createTestDatabase,
-  loadSchema,
-  schemaFile,
-  type TestDatabase,
-} from "../helpers/database.ts";
+import { checksumAllTables, createEmptyTestDatabase, createTestDatabase, loadSchema, schemaFile, type TestDatabase } from "../helpers/database.ts";
 import { REPO, ensureBinary, run, tempDir, type Ran } from "./binary.ts";
 
 // Building the binary and creating databases take seconds on a busy machine; hooks included.

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { type Action, type Outcome, type RunResult, type Secret } from "../../src/kinds/plan.ts";
+import type { Action, Outcome, RunResult, Secret } from "../../src/kinds/plan.ts";
 import { jsonReport } from "../../src/report/json.ts";
 import { textReport } from "../../src/report/text.ts";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { withDatabase } from "../../src/db/connect.ts";
 import { ExitCode, UserError } from "../../src/errors.ts";
-import { WRITTEN_COLUMNS, columnsFor, optionalColumns } from "../../src/flagsmith/columns.ts";
+import { WRITTEN_COLUMNS, columnsFor, optionalColumns } from "../../src/flagsmith/sql/columns.ts";
 import { checkCompatibility } from "../../src/flagsmith/compat.ts";
 import { availableSchemas, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
 

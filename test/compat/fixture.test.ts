@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import type postgres from "postgres";
-import { READ_COLUMNS, WRITTEN_COLUMNS } from "../../src/flagsmith/columns.ts";
+import { READ_COLUMNS, WRITTEN_COLUMNS } from "../../src/flagsmith/sql/columns.ts";
 import { availableSchemas, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
 
 // Creating databases from templates can take seconds while other suites hammer the server.

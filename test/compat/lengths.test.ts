@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { checkCompatibility, checkLengths, type Compatibility } from "../../src/flagsmith/compat.ts";
 import { emptyDesired, type Desired } from "../../src/kinds/index.ts";
-import { loadDesired } from "../../src/spec/index.ts";
-import { checkValueLengths, FLAGSMITH_LENGTHS } from "../../src/spec/rules/lengths.ts";
+import { loadDesired } from "../../src/input/index.ts";
+import { checkValueLengths, FLAGSMITH_LENGTHS } from "../../src/kinds/limits.ts";
 import { createTestDatabase, schemaFile, type TestDatabase } from "../helpers/database.ts";
 
 // Creating databases from templates can take seconds while other suites hammer the server.

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyCommand } from "../../src/commands/apply.ts";
-import type { Io } from "../../src/commands/io.ts";
+import type { Io } from "../../src/io.ts";
 import { createTestDatabase, schemaFile, type TestDatabase } from "../helpers/database.ts";
 
 /**

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { UserError } from "../../src/errors.ts";
-import { type DesiredMasterApiKey } from "../../src/kinds/index.ts";
+import type { DesiredMasterApiKey } from "../../src/kinds/index.ts";
 import { availableSchemas, checksumAllTables, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
 import { at, desiredWith, provision } from "./org-support.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { flattenRules, rulesData } from "../../src/flagsmith/segments.ts";
-import { type SegmentRule } from "../../src/kinds/index.ts";
+import { flattenRules, rulesData } from "../../src/flagsmith/kinds/segment.ts";
+import type { SegmentRule } from "../../src/kinds/index.ts";
 
 const c = (property: string) => ({ property, operator: "EQUAL" as const, value: "1", description: null });
 

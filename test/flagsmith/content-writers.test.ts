@@ -3,7 +3,7 @@ import postgres from "postgres";
 import { availableSchemas, checksumAllTables, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
 import { content, creations, declare, projectRef, provisionContent, seedProject } from "../helpers/content-seed.ts";
 import { ApplyError, UserError } from "../../src/errors.ts";
-import { type SegmentRule } from "../../src/kinds/index.ts";
+import type { SegmentRule } from "../../src/kinds/index.ts";
 
 noticeMissingDumps("content writers");
 

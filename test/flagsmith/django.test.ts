@@ -1,14 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import {
-  encodeUid,
-  hashPassword,
-  isDjangoPasswordHash,
-  passwordResetLink,
-  passwordResetToken,
-  siteUrl,
-  unusablePassword,
-  verifyPassword,
-} from "../../src/flagsmith/django.ts";
+import { encodeUid, hashPassword, isDjangoPasswordHash, passwordResetLink, passwordResetToken, siteUrl, unusablePassword, verifyPassword } from "../../src/flagsmith/django.ts";
 
 // Vectors from WRITES.md §4.1/§4.2, computed with Django 5.2.17.
 const VECTOR_HASH = "pbkdf2_sha256$1000000$saltsaltsaltsaltsalt12$6Zh3lx4S0k/09KF+w6Wm/VoDWIYrrcEPezCEnUG29EA=";

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { beginMasterKeyHashes, startHashes, type Hashers } from "../../src/flagsmith/hashes.ts";
 import { isMasterApiKeyFormat } from "../../src/flagsmith/secrets.ts";
-import { type Action, type ActionOf, type Op } from "../../src/kinds/plan.ts";
-import { type UserPassword } from "../../src/kinds/index.ts";
+import type { Action, ActionOf, Op } from "../../src/kinds/plan.ts";
+import type { UserPassword } from "../../src/kinds/index.ts";
 
 const source = { file: "hashes.yaml", line: 1, column: 1 };
 

@@ -3,7 +3,7 @@ import { ApplyError, UserError } from "../../src/errors.ts";
 import { verifyPassword } from "../../src/flagsmith/django.ts";
 import { checkCompatibility, refuseUnfitInput } from "../../src/flagsmith/compat.ts";
 import { withDatabase } from "../../src/db/connect.ts";
-import { type Desired } from "../../src/kinds/index.ts";
+import type { Desired } from "../../src/kinds/index.ts";
 import { availableSchemas, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
 import { at, desiredWith, provision } from "./org-support.ts";
 

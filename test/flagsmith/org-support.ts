@@ -1,10 +1,10 @@
 /** Shared by the org-* suites: literal Desired builders and one provisioning run against a real database. */
 import postgres from "postgres";
-import { applyPlan, readExisting, type Applied } from "../../src/flagsmith/apply.ts";
+import { applyPlan, readExisting, type Applied } from "../../src/flagsmith/execute.ts";
 import { checkCompatibility } from "../../src/flagsmith/compat.ts";
 import type { RunSettings } from "../../src/flagsmith/context.ts";
 import { diffState } from "../../src/plan/diff.ts";
-import { type Plan } from "../../src/kinds/plan.ts";
+import type { Plan } from "../../src/kinds/plan.ts";
 import { emptyDesired, type Desired } from "../../src/kinds/index.ts";
 
 let line = 0;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { resetCommand } from "../../src/commands/reset.ts";
-import type { Io } from "../../src/commands/io.ts";
+import type { Io } from "../../src/io.ts";
 import type { ApplyOptions } from "../../src/commands/options.ts";
 import { UserError } from "../../src/errors.ts";
 import { availableSchemas, checksumAllTables, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";

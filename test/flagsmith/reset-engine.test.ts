@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { ApplyError } from "../../src/errors.ts";
-import { readCatalog } from "../../src/flagsmith/catalog.ts";
+import { readCatalog } from "../../src/flagsmith/sql/catalog.ts";
 import { resetDeclared, type ResetResult } from "../../src/flagsmith/reset.ts";
 import { availableSchemas, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
 import { compareSnapshots, DECLARED, expectedTotals, seedScenario, snapshot, sortKeys, type Seeded, type Snapshot } from "./reset-scenario.ts";

@@ -1,5 +1,5 @@
 import type postgres from "postgres";
-import { quoteIdent as q, readCatalog } from "../../src/flagsmith/catalog.ts";
+import { quoteIdent as q, readCatalog } from "../../src/flagsmith/sql/catalog.ts";
 
 /**
  * Plain-SQL seeding for reset tests that works on any Flagsmith schema version: `insertRow` fills

@@ -1,7 +1,7 @@
 import type postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { UserError } from "../../src/errors.ts";
-import { readCatalog } from "../../src/flagsmith/catalog.ts";
+import { readCatalog } from "../../src/flagsmith/sql/catalog.ts";
 import { resetDeclared, type ResetTargets } from "../../src/flagsmith/reset.ts";
 import { organisationPaths } from "../../src/flagsmith/reset-guard.ts";
 import { availableSchemas, checksumAllTables, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";

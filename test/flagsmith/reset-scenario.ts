@@ -1,5 +1,5 @@
 import type postgres from "postgres";
-import { quoteIdent as q } from "../../src/flagsmith/catalog.ts";
+import { quoteIdent as q } from "../../src/flagsmith/sql/catalog.ts";
 import { createSeeder } from "./reset-fixture.ts";
 
 /**

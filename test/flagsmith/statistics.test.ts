@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { applyCommand } from "../../src/commands/apply.ts";
-import type { Io } from "../../src/commands/io.ts";
+import type { Io } from "../../src/io.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 
 /** A run that creates project contents leaves fresh planner statistics, so the next run's reads stay linear. */

@@ -4,18 +4,15 @@
  * diffs and creates the content kinds in one transaction, the way applyPlan does.
  */
 import type postgres from "postgres";
-import { emptyDesired, type Desired, type ProjectRef, type SegmentRule } from "../../src/kinds/index.ts";
-import { emptyExisting, type Existing } from "../../src/kinds/index.ts";
+import { emptyDesired, type Desired, type ProjectRef, type SegmentRule, emptyExisting, type Existing, projectKey, type Kind } from "../../src/kinds/index.ts";
 import { diffState } from "../../src/plan/diff.ts";
-import { projectKey } from "../../src/kinds/index.ts";
-import { type ActionOf, type Plan } from "../../src/kinds/plan.ts";
-import { type Kind } from "../../src/kinds/index.ts";
+import type { ActionOf, Plan } from "../../src/kinds/plan.ts";
 import { checkCompatibility } from "../../src/flagsmith/compat.ts";
 import type { KindModule, WriteContext } from "../../src/flagsmith/context.ts";
-import { environments } from "../../src/flagsmith/environments.ts";
-import { identities } from "../../src/flagsmith/identities.ts";
-import { segments } from "../../src/flagsmith/segments.ts";
-import { features } from "../../src/flagsmith/features.ts";
+import { environments } from "../../src/flagsmith/kinds/environment.ts";
+import { identities } from "../../src/flagsmith/kinds/identity.ts";
+import { segments } from "../../src/flagsmith/kinds/segment.ts";
+import { features } from "../../src/flagsmith/kinds/feature.ts";
 import { startHashes } from "../../src/flagsmith/hashes.ts";
 
 const MODULES = { environment: environments, identity: identities, segment: segments, feature: features } as const;

@@ -2,9 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { UserError } from "../../src/errors.ts";
 import { isReported } from "../../src/kinds/plan.ts";
 import { diffState } from "../../src/plan/diff.ts";
-import { emptyExisting } from "../../src/kinds/index.ts";
-import { featureKey, membershipKey, organisationKey, projectKey, userKey } from "../../src/kinds/index.ts";
-import { emptyDesired, type Desired } from "../../src/kinds/index.ts";
+import { emptyExisting, featureKey, membershipKey, organisationKey, projectKey, userKey, emptyDesired, type Desired } from "../../src/kinds/index.ts";
 
 const at = (line: number) => ({ file: "a.yaml", line, column: 3 });
 

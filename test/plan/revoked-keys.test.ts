@@ -2,11 +2,9 @@
 import { describe, expect, test } from "bun:test";
 import { isReported, type RunResult } from "../../src/kinds/plan.ts";
 import { diffState } from "../../src/plan/diff.ts";
-import { emptyExisting } from "../../src/kinds/index.ts";
-import { masterApiKeyKey, organisationKey } from "../../src/kinds/index.ts";
+import { emptyExisting, masterApiKeyKey, organisationKey, emptyDesired, type Desired } from "../../src/kinds/index.ts";
 import { jsonReport } from "../../src/report/json.ts";
 import { textReport } from "../../src/report/text.ts";
-import { emptyDesired, type Desired } from "../../src/kinds/index.ts";
 
 const FIXED = "abcdefgh.0123456789abcdefghijklmnopqrstuv";
 const at = (line: number) => ({ file: "keys.yaml", line, column: 5 });

@@ -1,0 +1,105 @@
+/**
+ * Environments (WRITES.md §1.6): found by exact name in their project; created with Flagsmith's
+ * Python defaults, a fresh client-side key, and a feature state for every feature the project
+ * already had (the environment's AFTER_CREATE create_feature_states).
+ */
+import { environmentRefsOf, type Desired, type Sourced, environmentKey, projectKey, type Existing } from "../../kinds/index.ts";
+import type { ActionOf, Secret } from "../../kinds/plan.ts";
+import type { KindModule, Sql } from "../context.ts";
+import { insertBatch } from "../sql/batch.ts";
+import { guardWrite } from "../sql/write-error.ts";
+import { findInProjects, recordFoundInProjects, scopedName, type ProjectScopedRow, type RowInProject, type ScopedName } from "../sql/find-in-projects.ts";
+import { createFeatureStates } from "../feature-states.ts";
+import { copyToHistory } from "../sql/history.ts";
+import { generateEnvironmentKey } from "../secrets.ts";
+
+/** Every environment the desired state names: declared ones and those the kinds living in one refer to. */
+function wantedEnvironments(desired: Desired): { name: ScopedName; at: Sourced }[] {
+  return [
+    ...desired.environments.map((e) => ({ name: scopedName(e.project, e.name), at: e })),
+    ...environmentRefsOf(desired).map(({ ref, from }) => ({ name: scopedName(ref.project, ref.name), at: from })),
+  ];
+}
+
+/** Non-deleted environments with the wanted names in the wanted projects, in one query (a project has few). */
+export function findEnvironments(sql: Sql, names: ScopedName[], existing: Existing): Promise<ProjectScopedRow[]> {
+  return findInProjects(
+    names,
+    existing,
+    (projectIds, wanted) => sql<RowInProject[]>`
+      select project_id, name, id from environments_environment
+      where project_id = any(${[...new Set(projectIds)]}::int[]) and name = any(${[...new Set(wanted)]}::text[]) and deleted_at is null`,
+  );
+}
+
+/** Marks the environments of these projects as changed (§2.4), so conditional SDK fetches do not serve stale documents. */
+export async function touchEnvironments(sql: Sql, projectIds: number[]): Promise<void> {
+  if (projectIds.length === 0) return;
+  await sql`update environments_environment set updated_at = now()
+            where project_id = any(${[...new Set(projectIds)]}::int[]) and deleted_at is null`;
+}
+
+/** The id of an already known project (existing, or created earlier in this run). */
+export function projectIdOf(ids: Map<string, number | string>, ref: Parameters<typeof projectKey>[0]): number {
+  const id = ids.get(projectKey(ref));
+  if (id === undefined) throw new Error(`project "${ref.name}" has no id: the plan references a project that was neither found nor created`);
+  return Number(id);
+}
+
+export const environments: KindModule<"environment"> = {
+  async read(sql, desired, existing) {
+    const wanted = wantedEnvironments(desired);
+    const rows = await findEnvironments(sql, wanted.map((w) => w.name), existing);
+    recordFoundInProjects(rows, existing.ids.environment, wanted, {
+      noun: "environment",
+      key: (project, name) => environmentKey({ project, name }),
+    });
+  },
+
+  async create(ctx, actions) {
+    const rows = actions.map((a) => ({
+      name: a.entity.name,
+      project_id: projectIdOf(ctx.ids.project, a.entity.project),
+      description: a.entity.description,
+      api_key: generateEnvironmentKey(),
+    }));
+    const written = actions.map((a) => ({ label: `"${a.entity.name}"`, source: a.entity.source }));
+    const created = await guardWrite("environment", written, async () => {
+      const inserted = await insertBatch<{ id: number; api_key: string }>(
+        ctx.sql,
+        {
+          table: "environments_environment",
+          columns: { name: "text", project_id: "int", description: "text", api_key: "text" },
+          // Python-side defaults of environments/models.py (no DB defaults exist); hide_disabled_flags
+          // stays NULL ("inherit the project"), and v1 versioning is what the bundled FoF document decides.
+          computed: {
+            uuid: "gen_random_uuid()",
+            created_date: "now()",
+            updated_at: "now()",
+            webhooks_enabled: "false",
+            allow_client_traits: "true",
+            use_mv_v2_evaluation: "true",
+            hide_sensitive_data: "false",
+            use_v2_feature_versioning: "false",
+            use_identity_overrides_in_local_eval: "true",
+            is_creating: "false",
+          },
+          returning: ["id", "api_key"],
+        },
+        rows,
+      );
+      await copyToHistory(ctx, { table: "environments_environment", historyTable: "environments_historicalenvironment" }, inserted.map((r) => r.id));
+      // Environments precede features in the processing order, so the project's features here are
+      // exactly those that existed before this run; features created later add their own states.
+      await createFeatureStates(ctx.sql, { environmentIds: inserted.map((r) => r.id) });
+      return inserted;
+    });
+    const idByKey = new Map(created.map((r) => [r.api_key, r.id]));
+    const secrets = new Map<ActionOf<"environment">, Secret[]>();
+    actions.forEach((action, i) => {
+      ctx.ids.environment.set(action.key, idByKey.get(rows[i]!.api_key)!);
+      secrets.set(action, [{ kind: "environmentKey", key: rows[i]!.api_key }]);
+    });
+    return secrets;
+  },
+};

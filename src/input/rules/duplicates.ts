@@ -1,0 +1,60 @@
+import type { Issue, Position } from "../../errors.ts";
+import { entitiesOf, keyOf, KIND_ORDER, KINDS, withEntities, type Desired, type EntityOf, type Kind } from "../../kinds/index.ts";
+
+/**
+ * Merges entities declared more than once under the same idempotency key (KindSpec.key). Identical declarations
+ * collapse into the first; differing ones are an error naming both places, since either choice would silently
+ * drop what the other file asked for.
+ */
+export function mergeDuplicates(desired: Desired): { desired: Desired; issues: Issue[] } {
+  const issues: Issue[] = [];
+  let merged: Desired = desired;
+  for (const kind of KIND_ORDER) {
+    const first = new Map<string, number>();
+    const kept: EntityOf[Kind][] = [];
+    for (const entity of entitiesOf(desired, kind) as EntityOf[Kind][]) {
+      const key = keyOf(kind, entity as never);
+      const index = first.get(key);
+      if (index === undefined) {
+        first.set(key, kept.length);
+        kept.push(entity);
+        continue;
+      }
+      const earlier = kept[index]!;
+      const fields = differingFields(earlier, entity);
+      if (fields.length) issues.push(conflict(kind, fields, entity.source, earlier.source));
+      else kept[index] = withShowKey(earlier, entity);
+    }
+    merged = withEntities(merged, kind, kept as never);
+  }
+  return { desired: merged, issues };
+}
+
+/**
+ * `show_key` asks how a creation is reported, not what is created: a file that adds it to an environment
+ * another file declares (the fof preset saved next to your own files) is no conflict, and any ask wins.
+ */
+function withShowKey<T extends object>(earlier: T, later: T): T {
+  const asked = (entity: object) => "showKey" in entity && entity.showKey === true;
+  return asked(later) && !asked(earlier) ? { ...earlier, showKey: true } : earlier;
+}
+
+function differingFields(a: object, b: object): string[] {
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
+  keys.delete("source");
+  keys.delete("showKey");
+  return [...keys].filter((key) => JSON.stringify(x[key]) !== JSON.stringify(y[key]));
+}
+
+
+function conflict(kind: Kind, fields: string[], position: Position, first: Position): Issue {
+  // Field names only: values may be passwords or keys.
+  return {
+    rule: "conflicting-duplicate",
+    message: `this ${KINDS[kind].noun} is declared twice with different content (${fields.join(", ")}): here and at ${first.file}:${first.line}:${first.column}`,
+    position,
+    hint: "an entity is created once: keep one declaration, or make both identical",
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * What a provisioning run shares between `apply`, `reset` and the tests: the sources chosen by the flags,
+ * the settings read from the environment, the work done inside the run's transaction, and the rule that
+ * its report is out before the commit.
+ */
+import { ExitCode, fail, UserError } from "./errors.ts";
+import { applyPlan, readExisting } from "./flagsmith/execute.ts";
+import { checkCompatibility, refuseUnfitInput } from "./flagsmith/compat.ts";
+import type { EarlyMasterKeys } from "./flagsmith/hashes.ts";
+import type { RunSettings, Sql } from "./flagsmith/context.ts";
+import { HOST_AND_PORT_EXAMPLE, HOST_AND_PORT_HINT, isHostAndPort } from "./input/host.ts";
+import type { Desired } from "./kinds/index.ts";
+import type { RunResult } from "./kinds/plan.ts";
+import { isOutputClosed, type Env } from "./io.ts";
+import { diffState } from "./plan/diff.ts";
+
+/** The source flags in the shape discoverSources takes. */
+export function sourceFlags(options: { files: string[]; directory?: string; preset?: string }) {
+  return {
+    files: options.files,
+    ...(options.directory !== undefined && { directory: options.directory }),
+    ...(options.preset !== undefined && { preset: options.preset }),
+  };
+}
+
+/**
+ * Runs the pre-commit report. If stdout's reader has gone, a secret could be lost, so the run fails
+ * (and its transaction rolls back) instead of committing what nobody saw.
+ */
+export function deliverBeforeCommit(report: () => void): void {
+  try {
+    report();
+  } catch (error) {
+    if (!isOutputClosed(error)) throw error;
+    throw new UserError(
+      [
+        {
+          rule: "output-closed",
+          message: "stdout was closed before the report was written, so nothing was committed (a secret printed there would have been lost)",
+          hint: "keep stdout open until the run ends, or redirect it to a file; --secrets-file PATH keeps the secrets as well",
+        },
+      ],
+      ExitCode.runtime,
+    );
+  }
+}
+
+/**
+ * Inside the caller's transaction: refuse an unsupported database or input it cannot hold, run
+ * `prepare` (reset deletes there), then read, plan and apply. A dry run's secrets would not work
+ * after the rollback, so they are never returned.
+ */
+export async function provisionInTransaction(
+  tx: Sql,
+  desired: Desired,
+  options: { dryRun: boolean; settings: RunSettings; prepare?: (tx: Sql) => Promise<void>; earlyMasterKeys?: EarlyMasterKeys },
+): Promise<RunResult> {
+  const compat = await checkCompatibility(tx);
+  refuseUnfitInput(desired, compat);
+  await options.prepare?.(tx);
+  const existing = await readExisting(tx, desired);
+  const plan = diffState(desired, existing);
+  const applied = await applyPlan(tx, plan, existing, {
+    settings: options.settings,
+    present: compat.present,
+    ...(options.earlyMasterKeys && { earlyMasterKeys: options.earlyMasterKeys }),
+  });
+  const outcomes = options.dryRun ? applied.outcomes.map((o) => ({ ...o, secrets: [] })) : applied.outcomes;
+  return { dryRun: options.dryRun, offline: false, outcomes, warnings: applied.warnings };
+}
+
+/**
+ * Settings from the environment; an empty variable counts as unset (compose files often pass `FOO=`).
+ * FLAGSMITH_DOMAIN becomes the site domain links are made of, so it must be a host[:port] like app_domain.
+ */
+export function runSettings(env: Env): RunSettings {
+  const domain = env.FLAGSMITH_DOMAIN || null;
+  if (domain !== null && !isHostAndPort(domain)) {
+    fail({ rule: "bad-domain", message: `FLAGSMITH_DOMAIN must be ${HOST_AND_PORT_EXAMPLE}, got ${JSON.stringify(domain)}`, hint: HOST_AND_PORT_HINT });
+  }
+  return { djangoSecretKey: env.DJANGO_SECRET_KEY || null, flagsmithDomain: domain };
+}
