@@ -33,14 +33,21 @@ export interface WriteContext {
   deferredWrites: Array<() => Promise<void>>;
 }
 
+/** What a reader found: ids by key, and for projects and master API keys what else diffing needs. */
+export interface Found {
+  ids: Map<string, number | string>;
+  projectOrganisations?: Map<string, string[]>;
+  revokedMasterApiKeys?: Set<string>;
+}
+
 /**
  * One Flagsmith concept: how to find its existing rows (one query for all desired entities) and
  * how to insert a batch with every side-effect row Flagsmith would write (a bounded number of
  * statements, whatever the batch size).
  */
 export interface KindModule<K extends Kind> {
-  /** Fills `existing.ids[kind]` (and, for projects, `existing.projectOrganisations`). */
-  read(sql: Sql, desired: Desired, existing: Existing): Promise<void>;
+  /** What exists of this kind (ids by key), read in one query given what earlier kinds found; never changes `existing`. */
+  read(sql: Sql, desired: Desired, existing: Readonly<Existing>): Promise<Found>;
   /** Creates every action's entity (what waits for a hash goes to `ctx.deferredWrites`); records new ids in `ctx.ids`; returns the secrets to print per action. */
   create(ctx: WriteContext, actions: ActionOf<K>[]): Promise<Map<ActionOf<K>, Secret[]>>;
 }

@@ -1,4 +1,4 @@
-import { type Desired, KIND_ORDER, type Kind, emptyExisting, type Existing } from "../kinds/index.ts";
+import { emptyExisting, KIND_ORDER, type Desired, type Existing, type ExistingIds, type Kind } from "../kinds/index.ts";
 import type { ActionOf, Outcome, Plan, Secret } from "../kinds/plan.ts";
 import type { KindModule, RunSettings, Sql, WriteContext } from "./context.ts";
 import { startHashes, type EarlyMasterKeys } from "./hashes.ts";
@@ -8,8 +8,12 @@ import { refreshStatistics } from "./statistics.ts";
 
 /** Reads what already exists for the desired state: one query per kind. */
 export async function readExisting(sql: Sql, desired: Desired): Promise<Existing> {
-  const existing = emptyExisting(true);
-  for (const kind of KIND_ORDER) await KIND_MODULES[kind].read(sql, desired, existing);
+  let existing = emptyExisting(true);
+  // In processing order: a reader looks its rows up by the ids of the kinds it refers to, found before it.
+  for (const kind of KIND_ORDER) {
+    const { ids, ...more } = await KIND_MODULES[kind].read(sql, desired, existing);
+    existing = { ...existing, ...more, ids: { ...existing.ids, [kind]: ids } };
+  }
   return existing;
 }
 
@@ -34,7 +38,9 @@ export async function applyPlan(sql: Sql, plan: Plan, existing: Existing, run: A
   // Before the first statement, so the PBKDF2 hashes (~175 ms each, on the threadpool) overlap every write.
   const hashes = startHashes(plan.actions, undefined, run.earlyMasterKeys);
   const site = await applySiteDomain(sql, plan.appDomain, settings);
-  const ctx: WriteContext = { sql, ids: existing.ids, settings, present, siteDomain: site.domain, hashes, deferredWrites: [] };
+  // The writers record the ids they create: in a copy, so the caller's `existing` stays what was read.
+  const ids = Object.fromEntries(KIND_ORDER.map((k) => [k, new Map(existing.ids[k])])) as ExistingIds;
+  const ctx: WriteContext = { sql, ids, settings, present, siteDomain: site.domain, hashes, deferredWrites: [] };
   const secrets = new Map<object, Secret[]>();
   for (const kind of KIND_ORDER) {
     const creates = plan.actions.filter((a) => a.kind === kind && a.op === "create") as ActionOf<typeof kind>[];

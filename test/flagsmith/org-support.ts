@@ -1,10 +1,8 @@
 /** Shared by the org-* suites: literal Desired builders and one provisioning run against a real database. */
 import postgres from "postgres";
-import { applyPlan, readExisting, type Applied } from "../../src/flagsmith/execute.ts";
-import { checkCompatibility } from "../../src/flagsmith/compat.ts";
+import { provisionInTransaction } from "../../src/provision.ts";
 import type { RunSettings } from "../../src/flagsmith/context.ts";
-import { diffState } from "../../src/plan/diff.ts";
-import type { Plan } from "../../src/kinds/plan.ts";
+import type { Plan, RunResult } from "../../src/kinds/plan.ts";
 import { emptyDesired, type Desired } from "../../src/kinds/index.ts";
 
 let line = 0;
@@ -18,24 +16,20 @@ export function desiredWith(parts: Partial<Desired>): Desired {
   return { ...emptyDesired(), ...parts };
 }
 
-/** read → diff → apply in one transaction, as `apply` does; also returns how many statements it sent. */
+/** One run in one transaction through the product's own entry (provision.ts); also how many statements it sent. */
 export async function provision(
   url: string,
   desired: Desired,
   settings: RunSettings = NO_SETTINGS,
-): Promise<Applied & { plan: Plan; statements: { read: number; apply: number } }> {
+): Promise<RunResult & { plan: Plan; statements: number }> {
   let count = 0;
   const sql = postgres(url, { max: 1, onnotice: () => {}, debug: () => void count++ });
   try {
     return await sql.begin(async (tx) => {
-      const { present } = await checkCompatibility(tx);
       const start = count;
-      const existing = await readExisting(tx, desired);
-      const read = count - start;
-      const plan = diffState(desired, existing);
-      const before = count;
-      const applied = await applyPlan(tx, plan, existing, { settings, present });
-      return { ...applied, plan, statements: { read, apply: count - before } };
+      const result = await provisionInTransaction(tx, desired, { dryRun: false, settings });
+      const plan: Plan = { actions: result.outcomes.map((o) => o.action), appDomain: desired.appDomain, warnings: [] };
+      return { ...result, plan, statements: count - start };
     });
   } finally {
     await sql.end();

@@ -4,20 +4,9 @@
  * diffs and creates the content kinds in one transaction, the way applyPlan does.
  */
 import type postgres from "postgres";
-import { emptyDesired, type Desired, type ProjectRef, type SegmentRule, emptyExisting, type Existing, projectKey, type Kind } from "../../src/kinds/index.ts";
-import { diffState } from "../../src/plan/diff.ts";
-import type { ActionOf, Plan } from "../../src/kinds/plan.ts";
-import { checkCompatibility } from "../../src/flagsmith/compat.ts";
-import type { KindModule, WriteContext } from "../../src/flagsmith/context.ts";
-import { environments } from "../../src/flagsmith/kinds/environment.ts";
-import { identities } from "../../src/flagsmith/kinds/identity.ts";
-import { segments } from "../../src/flagsmith/kinds/segment.ts";
-import { features } from "../../src/flagsmith/kinds/feature.ts";
-import { startHashes } from "../../src/flagsmith/hashes.ts";
-
-const MODULES = { environment: environments, identity: identities, segment: segments, feature: features } as const;
-type ContentKind = keyof typeof MODULES;
-const ORDER: ContentKind[] = ["environment", "identity", "segment", "feature"];
+import { emptyDesired, type Desired, type ProjectRef, type SegmentRule } from "../../src/kinds/index.ts";
+import type { Plan } from "../../src/kinds/plan.ts";
+import { provisionInTransaction } from "../../src/provision.ts";
 
 const at = (line: number) => ({ file: "test.yaml", line, column: 1 });
 
@@ -86,47 +75,15 @@ export function content(parts: Partial<Pick<Desired, "environments" | "identitie
   return { ...emptyDesired(), ...parts };
 }
 
-/** What a run did: the plan, and how many statements the content writers issued. */
+/** What a run did: its plan (the actions of the product's own run, in order). */
 export interface ContentRun {
   plan: Plan;
-  existing: Existing;
 }
 
-/**
- * Reads existing rows (projects from the database by name), diffs, and creates every planned content
- * action in one transaction, kind by kind in processing order, as applyPlan does.
- */
+/** Provisions `desired` in one transaction through the product's own entry (provision.ts), as `apply` does. */
 export async function provisionContent(sql: postgres.Sql, desired: Desired): Promise<ContentRun> {
-  const existing = emptyExisting(true);
-  const projects = await sql<{ organisation: string; name: string; id: number }[]>`
-    select o.name as organisation, p.name, p.id from projects_project p
-    join organisations_organisation o on o.id = p.organisation_id
-    where p.deleted_at is null and o.deleted_at is null`;
-  for (const p of projects) {
-    existing.ids.project.set(projectKey({ organisation: p.organisation, name: p.name }), p.id);
-    existing.projectOrganisations.set(p.name, [...(existing.projectOrganisations.get(p.name) ?? []), p.organisation]);
-  }
-  for (const kind of ORDER) await MODULES[kind].read(sql, desired, existing);
-  const plan = diffState(desired, existing);
-  const { present } = await checkCompatibility(sql);
-  await sql.begin(async (tx) => {
-    const ctx: WriteContext = {
-      sql: tx,
-      ids: existing.ids,
-      settings: { djangoSecretKey: null, flagsmithDomain: null },
-      present,
-      siteDomain: null,
-      // Content kinds hash nothing.
-      hashes: startHashes([]),
-      deferredWrites: [],
-    };
-    for (const kind of ORDER) {
-      const creates = plan.actions.filter((a) => a.kind === kind && a.op === "create") as ActionOf<Kind>[];
-      if (creates.length > 0) await (MODULES[kind] as unknown as KindModule<Kind>).create(ctx, creates);
-    }
-    for (const write of ctx.deferredWrites) await write();
-  });
-  return { plan, existing };
+  const result = await sql.begin((tx) => provisionInTransaction(tx, desired, { dryRun: false, settings: { djangoSecretKey: null, flagsmithDomain: null } }));
+  return { plan: { actions: result.outcomes.map((o) => o.action), appDomain: null, warnings: result.warnings } };
 }
 
 /** Counts of planned creations per kind. */

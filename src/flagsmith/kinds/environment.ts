@@ -50,10 +50,11 @@ export const environments: KindModule<"environment"> = {
   async read(sql, desired, existing) {
     const wanted = wantedEnvironments(desired);
     const rows = await findEnvironments(sql, wanted.map((w) => w.name), existing);
-    recordFoundInProjects(rows, existing.ids.environment, wanted, {
+    const ids = recordFoundInProjects(rows, wanted, {
       noun: "environment",
       key: (project, name) => environmentKey({ project, name }),
     });
+    return { ids };
   },
 
   async create(ctx, actions) {

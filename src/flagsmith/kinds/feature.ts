@@ -33,11 +33,12 @@ export const features: KindModule<"feature"> = {
   async read(sql, desired, existing) {
     const wanted = desired.features.map((f) => ({ name: scopedName(f.project, f.name), at: f }));
     const rows = await findFeatures(sql, wanted.map((w) => w.name), existing);
-    recordFoundInProjects(rows, existing.ids.feature, wanted, {
+    const ids = recordFoundInProjects(rows, wanted, {
       noun: "feature",
       key: featureKey,
       sameName: (a, b) => a.toLowerCase() === b.toLowerCase(),
     });
+    return { ids };
   },
 
   async create(ctx, actions) {

@@ -9,6 +9,7 @@ import { guardWrite } from "../sql/write-error.ts";
 
 export const groups: KindModule<"group"> = {
   async read(sql, desired, existing) {
+    const ids = new Map<string, number | string>();
     // Group names are not unique in Flagsmith either; members need exactly one row to attach to.
     const wanted = [...desired.groups, ...desired.groupMembers.map((m) => ({ ...m, name: m.group }))];
     const probes = new Map<string, { key: string; o: number | string; name: string }>();
@@ -16,20 +17,21 @@ export const groups: KindModule<"group"> = {
       const o = existing.ids.organisation.get(organisationKey(g.organisation));
       if (o !== undefined) probes.set(groupKey(g.organisation, g.name), { key: groupKey(g.organisation, g.name), o, name: g.name });
     }
-    if (probes.size === 0) return;
+    if (probes.size === 0) return { ids };
     const rows = await sql<{ key: string; id: number }[]>`
       select k.key, g.id from ${recordset(sql, [...probes.values()])} as k(key text, o int, name text)
       join public.users_userpermissiongroup g on g.organisation_id = k.o and g.name = k.name order by g.id`;
     const issues: Issue[] = [];
     for (const [key, found] of groupRows(rows, (r) => r.key)) {
       if (found.length === 1) {
-        existing.ids.group.set(key, found[0]!.id);
+        ids.set(key, found[0]!.id);
         continue;
       }
       const at = wanted.find((g) => groupKey(g.organisation, g.name) === key)!;
       issues.push(ambiguousExisting(`group "${at.name}" of organisation "${at.organisation}"`, found.map((r) => r.id), at));
     }
     if (issues.length) throw new UserError(issues);
+    return { ids };
   },
 
   async create(ctx, actions) {
@@ -66,16 +68,18 @@ export const groups: KindModule<"group"> = {
 
 export const groupMembers: KindModule<"groupMember"> = {
   async read(sql, desired, existing) {
+    const ids = new Map<string, number | string>();
     const probes = desired.groupMembers.flatMap((m) => {
       const g = existing.ids.group.get(groupKey(m.organisation, m.group));
       const u = existing.ids.user.get(userKey(m.email));
       return g !== undefined && u !== undefined ? [{ key: groupMemberKey(m.organisation, m.group, m.email), g, u }] : [];
     });
-    if (probes.length === 0) return;
+    if (probes.length === 0) return { ids };
     const rows = await sql<{ key: string; id: number }[]>`
       select k.key, gu.id from ${recordset(sql, probes)} as k(key text, g int, u int)
       join public.users_userpermissiongroup_users gu on gu.userpermissiongroup_id = k.g and gu.ffadminuser_id = k.u`;
-    for (const r of rows) existing.ids.groupMember.set(r.key, r.id);
+    for (const r of rows) ids.set(r.key, r.id);
+    return { ids };
   },
 
   async create(ctx, actions) {

@@ -43,16 +43,16 @@ async function findIdentities(sql: Sql, wanted: DesiredIdentity[], existing: Exi
 export const identities: KindModule<"identity"> = {
   async read(sql, desired, existing) {
     const rows = await findIdentities(sql, desired.identities, existing);
-    recordFound(
+    const ids = recordFound(
       rows.map((r) => ({
         key: r.key,
         id: r.id,
         label: `identity "${r.identifier}" of environment "${r.at.environment.name}" of project "${r.at.environment.project.name}"`,
         at: r.at,
       })),
-      existing.ids.identity,
       ({ at }) => at,
     );
+    return { ids };
   },
 
   async create(ctx, actions) {

@@ -10,11 +10,13 @@ import { guardWrite } from "../sql/write-error.ts";
 
 export const masterApiKeys: KindModule<"masterApiKey"> = {
   async read(sql, desired, existing) {
+    const ids = new Map<string, number | string>();
+    const revoked = new Set<string>();
     const probes = desired.masterApiKeys.flatMap((k) => {
       const o = existing.ids.organisation.get(organisationKey(k.organisation));
       return o !== undefined ? [{ key: masterApiKeyKey(k.organisation, k.name), o, name: k.name }] : [];
     });
-    if (probes.length === 0) return;
+    if (probes.length === 0) return { ids, revokedMasterApiKeys: revoked };
     // A live key (one Flagsmith would still authenticate: not revoked, not soft-deleted, §5) with the
     // name means "exists"; names are not unique, but nothing hangs off a key, so any live one will do.
     // Failing that, a revoked or deleted one means "revoked": someone withdrew that key on purpose, so it
@@ -25,9 +27,10 @@ export const masterApiKeys: KindModule<"masterApiKey"> = {
       join public.api_keys_masterapikey m on m.organisation_id = k.o and m.name = k.name
       order by k.key, (m.revoked or m.deleted_at is not null), m.created`;
     for (const r of rows) {
-      if (r.revoked) existing.revokedMasterApiKeys.add(r.key);
-      else existing.ids.masterApiKey.set(r.key, r.id);
+      if (r.revoked) revoked.add(r.key);
+      else ids.set(r.key, r.id);
     }
+    return { ids, revokedMasterApiKeys: revoked };
   },
 
   async create(ctx, actions) {

@@ -12,17 +12,19 @@ const FREE = { plan: "free", maxSeats: 1, maxApiCalls: 50_000 } as const;
 
 export const organisations: KindModule<"organisation"> = {
   async read(sql, desired, existing) {
+    const ids = new Map<string, number | string>();
     const names = referencedOrganisations(desired);
-    if (names.length === 0) return;
+    if (names.length === 0) return { ids };
     const rows = await sql<{ id: number; name: string }[]>`
       select id, name from public.organisations_organisation
       where deleted_at is null and name = any(${names}::text[]) order by id`;
     const issues: Issue[] = [];
     for (const [name, found] of groupRows(rows, (r) => organisationKey(r.name))) {
       if (found.length > 1) issues.push(ambiguousExisting(`organisation "${name}"`, found.map((r) => r.id), firstMention(desired, name)));
-      else existing.ids.organisation.set(name, found[0]!.id);
+      else ids.set(name, found[0]!.id);
     }
     if (issues.length) throw new UserError(issues);
+    return { ids };
   },
 
   async create(ctx, actions) {
@@ -89,16 +91,18 @@ export const organisations: KindModule<"organisation"> = {
 
 export const memberships: KindModule<"membership"> = {
   async read(sql, desired, existing) {
+    const ids = new Map<string, number | string>();
     const probes = desired.memberships.flatMap((m) => {
       const o = existing.ids.organisation.get(organisationKey(m.organisation));
       const u = existing.ids.user.get(userKey(m.email));
       return o !== undefined && u !== undefined ? [{ key: membershipKey(m.organisation, m.email), o, u }] : [];
     });
-    if (probes.length === 0) return;
+    if (probes.length === 0) return { ids };
     const rows = await sql<{ key: string; id: number }[]>`
       select k.key, uo.id from ${recordset(sql, probes)} as k(key text, o int, u int)
       join public.organisations_userorganisation uo on uo.organisation_id = k.o and uo.user_id = k.u`;
-    for (const r of rows) existing.ids.membership.set(r.key, r.id);
+    for (const r of rows) ids.set(r.key, r.id);
+    return { ids };
   },
 
   async create(ctx, actions) {

@@ -38,6 +38,7 @@ function permissionModule<K extends PermissionKind>(level: Level<K>): KindModule
   const keyOf = (e: Entity<K>) => keyOfKind(level.kind, e as never);
   return {
     async read(sql, desired, existing) {
+      const ids = new Map<string, number | string>();
       const probes = level.list(desired).flatMap((raw) => {
         const e = level.bind(raw, existing);
         if (!e) return [];
@@ -45,11 +46,12 @@ function permissionModule<K extends PermissionKind>(level: Level<K>): KindModule
         const u = existing.ids.user.get(userKey(e.email));
         return t !== undefined && u !== undefined ? [{ key: keyOf(e), t, u }] : [];
       });
-      if (probes.length === 0) return;
+      if (probes.length === 0) return { ids };
       const rows = await sql<{ key: string; id: number }[]>`
         select k.key, p.id from ${recordset(sql, probes)} as k(key text, t int, u int)
         join ${sql("public." + level.table)} p on p.${sql(level.target)} = k.t and p.user_id = k.u`;
-      for (const r of rows) existing.ids[level.kind].set(r.key, r.id);
+      for (const r of rows) ids.set(r.key, r.id);
+      return { ids };
     },
 
     async create(ctx, created) {

@@ -26,9 +26,11 @@ const DEFAULTS: Record<string, string> = {
 
 export const projects: KindModule<"project"> = {
   async read(sql, desired, existing) {
+    const ids = new Map<string, number | string>();
+    const projectOrganisations = new Map<string, string[]>();
     const refs = projectRefs(desired);
     const names = [...new Set(refs.map((r) => r.name))];
-    if (names.length === 0) return;
+    if (names.length === 0) return { ids, projectOrganisations };
     // One query serves both needs: binding references that name no organisation, and the ids.
     const rows = await sql<{ id: number; name: string; organisation: string }[]>`
       select p.id, p.name, o.name as organisation
@@ -38,22 +40,23 @@ export const projects: KindModule<"project"> = {
     const unbound = new Set(refs.filter((r) => r.organisation === null).map((r) => r.name));
     for (const r of rows) {
       if (!unbound.has(r.name)) continue;
-      const list = existing.projectOrganisations.get(r.name) ?? [];
-      if (!list.includes(r.organisation)) existing.projectOrganisations.set(r.name, [...list, r.organisation]);
+      const list = projectOrganisations.get(r.name) ?? [];
+      if (!list.includes(r.organisation)) projectOrganisations.set(r.name, [...list, r.organisation]);
     }
     const wanted = new Map<string, (typeof refs)[number]>();
     for (const ref of refs) {
-      const bound = bindProject(ref, existing);
+      const bound = bindProject(ref, { projectOrganisations });
       if (bound && !wanted.has(projectKey(bound))) wanted.set(projectKey(bound), ref);
     }
     const issues: Issue[] = [];
     for (const [key, found] of groupRows(rows, (r) => projectKey({ organisation: r.organisation, name: r.name }))) {
       const ref = wanted.get(key);
       if (!ref) continue;
-      if (found.length === 1) existing.ids.project.set(key, found[0]!.id);
+      if (found.length === 1) ids.set(key, found[0]!.id);
       else issues.push(ambiguousExisting(`project "${ref.name}" of organisation "${found[0]!.organisation}"`, found.map((r) => r.id), ref));
     }
     if (issues.length) throw new UserError(issues);
+    return { ids, projectOrganisations };
   },
 
   async create(ctx, actions) {

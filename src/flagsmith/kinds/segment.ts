@@ -118,7 +118,7 @@ export const segments: KindModule<"segment"> = {
   async read(sql, desired, existing) {
     const wanted = desired.segments.map((s) => ({ name: scopedName(s.project, s.name), at: s }));
     const rows = await findSegments(sql, wanted.map((w) => w.name), existing);
-    recordFoundInProjects(rows, existing.ids.segment, wanted, { noun: "segment", key: segmentKey });
+    return { ids: recordFoundInProjects(rows, wanted, { noun: "segment", key: segmentKey }) };
   },
 
   async create(ctx, actions) {

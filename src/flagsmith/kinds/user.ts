@@ -13,8 +13,9 @@ const DEFAULT_DOMAIN = "app.flagsmith.com";
 
 export const users: KindModule<"user"> = {
   async read(sql, desired, existing) {
+    const ids = new Map<string, number | string>();
     const emails = referencedEmails(desired);
-    if (emails.length === 0) return;
+    if (emails.length === 0) return { ids };
     // Login resolves users with email__iexact, so a case variant is the same user (WRITES.md §1.1).
     const rows = await sql<{ id: number; email: string }[]>`
       select id, email from public.users_ffadminuser
@@ -24,9 +25,10 @@ export const users: KindModule<"user"> = {
       if (found.length > 1) {
         const at = desired.users.find((u) => userKey(u.email) === key);
         issues.push(ambiguousExisting(`user "${found[0]!.email}" (compared case-insensitively, as Flagsmith's login does)`, found.map((r) => r.id), at));
-      } else existing.ids.user.set(key, found[0]!.id);
+      } else ids.set(key, found[0]!.id);
     }
     if (issues.length) throw new UserError(issues);
+    return { ids };
   },
 
   async create(ctx, actions) {

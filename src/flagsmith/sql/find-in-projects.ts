@@ -91,31 +91,26 @@ export async function findInProjects(
  */
 export function recordFoundInProjects(
   rows: ProjectScopedRow[],
-  ids: Map<string, number | string>,
   wanted: { name: ScopedName; at: Sourced }[],
   kind: { noun: string; key: (project: ProjectRef, name: string) => string; sameName?: (a: string, b: string) => boolean },
-): void {
-  recordFound(
+): Map<string, number | string> {
+  return recordFound(
     rows.map((r) => ({
       key: kind.key({ organisation: r.organisation, name: r.project }, r.name),
       id: r.id,
       label: `${kind.noun} "${r.name}" of project "${r.project}"`,
       row: r,
     })),
-    ids,
     ({ row }) => declarationOf(wanted, row, kind.sameName),
   );
 }
 
 /**
- * Fills `ids` from found rows; a key matched by several rows is an "ambiguous-existing" error naming
+ * Key → id of found rows; a key matched by several rows is an "ambiguous-existing" error naming
  * the ids, placed at a declaration that refers to it (`where(row)`).
  */
-export function recordFound<R extends FoundRow>(
-  rows: R[],
-  ids: Map<string, number | string>,
-  where: (row: R) => Sourced | undefined,
-): void {
+export function recordFound<R extends FoundRow>(rows: R[], where: (row: R) => Sourced | undefined): Map<string, number | string> {
+  const ids = new Map<string, number | string>();
   const byKey = new Map<string, R[]>();
   for (const row of rows) {
     const list = byKey.get(row.key) ?? [];
@@ -138,4 +133,5 @@ export function recordFound<R extends FoundRow>(
     });
   }
   if (issues.length > 0) throw new UserError(issues);
+  return ids;
 }

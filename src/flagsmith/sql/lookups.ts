@@ -28,7 +28,7 @@ export function firstMention(d: Desired, name: string): Sourced | undefined {
 }
 
 /** The reference with its organisation, bound by the existing projects; null when it cannot be bound (diff reports that). */
-export function bindProject(ref: ProjectRef, existing: Existing): ProjectRef | null {
+export function bindProject(ref: ProjectRef, existing: Pick<Existing, "projectOrganisations">): ProjectRef | null {
   const binding = bindProjectRef(ref, (name) => existing.projectOrganisations.get(name) ?? []);
   return "ref" in binding ? binding.ref : null;
 }
