@@ -12,7 +12,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureBinary } from "../test/cli/binary.ts";
+import { ensureBinary } from "../test/helpers/binary.ts";
 import { copyYardstick, type CopyTimes } from "./bench/copy-yardstick.ts";
 import { BenchDatabases, benchSchema } from "./bench/databases.ts";
 import { runMeasured, type Measured } from "./bench/run-binary.ts";

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { STACK_LINE, ensureBinary, run, tempDir } from "./binary.ts";
+import { STACK_LINE, ensureBinary, run, tempDir } from "../helpers/binary.ts";
 
 // Building the binary and creating databases take seconds on a busy machine; hooks included.
 setDefaultTimeout(120_000);

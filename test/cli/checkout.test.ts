@@ -1,5 +1,5 @@
 import { expect, test, setDefaultTimeout } from "bun:test";
-import { REPO, run } from "./binary.ts";
+import { REPO, run } from "../helpers/binary.ts";
 
 // Building the binary and creating databases take seconds on a busy machine; hooks included.
 setDefaultTimeout(120_000);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
-import { STACK_LINE, ensureBinary, run, tempDir } from "./binary.ts";
+import { STACK_LINE, ensureBinary, run, tempDir } from "../helpers/binary.ts";
 
 // Building the binary and creating databases take seconds on a busy machine; hooks included.
 setDefaultTimeout(120_000);

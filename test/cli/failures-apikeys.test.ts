@@ -9,8 +9,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type postgres from "postgres";
 import { availableSchemas, checksumAllTables, createTestDatabase, type TestDatabase } from "../helpers/database.ts";
-import { STACK_LINE, ensureBinary, run, tempDir, type Ran } from "./binary.ts";
-import { expectCleanFailure } from "./failure-support.ts";
+import { STACK_LINE, ensureBinary, run, tempDir, type Ran } from "../helpers/binary.ts";
+import { expectCleanFailure } from "../helpers/failure.ts";
 
 // Building the binary, creating a database and hashing keys (PBKDF2, 1,000,000 rounds) take seconds on a busy machine.
 setDefaultTimeout(120_000);

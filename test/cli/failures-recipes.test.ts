@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { checksumAllTables, createEmptyTestDatabase, createTestDatabase, loadSchema, schemaFile, type TestDatabase } from "../helpers/database.ts";
-import { REPO, ensureBinary, run, tempDir, type Ran } from "./binary.ts";
+import { REPO, ensureBinary, run, tempDir, type Ran } from "../helpers/binary.ts";
 
 // Building the binary and creating databases take seconds on a busy machine; hooks included.
 setDefaultTimeout(120_000);

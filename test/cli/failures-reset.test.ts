@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { availableSchemas, checksumAllTables, createTestDatabase, type TestDatabase } from "../helpers/database.ts";
-import { ensureBinary, run, tempDir } from "./binary.ts";
-import { expectCleanFailure } from "./failure-support.ts";
+import { ensureBinary, run, tempDir } from "../helpers/binary.ts";
+import { expectCleanFailure } from "../helpers/failure.ts";
 
 // Issue 8, item 7: `reset --yes` must never delete another organisation's data, and must say which
 // source it uses when none is given. Through the compiled binary, against the newest schema here.

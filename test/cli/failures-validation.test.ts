@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { availableSchemas, checksumAllTables, createTestDatabase, type TestDatabase } from "../helpers/database.ts";
-import { ensureBinary, run, tempDir, type Ran } from "./binary.ts";
-import { expectCleanFailure } from "./failure-support.ts";
+import { ensureBinary, run, tempDir, type Ran } from "../helpers/binary.ts";
+import { expectCleanFailure } from "../helpers/failure.ts";
 
 // Building the binary and creating databases take seconds on a busy machine; hooks included.
 setDefaultTimeout(120_000);

@@ -9,8 +9,8 @@ import { join } from "node:path";
 import postgres from "postgres";
 import { ADVISORY_LOCK_KEY } from "../../src/db/transaction.ts";
 import { ADMIN_URL, checksumAllTables, createTestDatabase, type TestDatabase } from "../helpers/database.ts";
-import { REPO, ensureBinary, run, tempDir, type Ran } from "./binary.ts";
-import { expectCleanFailure } from "./failure-support.ts";
+import { REPO, ensureBinary, run, tempDir, type Ran } from "../helpers/binary.ts";
+import { expectCleanFailure } from "../helpers/failure.ts";
 
 setDefaultTimeout(120_000);
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { isDjangoPasswordHash, verifyPassword } from "../../src/flagsmith/django.ts";
-import { STACK_LINE, ensureBinary, run, tempDir } from "./binary.ts";
+import { STACK_LINE, ensureBinary, run, tempDir } from "../helpers/binary.ts";
 
 // Building the binary takes seconds on a busy machine; each hash ~0.2 s of CPU.
 setDefaultTimeout(120_000);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { REPO, STACK_LINE, ensureBinary, run } from "./binary.ts";
+import { REPO, STACK_LINE, ensureBinary, run } from "../helpers/binary.ts";
 
 // Building the binary and creating databases take seconds on a busy machine; hooks included.
 setDefaultTimeout(120_000);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
-import { REPO, ensureBinary, run, tempDir, type Ran } from "./binary.ts";
+import { REPO, ensureBinary, run, tempDir, type Ran } from "../helpers/binary.ts";
 
 // The full matrix as `bun run release` builds it: ~6 s with the runtimes cached, plus a one-time
 // fetch of ~290 MB of runtimes on a fresh machine. qemu-aarch64 takes ~1 s per run.

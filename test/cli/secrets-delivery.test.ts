@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checksumAllTables, createTestDatabase, type TestDatabase } from "../helpers/database.ts";
-import { ensureBinary, run, tempDir } from "./binary.ts";
-import { expectCleanFailure } from "./failure-support.ts";
+import { ensureBinary, run, tempDir } from "../helpers/binary.ts";
+import { expectCleanFailure } from "../helpers/failure.ts";
 
 setDefaultTimeout(180_000);
 

@@ -1,7 +1,7 @@
 /** Issue 13's command-line experience, through the compiled binary: "did you mean", and each command's own help. */
 import { beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
-import { ensureBinary, run, tempDir } from "./binary.ts";
-import { expectCleanFailure } from "./failure-support.ts";
+import { ensureBinary, run, tempDir } from "../helpers/binary.ts";
+import { expectCleanFailure } from "../helpers/failure.ts";
 
 setDefaultTimeout(120_000);
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { UserError } from "../../src/errors.ts";
 import type { DesiredMasterApiKey } from "../../src/kinds/index.ts";
 import { availableSchemas, checksumAllTables, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
-import { at, desiredWith, provision } from "./org-support.ts";
+import { at, desiredWith, provision } from "../helpers/org.ts";
 
 noticeMissingDumps("api-keys-revoked");
 

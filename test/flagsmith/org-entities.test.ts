@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { verifyPassword } from "../../src/flagsmith/django.ts";
 import { availableSchemas, checksumAllTables, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
-import { at, desiredWith, ops, provision } from "./org-support.ts";
+import { at, desiredWith, ops, provision } from "../helpers/org.ts";
 import type { Desired } from "../../src/kinds/index.ts";
 
 noticeMissingDumps("org-entities");

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase, schemaFile, type TestDatabase } from "../helpers/database.ts";
-import { at, desiredWith, provision } from "./org-support.ts";
+import { at, desiredWith, provision } from "../helpers/org.ts";
 
 /** Rows written by Flagsmith's own `manage.py bootstrap` (normalised), and the tool that compares snapshots. */
 const SHARED = join(import.meta.dir, "..", "..", "..", "shared");

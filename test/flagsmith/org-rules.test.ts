@@ -5,7 +5,7 @@ import { checkCompatibility, refuseUnfitInput } from "../../src/flagsmith/compat
 import { withDatabase } from "../../src/db/connect.ts";
 import type { Desired } from "../../src/kinds/index.ts";
 import { availableSchemas, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
-import { at, desiredWith, provision } from "./org-support.ts";
+import { at, desiredWith, provision } from "../helpers/org.ts";
 
 noticeMissingDumps("org-rules");
 

@@ -3,7 +3,7 @@ import postgres from "postgres";
 import { applySiteDomain } from "../../src/flagsmith/site.ts";
 import type { RunSettings } from "../../src/flagsmith/context.ts";
 import { availableSchemas, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
-import { at, desiredWith, provision } from "./org-support.ts";
+import { at, desiredWith, provision } from "../helpers/org.ts";
 
 noticeMissingDumps("org-site");
 

@@ -4,7 +4,7 @@ import type { Io } from "../../src/io.ts";
 import type { ApplyOptions } from "../../src/commands/options.ts";
 import { UserError } from "../../src/errors.ts";
 import { availableSchemas, checksumAllTables, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
-import { createSeeder } from "./reset-fixture.ts";
+import { createSeeder } from "../helpers/reset-fixture.ts";
 
 noticeMissingDumps("reset command");
 setDefaultTimeout(60_000);

@@ -3,7 +3,7 @@ import { ApplyError } from "../../src/errors.ts";
 import { readCatalog } from "../../src/flagsmith/sql/catalog.ts";
 import { resetDeclared, type ResetResult } from "../../src/flagsmith/reset.ts";
 import { availableSchemas, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
-import { compareSnapshots, DECLARED, expectedTotals, seedScenario, snapshot, sortKeys, type Seeded, type Snapshot } from "./reset-scenario.ts";
+import { compareSnapshots, DECLARED, expectedTotals, seedScenario, snapshot, sortKeys, type Seeded, type Snapshot } from "../helpers/reset-scenario.ts";
 
 noticeMissingDumps("reset engine");
 setDefaultTimeout(60_000); // snapshots read every table of the real dumps twice

@@ -5,8 +5,8 @@ import { readCatalog } from "../../src/flagsmith/sql/catalog.ts";
 import { resetDeclared, type ResetTargets } from "../../src/flagsmith/reset.ts";
 import { organisationPaths } from "../../src/flagsmith/reset-guard.ts";
 import { availableSchemas, checksumAllTables, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
-import { createSeeder } from "./reset-fixture.ts";
-import { ALICE_IN_OTHER, DECLARED, seedScenario, type AliceInOther } from "./reset-scenario.ts";
+import { createSeeder } from "../helpers/reset-fixture.ts";
+import { ALICE_IN_OTHER, DECLARED, seedScenario, type AliceInOther } from "../helpers/reset-scenario.ts";
 
 noticeMissingDumps("reset refusal");
 setDefaultTimeout(60_000);

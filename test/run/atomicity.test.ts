@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeWorkload } from "../../scripts/bench/workload.ts";
-import { ensureBinary } from "../cli/binary.ts";
+import { ensureBinary } from "../helpers/binary.ts";
 import { checksumAllTables, createTestDatabase, type TestDatabase } from "../helpers/database.ts";
-import { applyJson, SCHEMA } from "./support.ts";
+import { applyJson, SCHEMA } from "../helpers/run.ts";
 
 setDefaultTimeout(60_000);
 

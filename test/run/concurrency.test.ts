@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeWorkload, type WorkloadShape } from "../../scripts/bench/workload.ts";
-import { ensureBinary } from "../cli/binary.ts";
+import { ensureBinary } from "../helpers/binary.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
-import { applyJson, countDataset, SCHEMA } from "./support.ts";
+import { applyJson, countDataset, SCHEMA } from "../helpers/run.ts";
 
 setDefaultTimeout(60_000);
 

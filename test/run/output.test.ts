@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeWorkload } from "../../scripts/bench/workload.ts";
-import { ensureBinary } from "../cli/binary.ts";
+import { ensureBinary } from "../helpers/binary.ts";
 
 setDefaultTimeout(60_000);
 

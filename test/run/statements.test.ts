@@ -10,9 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Measured } from "../../scripts/bench/run-binary.ts";
 import { writeWorkload, type WorkloadShape } from "../../scripts/bench/workload.ts";
-import { ensureBinary } from "../cli/binary.ts";
+import { ensureBinary } from "../helpers/binary.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
-import { applyJson, SCHEMA } from "./support.ts";
+import { applyJson, SCHEMA } from "../helpers/run.ts";
 
 setDefaultTimeout(60_000);
 

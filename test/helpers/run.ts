@@ -5,8 +5,8 @@
  */
 import type postgres from "postgres";
 import { runMeasured, type Measured } from "../../scripts/bench/run-binary.ts";
-import { ensureBinary } from "../cli/binary.ts";
-import { schemaFile, type SchemaName } from "../helpers/database.ts";
+import { ensureBinary } from "./binary.ts";
+import { schemaFile, type SchemaName } from "./database.ts";
 
 /** The most realistic schema available here. */
 export const SCHEMA: SchemaName = schemaFile("v2.265.0") ? "v2.265.0" : "fixture";
