@@ -52,10 +52,14 @@ async function main(): Promise<void> {
   const begun = performance.now();
   const progress = (what: string) => console.error(`[${((performance.now() - begun) / 1000).toFixed(1)}s] ${what}`);
   const apply = (url: string, sourceArgs: string[], what: string) =>
-    runMeasured(binary, [...sourceArgs, "--output", "json"], { cwd: work, env: { ...ENV, DATABASE_URL: url } }).then((r) => check(r, what));
+    runMeasured(binary, [...sourceArgs, "--output", "json"], { cwd: work, env: { ...ENV, DATABASE_URL: url } }).then(
+      (r) => check(r, what),
+    );
 
   console.log(`flagsmith-provision benchmark: schema ${schema.label}, binary ${binary}`);
-  console.log(`presets: median of ${repeat} runs, each on a fresh database; large workload ${LARGE.projects}×${LARGE.environments}×${LARGE.features}\n`);
+  console.log(
+    `presets: median of ${repeat} runs, each on a fresh database; large workload ${LARGE.projects}×${LARGE.environments}×${LARGE.features}\n`,
+  );
   let copy: CopyTimes;
   try {
     // a) presets: empty database, then the no-op re-run on the same database.
@@ -78,13 +82,22 @@ async function main(): Promise<void> {
     const label = `${LARGE.projects}×${LARGE.environments}×${LARGE.features} (${counts.featureStates} states, ${counts.segments} segments)`;
     const large = await dbs.fresh();
     rows.push({ workload: label, runs: [await apply(large.url, ["--directory", dir], "large workload")] });
-    rows.push({ workload: `${label} (no-op)`, runs: [await apply(large.url, ["--directory", dir], "large workload re-run")] });
+    rows.push({
+      workload: `${label} (no-op)`,
+      runs: [await apply(large.url, ["--directory", dir], "large workload re-run")],
+    });
 
     // c) the yardstick: COPY of the same number of states into a fresh database.
     progress("COPY yardstick");
     const yard = await dbs.fresh();
     const skeleton = join(work, "yardstick");
-    writeWorkload(skeleton, { projects: 1, environments: LARGE.environments, features: 0, segments: 0, organisation: "Yardstick Org" });
+    writeWorkload(skeleton, {
+      projects: 1,
+      environments: LARGE.environments,
+      features: 0,
+      segments: 0,
+      organisation: "Yardstick Org",
+    });
     await apply(yard.url, ["--directory", skeleton], "yardstick skeleton");
     copy = await copyYardstick(yard.url, "Project 00", counts.featureStates / LARGE.environments);
   } finally {
@@ -101,7 +114,10 @@ function report(rows: Row[], copy: CopyTimes): void {
   const table = rows.map((row) => {
     const last = row.runs[row.runs.length - 1]!;
     const stats = last.report!.stats;
-    const ratio = row.workload.startsWith(`${LARGE.projects}×`) && !row.workload.endsWith("(no-op)") ? `${(wallOf(row) / copy.featureStateMs).toFixed(2)}× (${(wallOf(row) / fullCopy).toFixed(2)}× FS+FSV)` : "";
+    const ratio =
+      row.workload.startsWith(`${LARGE.projects}×`) && !row.workload.endsWith("(no-op)")
+        ? `${(wallOf(row) / copy.featureStateMs).toFixed(2)}× (${(wallOf(row) / fullCopy).toFixed(2)}× FS+FSV)`
+        : "";
     return [
       row.workload,
       wallOf(row).toFixed(0),
@@ -113,10 +129,27 @@ function report(rows: Row[], copy: CopyTimes): void {
     ];
   });
   const commit = (ms: number) => `(commit ${ms.toFixed(0)})`;
-  table.push([`COPY ${copy.rows} rows → features_featurestate`, copy.featureStateMs.toFixed(0), commit(copy.featureStateCommitMs), "1", "", "", "yardstick"]);
-  table.push([`COPY ${copy.rows} rows → features_featurestatevalue`, copy.featureStateValueMs.toFixed(0), commit(copy.featureStateValueCommitMs), "1", "", "", ""]);
+  table.push([
+    `COPY ${copy.rows} rows → features_featurestate`,
+    copy.featureStateMs.toFixed(0),
+    commit(copy.featureStateCommitMs),
+    "1",
+    "",
+    "",
+    "yardstick",
+  ]);
+  table.push([
+    `COPY ${copy.rows} rows → features_featurestatevalue`,
+    copy.featureStateValueMs.toFixed(0),
+    commit(copy.featureStateValueCommitMs),
+    "1",
+    "",
+    "",
+    "",
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   console.log(line(header));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const r of table) console.log(line(r));
@@ -130,13 +163,19 @@ function report(rows: Row[], copy: CopyTimes): void {
       `${wallOf(large).toFixed(0)} ms vs 3 × ${copy.featureStateMs.toFixed(0)} ms = ${(3 * copy.featureStateMs).toFixed(0)} ms`,
     ],
     ["no-op re-run of the large workload < 1 s", wallOf(noop) < 1000, `${wallOf(noop).toFixed(0)} ms`],
-    ["peak RSS < 300 MB (every run)", Math.max(...rows.map(rssOf)) < 300, `max ${Math.max(...rows.map(rssOf)).toFixed(0)} MB`],
+    [
+      "peak RSS < 300 MB (every run)",
+      Math.max(...rows.map(rssOf)) < 300,
+      `max ${Math.max(...rows.map(rssOf)).toFixed(0)} MB`,
+    ],
     ...PRESETS.map((p): [string, boolean, string] => {
       const row = rows.find((r) => r.workload === `preset ${p}`)!;
       return [`preset ${p} on an empty database < 300 ms`, wallOf(row) < 300, `${wallOf(row).toFixed(0)} ms`];
     }),
   ];
-  console.log(`\nfor reference: apply / COPY of states and values together (${fullCopy.toFixed(0)} ms) = ${(wallOf(large) / fullCopy).toFixed(2)}×\n`);
+  console.log(
+    `\nfor reference: apply / COPY of states and values together (${fullCopy.toFixed(0)} ms) = ${(wallOf(large) / fullCopy).toFixed(2)}×\n`,
+  );
   for (const [what, met, detail] of targets) console.log(`${met ? "met   " : "MISSED"}  ${what}: ${detail}`);
   const missed = targets.filter(([, met]) => !met).length;
   console.log(missed === 0 ? "\nAll targets met." : `\n${missed} target(s) MISSED.`);

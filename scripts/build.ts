@@ -17,7 +17,8 @@ const repo = join(import.meta.dir, "..");
 const args = process.argv.slice(2);
 const at = args.indexOf("--outfile");
 const targetAt = args.findIndex((a) => a.startsWith("--target"));
-const target = targetAt < 0 ? undefined : args[targetAt]!.includes("=") ? args[targetAt]!.split("=")[1] : args[targetAt + 1];
+const target =
+  targetAt < 0 ? undefined : args[targetAt]!.includes("=") ? args[targetAt]!.split("=")[1] : args[targetAt + 1];
 const defaultName = target ? `flagsmith-provision-${target.replace(/^bun-/, "")}` : "flagsmith-provision";
 const outfile = at >= 0 ? args.splice(at, 2)[1]! : join(repo, "dist", defaultName);
 

@@ -29,14 +29,47 @@ const repo = join(import.meta.dir, "..");
 /** The Bun version of the runtimes below; must equal package.json's engines.bun and the Bun running this. */
 const RUNTIME_VERSION = "1.4.5";
 
-/** Release name suffix → `bun build` target and the npm package holding its runtime (integrity from `npm view <pkg>@<version> dist.integrity`). */
+/**
+ * Release name suffix → `bun build` target and the npm package holding its runtime (integrity from `npm view
+ * <pkg>@<version> dist.integrity`).
+ */
 const TARGETS = [
-  { name: "linux-x64", target: "bun-linux-x64", pkg: "@oven/bun-linux-x64", integrity: "sha512-IWX9BELoGHAUtMonkeSaNaZwXzRk+oDw6Mk+HBFXd3KHYIBNBsIGRupMZPcgNoDbJpLu6gAJjIoIVPZtt1aJ1g==" },
-  { name: "linux-x64-musl", target: "bun-linux-x64-musl", pkg: "@oven/bun-linux-x64-musl", integrity: "sha512-10QoW/YfTgnURaGEaHpJCiXjLI2e5iTtfVDaA5JKcyUzaa1cq6cVUY9/Uq5XkYzvtRjHLRe9Oj/lTDIQcxy8HQ==" },
-  { name: "linux-arm64", target: "bun-linux-arm64", pkg: "@oven/bun-linux-aarch64", integrity: "sha512-4BXmsSKnjOrlGWqZV4x/oWa7AVoR+B6lCXddMzOAXBIm3t50eslg9wb66gmtW1AamEQ1l1CDvmmruysEhqOWMg==" },
-  { name: "linux-arm64-musl", target: "bun-linux-arm64-musl", pkg: "@oven/bun-linux-aarch64-musl", integrity: "sha512-XCNc+WvvMAdNNb+OWTogpy+N9wm62fkVeEVLb6how0RZhW5LPi6c7BlkeVCuWps7XjEl2saFpHFa20/1E+PAHg==" },
-  { name: "darwin-arm64", target: "bun-darwin-arm64", pkg: "@oven/bun-darwin-aarch64", integrity: "sha512-4MIFXHmctH2EhAxLXm2/qxNtv17dFtLJylvaOCsrgq6KSqHTs6eW5YSrJjRbJxYUJaR901fsN8JfZOa+CsWpWQ==" },
-  { name: "darwin-x64", target: "bun-darwin-x64", pkg: "@oven/bun-darwin-x64", integrity: "sha512-qkLPMGHZM9NI6CeHTWwVezzmlo6cC4Ta7yUAjYIWXS366qQcOlcp75t2uZyiuVRBMPS0h9qE0tCcvCHGaFqjJg==" },
+  {
+    name: "linux-x64",
+    target: "bun-linux-x64",
+    pkg: "@oven/bun-linux-x64",
+    integrity: "sha512-IWX9BELoGHAUtMonkeSaNaZwXzRk+oDw6Mk+HBFXd3KHYIBNBsIGRupMZPcgNoDbJpLu6gAJjIoIVPZtt1aJ1g==",
+  },
+  {
+    name: "linux-x64-musl",
+    target: "bun-linux-x64-musl",
+    pkg: "@oven/bun-linux-x64-musl",
+    integrity: "sha512-10QoW/YfTgnURaGEaHpJCiXjLI2e5iTtfVDaA5JKcyUzaa1cq6cVUY9/Uq5XkYzvtRjHLRe9Oj/lTDIQcxy8HQ==",
+  },
+  {
+    name: "linux-arm64",
+    target: "bun-linux-arm64",
+    pkg: "@oven/bun-linux-aarch64",
+    integrity: "sha512-4BXmsSKnjOrlGWqZV4x/oWa7AVoR+B6lCXddMzOAXBIm3t50eslg9wb66gmtW1AamEQ1l1CDvmmruysEhqOWMg==",
+  },
+  {
+    name: "linux-arm64-musl",
+    target: "bun-linux-arm64-musl",
+    pkg: "@oven/bun-linux-aarch64-musl",
+    integrity: "sha512-XCNc+WvvMAdNNb+OWTogpy+N9wm62fkVeEVLb6how0RZhW5LPi6c7BlkeVCuWps7XjEl2saFpHFa20/1E+PAHg==",
+  },
+  {
+    name: "darwin-arm64",
+    target: "bun-darwin-arm64",
+    pkg: "@oven/bun-darwin-aarch64",
+    integrity: "sha512-4MIFXHmctH2EhAxLXm2/qxNtv17dFtLJylvaOCsrgq6KSqHTs6eW5YSrJjRbJxYUJaR901fsN8JfZOa+CsWpWQ==",
+  },
+  {
+    name: "darwin-x64",
+    target: "bun-darwin-x64",
+    pkg: "@oven/bun-darwin-x64",
+    integrity: "sha512-qkLPMGHZM9NI6CeHTWwVezzmlo6cC4Ta7yUAjYIWXS366qQcOlcp75t2uZyiuVRBMPS0h9qE0tCcvCHGaFqjJg==",
+  },
 ] as const;
 type Target = (typeof TARGETS)[number];
 
@@ -70,7 +103,9 @@ async function fetchRuntimes(): Promise<void> {
   try {
     console.log(`Fetching the Bun ${RUNTIME_VERSION} runtimes for ${missing.map((t) => t.name).join(", ")}...`);
     const specs = missing.map((t) => `${t.pkg}@${RUNTIME_VERSION}`);
-    const packed = JSON.parse(spawn(["npm", "pack", "--prefer-offline", "--json", "--pack-destination", download, ...specs], download));
+    const packed = JSON.parse(
+      spawn(["npm", "pack", "--prefer-offline", "--json", "--pack-destination", download, ...specs], download),
+    );
     for (const t of missing) {
       const entry = (packed as { name: string; filename: string }[]).find((p) => p.name === t.pkg);
       if (!entry) fail(`npm pack did not return ${t.pkg}`);
@@ -95,11 +130,16 @@ function isReleaseDir(dir: string): boolean {
 }
 
 const at = process.argv.indexOf("--outdir");
-const outdir = resolve(at >= 0 ? process.argv[at + 1] ?? fail("--outdir needs a directory") : join(repo, "dist", "release"));
+const outdir = resolve(
+  at >= 0 ? (process.argv[at + 1] ?? fail("--outdir needs a directory")) : join(repo, "dist", "release"),
+);
 if (packageJson.engines.bun !== RUNTIME_VERSION || Bun.version !== RUNTIME_VERSION) {
-  fail(`the runtimes pinned in scripts/release.ts are Bun ${RUNTIME_VERSION}; package.json pins ${packageJson.engines.bun} and this is Bun ${Bun.version}. The three must agree (the embedded bytecode is tied to the Bun version).`);
+  fail(
+    `the runtimes pinned in scripts/release.ts are Bun ${RUNTIME_VERSION}; package.json pins ${packageJson.engines.bun} and this is Bun ${Bun.version}. The three must agree (the embedded bytecode is tied to the Bun version).`,
+  );
 }
-if (!isReleaseDir(outdir)) fail(`${outdir} holds files a release does not write; give --outdir an empty or release directory`);
+if (!isReleaseDir(outdir))
+  fail(`${outdir} holds files a release does not write; give --outdir an empty or release directory`);
 
 await fetchRuntimes();
 

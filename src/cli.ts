@@ -39,9 +39,9 @@ export function withApplyOptions(command: Command): Command {
 /** Parses argv (without the runtime and script) and runs one command. Bad usage throws a UserError (exit 2). */
 export async function runCli(argv: string[], io: Io): Promise<void> {
   const cli = cac(NAME);
-  withApplyOptions(cli.command("apply", "Provision Flagsmith from the sources (the default command)").alias("!")).action(
-    (raw: RawOptions) => applyCommand(readApplyOptions(raw), io),
-  );
+  withApplyOptions(
+    cli.command("apply", "Provision Flagsmith from the sources (the default command)").alias("!"),
+  ).action((raw: RawOptions) => applyCommand(readApplyOptions(raw), io));
   withSourceOptions(cli.command("validate", "Check the sources offline: schema, interpolation, references")).action(
     (raw: RawOptions) => validateCommand(readSourceOptions(raw), io),
   );
@@ -50,13 +50,23 @@ export async function runCli(argv: string[], io: Io): Promise<void> {
     .action((action: string | undefined, name: string | undefined) => presetsCommand(action, name, io));
   cli.command("schema", "Print the JSON Schema of the file format (for editors)").action(() => schemaCommand(io));
   cli
-    .command("hash-password", "Print the Django hash of stdin's first line, for password_hash: instead of a plaintext password")
+    .command(
+      "hash-password",
+      "Print the Django hash of stdin's first line, for password_hash: instead of a plaintext password",
+    )
     .action(() => hashPasswordCommand(io));
   withApplyOptions(cli.command("reset", "Dev/e2e only: delete the declared organisations and users, then provision"))
     .option("--yes", "Really delete (reset refuses without it)")
-    .option("--include-member-organisations", "Also delete every organisation a declared user belongs to (Flagsmith's e2e teardown does)")
+    .option(
+      "--include-member-organisations",
+      "Also delete every organisation a declared user belongs to (Flagsmith's e2e teardown does)",
+    )
     .action((raw: RawOptions) =>
-      resetCommand({ ...readApplyOptions(raw), memberOrganisations: raw.includeMemberOrganisations === true }, raw.yes === true, io),
+      resetCommand(
+        { ...readApplyOptions(raw), memberOrganisations: raw.includeMemberOrganisations === true },
+        raw.yes === true,
+        io,
+      ),
     );
   cli.option("-v, --version", "Print the version");
   cli.option("-h, --help", "Show this help");
@@ -80,7 +90,10 @@ export async function runCli(argv: string[], io: Io): Promise<void> {
 /** A command's options for its help: its own, then --help and --version. */
 function helpOptions(cli: ReturnType<typeof cac>, name: string): HelpOption[] {
   const command = cli.commands.find((c) => c.name === name)!;
-  return [...command.options, ...cli.globalCommand.options].map((o) => ({ flags: o.rawName, description: o.description }));
+  return [...command.options, ...cli.globalCommand.options].map((o) => ({
+    flags: o.rawName,
+    description: o.description,
+  }));
 }
 
 /** The options of a command as typed (`--dry-run`), for "did you mean". */
@@ -92,7 +105,9 @@ function optionNames(cli: ReturnType<typeof cac>, name: string): string[] {
 function parseArgs(cli: ReturnType<typeof cac>, argv: string[]) {
   try {
     const valueOptions = new Set(
-      [cli.globalCommand, ...cli.commands].flatMap((c) => c.options.filter((o) => !o.isBoolean).map((o) => o.rawName.split(/[ ,]/)[0]!.replace(/^--/, ""))),
+      [cli.globalCommand, ...cli.commands].flatMap((c) =>
+        c.options.filter((o) => !o.isBoolean).map((o) => o.rawName.split(/[ ,]/)[0]!.replace(/^--/, "")),
+      ),
     );
     return cli.parse(["bun", NAME, ...keepValuesVerbatim(argv, valueOptions)], { run: false });
   } catch (error) {
@@ -124,7 +139,8 @@ function keepValuesVerbatim(argv: string[], valueOptions: Set<string>): string[]
 
 function presetsCommand(action: string | undefined, name: string | undefined, io: Io): void {
   if (action === undefined) return listPresetsCommand(io);
-  if (action !== "show") throw usageError(`unknown presets subcommand "${action}"`, "use `presets` or `presets show NAME`");
+  if (action !== "show")
+    throw usageError(`unknown presets subcommand "${action}"`, "use `presets` or `presets show NAME`");
   if (name === undefined) throw usageError("presets show needs a preset name", "run `presets` to list them");
   showPresetCommand(name, io);
 }
@@ -135,11 +151,17 @@ function fromCac(error: unknown, options: string[] = []): unknown {
     // cac names options camelCased (`--dryRun`); users typed them kebab-cased.
     const message = error.message
       .replace(/`/g, '"')
-      .replace(/--([a-z]+(?:[A-Z][a-z0-9]*)+)/g, (_, name: string) => "--" + name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase()))
+      .replace(
+        /--([a-z]+(?:[A-Z][a-z0-9]*)+)/g,
+        (_, name: string) => "--" + name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase()),
+      )
       .replace(/^Unknown option/, "unknown option")
       .replace(/^Unused args/, "unexpected arguments");
     const unknown = /^unknown option "(-[^"]*)"/.exec(message)?.[1];
-    return usageError(unknown ? message + didYouMean(unknown, options) : message, `run ${NAME} --help for the commands and options`);
+    return usageError(
+      unknown ? message + didYouMean(unknown, options) : message,
+      `run ${NAME} --help for the commands and options`,
+    );
   }
   return error;
 }

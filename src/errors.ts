@@ -40,7 +40,14 @@ export class UserError extends Error {
 export class ApplyError extends Error {
   constructor(
     message: string,
-    readonly details: { entity?: string; position?: Position; code?: string; detail?: string; constraint?: string; hint?: string } = {},
+    readonly details: {
+      entity?: string;
+      position?: Position;
+      code?: string;
+      detail?: string;
+      constraint?: string;
+      hint?: string;
+    } = {},
   ) {
     super(message);
     this.name = "ApplyError";

@@ -51,7 +51,8 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   apply: {
     summary: "Provision Flagsmith from the sources (the default command)",
     usage: `${NAME} [apply] [--file FILE]… [--directory DIR] [--preset NAME] [options]`,
-    description: "Provision Flagsmith from the sources (the default command): create what is missing, skip what exists.",
+    description:
+      "Provision Flagsmith from the sources (the default command): create what is missing, skip what exists.",
     environment: [...DATABASE_ENV, ["any ${VAR}", "the variables the files interpolate"]],
     examples: [
       `${NAME} --preset bootstrap --dry-run`,

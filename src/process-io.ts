@@ -64,7 +64,8 @@ async function readHidden(prompt: string): Promise<string> {
           process.exit(130); // Ctrl-C, as a shell reports SIGINT
         }
         if (char === "\u007f" || char === "\b") line = [...line].slice(0, -1).join("");
-        else if (char === "\u0015") line = ""; // Ctrl-U
+        else if (char === "\u0015")
+          line = ""; // Ctrl-U
         else if (char >= " ") line += char;
       }
     }

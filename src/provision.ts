@@ -36,7 +36,8 @@ export function deliverBeforeCommit(report: () => void): void {
       [
         {
           rule: "output-closed",
-          message: "stdout was closed before the report was written, so nothing was committed (a secret printed there would have been lost)",
+          message:
+            "stdout was closed before the report was written, so nothing was committed (a secret printed there would have been lost)",
           hint: "keep stdout open until the run ends, or redirect it to a file; --secrets-file PATH keeps the secrets as well",
         },
       ],
@@ -53,7 +54,12 @@ export function deliverBeforeCommit(report: () => void): void {
 export async function provisionInTransaction(
   tx: Sql,
   desired: Desired,
-  options: { dryRun: boolean; settings: RunSettings; prepare?: (tx: Sql) => Promise<void>; earlyMasterKeys?: EarlyMasterKeys },
+  options: {
+    dryRun: boolean;
+    settings: RunSettings;
+    prepare?: (tx: Sql) => Promise<void>;
+    earlyMasterKeys?: EarlyMasterKeys;
+  },
 ): Promise<RunResult> {
   const compat = await checkCompatibility(tx);
   refuseUnfitInput(desired, compat);
@@ -76,7 +82,11 @@ export async function provisionInTransaction(
 export function runSettings(env: Env): RunSettings {
   const domain = env.FLAGSMITH_DOMAIN || null;
   if (domain !== null && !isHostAndPort(domain)) {
-    fail({ rule: "bad-domain", message: `FLAGSMITH_DOMAIN must be ${HOST_AND_PORT_EXAMPLE}, got ${JSON.stringify(domain)}`, hint: HOST_AND_PORT_HINT });
+    fail({
+      rule: "bad-domain",
+      message: `FLAGSMITH_DOMAIN must be ${HOST_AND_PORT_EXAMPLE}, got ${JSON.stringify(domain)}`,
+      hint: HOST_AND_PORT_HINT,
+    });
   }
   return { djangoSecretKey: env.DJANGO_SECRET_KEY || null, flagsmithDomain: domain };
 }

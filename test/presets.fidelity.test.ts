@@ -17,7 +17,10 @@ const SHARED = join(import.meta.dir, "..", "..", "shared");
 const FIDELITY = join(SHARED, "tools", "fidelity.py");
 const reference = (name: string) => join(SHARED, "flagsmith", "reference", `${name}.json`);
 const available = existsSync(FIDELITY) && existsSync(reference("e2e")) && schemaFile("v2.265.0") !== null;
-if (!available) console.warn("NOTICE: presets.fidelity: ../shared (fidelity.py, reference snapshots, v2.265.0 dump) not found; comparisons skipped.");
+if (!available)
+  console.warn(
+    "NOTICE: presets.fidelity: ../shared (fidelity.py, reference snapshots, v2.265.0 dump) not found; comparisons skipped.",
+  );
 
 const SECRET = "fidelity-test-secret";
 const databases: TestDatabase[] = [];
@@ -31,8 +34,17 @@ async function provisionPreset(preset: string, env: Env = {}): Promise<{ db: Tes
   const db = await createTestDatabase("v2.265.0");
   databases.push(db);
   const lines: string[] = [];
-  const io: Io = { env: { DJANGO_SECRET_KEY: SECRET, ...env }, cwd: scratch, out: (l) => lines.push(l), err: () => {}, color: false };
-  await applyCommand({ files: [], preset, dryRun: false, output: "text", databaseUrl: db.url, showEnvironmentKeys: false }, io);
+  const io: Io = {
+    env: { DJANGO_SECRET_KEY: SECRET, ...env },
+    cwd: scratch,
+    out: (l) => lines.push(l),
+    err: () => {},
+    color: false,
+  };
+  await applyCommand(
+    { files: [], preset, dryRun: false, output: "text", databaseUrl: db.url, showEnvironmentKeys: false },
+    io,
+  );
   return { db, lines };
 }
 
@@ -40,7 +52,10 @@ function fidelityDiff(name: string, db: TestDatabase): { code: number; out: stri
   const snapshot = join(scratch, `${db.name}.json`);
   const taken = Bun.spawnSync(["python3", FIDELITY, "snapshot", "--db", db.url, "--out", snapshot], { stderr: "pipe" });
   expect(taken.stderr.toString()).toBe("");
-  const diff = Bun.spawnSync(["python3", FIDELITY, "diff", "--ignore-historical", reference(name), snapshot], { stdout: "pipe", stderr: "pipe" });
+  const diff = Bun.spawnSync(["python3", FIDELITY, "diff", "--ignore-historical", reference(name), snapshot], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   return { code: diff.exitCode, out: diff.stdout.toString() + diff.stderr.toString() };
 }
 
@@ -61,14 +76,25 @@ describe.skipIf(!available)("presets against Flagsmith's own output (v2.265.0)",
     expect(diff.code).toBe(0);
 
     const link = lines.find((l) => l.startsWith("Please go to the following page and choose a password: "))!;
-    const match = link.match(/^Please go to the following page and choose a password: https:\/\/example\.com\/password-reset\/confirm\/([A-Za-z0-9_-]+)\/([0-9a-z]+)-([0-9a-f]{32})$/);
+    const match = link.match(
+      /^Please go to the following page and choose a password: https:\/\/example\.com\/password-reset\/confirm\/([A-Za-z0-9_-]+)\/([0-9a-z]+)-([0-9a-f]{32})$/,
+    );
     expect(match).not.toBeNull();
     const [, uid, tsB36, _hash] = match!;
-    const [user] = await db.sql<{ id: number; password: string; email: string }[]>`select id, password, email from users_ffadminuser`;
+    const [user] = await db.sql<
+      { id: number; password: string; email: string }[]
+    >`select id, password, email from users_ffadminuser`;
     expect(uid).toBe(encodeUid(user!.id));
     // Recompute the token with Django's algorithm at the timestamp it carries: it must be the same token.
     const at = new Date(Date.UTC(2001, 0, 1) + parseInt(tsB36!, 36) * 1000);
-    const token = passwordResetToken({ pk: user!.id, password: user!.password, lastLogin: null, email: user!.email, secret: SECRET, now: at });
+    const token = passwordResetToken({
+      pk: user!.id,
+      password: user!.password,
+      lastLogin: null,
+      email: user!.email,
+      secret: SECRET,
+      now: at,
+    });
     expect(`${tsB36}-${_hash}`).toBe(token);
     expect(Math.abs(at.getTime() - Date.now())).toBeLessThan(60_000);
   }, 60_000);
@@ -83,7 +109,9 @@ describe.skipIf(!available)("presets against Flagsmith's own output (v2.265.0)",
 
   test("fof: prints the client-side key of its environment, which has a state for every preset flag", async () => {
     const { db, lines } = await provisionPreset("fof");
-    const line = lines.find((l) => l.startsWith(`Created environment "Production" in project "Flagsmith on Flagsmith"`))!;
+    const line = lines.find((l) =>
+      l.startsWith(`Created environment "Production" in project "Flagsmith on Flagsmith"`),
+    )!;
     const key = line.match(/\(API key: ([A-Za-z0-9]{22})\)\.$/)?.[1];
     const [env] = await db.sql<{ id: number; api_key: string }[]>`
       select e.id, e.api_key from environments_environment e join projects_project p on p.id = e.project_id

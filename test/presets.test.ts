@@ -79,10 +79,16 @@ describe("every preset passes the loader", () => {
   test("bootstrap defaults are the contract's", () => {
     const { desired } = loadDesired(findPreset("bootstrap")!.files, {});
     expect(desired.appDomain?.value).toBe("localhost:8000");
-    expect(desired.users.map((u) => [u.email, u.isSuperuser, u.password.kind])).toEqual([["admin@example.com", true, "unusable"]]);
+    expect(desired.users.map((u) => [u.email, u.isSuperuser, u.password.kind])).toEqual([
+      ["admin@example.com", true, "unusable"],
+    ]);
     expect(desired.organisations.map((o) => o.name)).toEqual(["Default Organisation"]);
-    expect(desired.memberships.map((m) => [m.organisation, m.email, m.role])).toEqual([["Default Organisation", "admin@example.com", "ADMIN"]]);
-    expect(desired.projects.map((p) => [p.organisation, p.name])).toEqual([["Default Organisation", "Default Project"]]);
+    expect(desired.memberships.map((m) => [m.organisation, m.email, m.role])).toEqual([
+      ["Default Organisation", "admin@example.com", "ADMIN"],
+    ]);
+    expect(desired.projects.map((p) => [p.organisation, p.name])).toEqual([
+      ["Default Organisation", "Default Project"],
+    ]);
     expect(desired.environments).toEqual([]);
   });
 
@@ -97,7 +103,15 @@ describe("every preset passes the loader", () => {
       "e2e_separate_test_user@flagsmithe2etestdomain.io",
       "e2e_billing_user@flagsmithe2etestdomain.io",
     ]);
-    expect(defaults.users.map((u) => u.username)).toEqual(["e2e_user@flagsmithe2etestdomain.io", null, null, null, null, null, null]);
+    expect(defaults.users.map((u) => u.username)).toEqual([
+      "e2e_user@flagsmithe2etestdomain.io",
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
     expect(defaults.identities.map((i) => i.identifier)).toEqual(Array(6).fill("test-identity"));
 
     const custom = loadDesired(findPreset("e2e")!.files, SET).desired;
@@ -113,15 +127,25 @@ describe("every preset passes the loader", () => {
     expect(custom.users[0]!.username).toBe("e2e@corp.test");
     // Every reference to a user moves with its variable: nothing still points at the defaults.
     expect(JSON.stringify(custom)).not.toContain("flagsmithe2etestdomain.io");
-    expect(custom.organisationPermissions.map((p) => [p.email, p.permissions])).toEqual([["org@corp.test", ["CREATE_PROJECT", "MANAGE_USER_GROUPS"]]]);
+    expect(custom.organisationPermissions.map((p) => [p.email, p.permissions])).toEqual([
+      ["org@corp.test", ["CREATE_PROJECT", "MANAGE_USER_GROUPS"]],
+    ]);
     expect(custom.environmentPermissions.map((p) => [p.email, p.admin])).toEqual([["env@corp.test", false]]);
   });
 
   test("e2e resolves to the seed's counts: 7 users, 3 organisations, 7 projects, 8 environments, 6 identities", () => {
     const { desired } = loadDesired(findPreset("e2e")!.files, {});
     expect(desired.users).toHaveLength(7);
-    expect(desired.organisations.map((o) => o.name)).toEqual(["Bullet Train Ltd", "E2E Separate Org", "E2E Billing Org"]);
-    expect(desired.organisations[0]!.subscription).toEqual({ plan: "enterprise", seats: 8, subscriptionId: "test_subscription_id" });
+    expect(desired.organisations.map((o) => o.name)).toEqual([
+      "Bullet Train Ltd",
+      "E2E Separate Org",
+      "E2E Billing Org",
+    ]);
+    expect(desired.organisations[0]!.subscription).toEqual({
+      plan: "enterprise",
+      seats: 8,
+      subscriptionId: "test_subscription_id",
+    });
     expect(desired.memberships).toHaveLength(7);
     expect(desired.groups.map((g) => [g.name, g.isDefault])).toEqual([["TestGroup", false]]);
     expect(desired.projects).toHaveLength(7);
@@ -133,14 +157,18 @@ describe("every preset passes the loader", () => {
 
   test("fof asks for its environment's key itself (show_key), so a saved copy prints it too, and sets no app_domain", () => {
     const { desired } = loadDesired(findPreset("fof")!.files, {});
-    expect(desired.environments.map((e) => [e.project.name, e.name, e.showKey])).toEqual([["Flagsmith on Flagsmith", "Production", true]]);
+    expect(desired.environments.map((e) => [e.project.name, e.name, e.showKey])).toEqual([
+      ["Flagsmith on Flagsmith", "Production", true],
+    ]);
     // An add-on: the site domain is the instance's, so a copy next to any other file cannot conflict on it.
     expect(desired.appDomain).toBeNull();
   });
 
   test("demo declares a master API key and three projects", () => {
     const { desired } = loadDesired(findPreset("demo")!.files, {});
-    expect(desired.masterApiKeys.map((k) => [k.organisation, k.name, k.key])).toEqual([["Acme Inc", "CI/CD Pipeline", null]]);
+    expect(desired.masterApiKeys.map((k) => [k.organisation, k.name, k.key])).toEqual([
+      ["Acme Inc", "CI/CD Pipeline", null],
+    ]);
     expect(desired.projects.map((p) => p.name)).toEqual(["Storefront Web", "Mobile App", "Payments API"]);
   });
 });
@@ -179,8 +207,16 @@ describe("e2e preset", () => {
   }, 30_000);
 
   test("matches the seed's shape: 3 organisations in order, 7 projects, 8 environments, 6 identities", () => {
-    expect(data.organisations.map((o: any) => o.name)).toEqual(["Bullet Train Ltd", "E2E Separate Org", "E2E Billing Org"]);
-    expect(data.organisations[0].subscription).toEqual({ plan: "enterprise", seats: 8, subscription_id: "test_subscription_id" });
+    expect(data.organisations.map((o: any) => o.name)).toEqual([
+      "Bullet Train Ltd",
+      "E2E Separate Org",
+      "E2E Billing Org",
+    ]);
+    expect(data.organisations[0].subscription).toEqual({
+      plan: "enterprise",
+      seats: 8,
+      subscription_id: "test_subscription_id",
+    });
     expect(data.organisations[1].subscription).toBeUndefined();
     expect(data.organisations[2].subscription).toBeUndefined();
     expect(data.organisations[0].groups).toEqual([{ name: "TestGroup" }]);
@@ -232,7 +268,8 @@ describe("dev preset", () => {
         collect(rule.rules ?? []);
       });
     project.segments.forEach((segment: any) => collect(segment.rules));
-    for (const op of ["EQUAL", "IN", "GREATER_THAN", "PERCENTAGE_SPLIT", "REGEX", "IS_SET", "MODULO"]) expect(operators).toContain(op);
+    for (const op of ["EQUAL", "IN", "GREATER_THAN", "PERCENTAGE_SPLIT", "REGEX", "IS_SET", "MODULO"])
+      expect(operators).toContain(op);
   });
 });
 
@@ -246,7 +283,9 @@ describe("demo preset", () => {
     expect(await verifyPassword("acme-demo-1234", hash)).toBe(true);
     expect(findPreset("demo")!.files[0]!.text).toContain("acme-demo-1234");
     // Nobody else gets a password: nothing left for the run to hash but the master API key.
-    expect(desired.users.slice(1).map((u) => u.password.kind)).toEqual(Array(desired.users.length - 1).fill("unusable"));
+    expect(desired.users.slice(1).map((u) => u.password.kind)).toEqual(
+      Array(desired.users.length - 1).fill("unusable"),
+    );
   }, 30_000);
 
   test("DEMO_ADMIN_PASSWORD_HASH replaces the admin's hash, stored as given", async () => {

@@ -32,7 +32,11 @@ function chunks(rows: number, line: (i: number) => string): string[] {
 }
 
 /** Total and commit milliseconds of one COPY in its own transaction. */
-async function timedCopy(sql: postgres.Sql, statement: string, data: string[]): Promise<{ ms: number; commitMs: number }> {
+async function timedCopy(
+  sql: postgres.Sql,
+  statement: string,
+  data: string[],
+): Promise<{ ms: number; commitMs: number }> {
   const started = performance.now();
   let copied = started;
   await sql.begin(async (tx) => {
@@ -57,8 +61,12 @@ export async function copyYardstick(url: string, project: string, featuresPerEnv
       insert into features_feature (name, created_date, project_id, default_enabled, type, is_archived, uuid, is_server_key_only)
       select 'copy_feature_' || g, now(), ${p.id}, false, 'STANDARD', false, gen_random_uuid(), false
       from generate_series(1, ${featuresPerEnvironment}) g`;
-    const environments = (await sql<{ id: number }[]>`select id from environments_environment where project_id = ${p.id} order by id`).map((r) => r.id);
-    const features = (await sql<{ id: number }[]>`select id from features_feature where project_id = ${p.id} order by id`).map((r) => r.id);
+    const environments = (
+      await sql<{ id: number }[]>`select id from environments_environment where project_id = ${p.id} order by id`
+    ).map((r) => r.id);
+    const features = (
+      await sql<{ id: number }[]>`select id from features_feature where project_id = ${p.id} order by id`
+    ).map((r) => r.id);
     const rows = environments.length * features.length;
     const now = new Date().toISOString();
 

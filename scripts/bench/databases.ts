@@ -61,7 +61,8 @@ export class BenchDatabases {
 
   /** Drops every database this run created. */
   async dropAll(): Promise<void> {
-    for (const name of this.created.reverse()) await this.admin.unsafe(`drop database if exists "${name}" with (force)`);
+    for (const name of this.created.reverse())
+      await this.admin.unsafe(`drop database if exists "${name}" with (force)`);
     this.created.length = 0;
     await this.admin.end();
   }

@@ -25,7 +25,12 @@ import { writeWorkload } from "./workload.ts";
 const args = process.argv.slice(2);
 const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const preset = option("--preset");
-const [projects, environments, features, segments] = (option("--shape") ?? "10,10,100,100").split(",").map(Number) as [number, number, number, number];
+const [projects, environments, features, segments] = (option("--shape") ?? "10,10,100,100").split(",").map(Number) as [
+  number,
+  number,
+  number,
+  number,
+];
 const top = Number(option("--top") ?? 15);
 const env = { DJANGO_SECRET_KEY: "bench-secret-key" } as Record<string, string>;
 
@@ -35,7 +40,11 @@ interface Sent {
   phase: string;
 }
 
-async function profiledRun(url: string, sourceOptions: { directory?: string; preset?: string }, record: boolean): Promise<void> {
+async function profiledRun(
+  url: string,
+  sourceOptions: { directory?: string; preset?: string },
+  record: boolean,
+): Promise<void> {
   const sent: Sent[] = [];
   const phases: Array<[string, number]> = [];
   let phase = "connect";
@@ -57,23 +66,26 @@ async function profiledRun(url: string, sourceOptions: { directory?: string; pre
   });
   try {
     await withTransaction(sql, async (tx) => {
-        if (explain) {
-          await tx.unsafe("load 'auto_explain'");
-          await tx.unsafe("set local auto_explain.log_min_duration = 200");
-          await tx.unsafe("set local auto_explain.log_analyze = on");
-          await tx.unsafe("set local auto_explain.log_level = notice");
-        }
-        mark("compat");
-        const compat = await checkCompatibility(tx);
-        refuseUnfitInput(desired, compat);
-        mark("read existing");
-        const existing = await readExisting(tx, desired);
-        mark("diff");
-        const plan = diffState(desired, existing);
-        mark("apply");
-        await applyPlan(tx, plan, existing, { settings: { djangoSecretKey: env.DJANGO_SECRET_KEY!, flagsmithDomain: null }, present: compat.present });
-        mark("commit+end");
+      if (explain) {
+        await tx.unsafe("load 'auto_explain'");
+        await tx.unsafe("set local auto_explain.log_min_duration = 200");
+        await tx.unsafe("set local auto_explain.log_analyze = on");
+        await tx.unsafe("set local auto_explain.log_level = notice");
+      }
+      mark("compat");
+      const compat = await checkCompatibility(tx);
+      refuseUnfitInput(desired, compat);
+      mark("read existing");
+      const existing = await readExisting(tx, desired);
+      mark("diff");
+      const plan = diffState(desired, existing);
+      mark("apply");
+      await applyPlan(tx, plan, existing, {
+        settings: { djangoSecretKey: env.DJANGO_SECRET_KEY!, flagsmithDomain: null },
+        present: compat.present,
       });
+      mark("commit+end");
+    });
   } finally {
     await sql.end();
   }
@@ -84,7 +96,9 @@ async function profiledRun(url: string, sourceOptions: { directory?: string; pre
   let previous = started;
   for (const [name, at] of phases) {
     if (name === "done") continue;
-    console.log(`  ${name.padEnd(20)} ${(at - previous).toFixed(0).padStart(7)} ms  (${sent.filter((s) => s.phase === name).length} statements)`);
+    console.log(
+      `  ${name.padEnd(20)} ${(at - previous).toFixed(0).padStart(7)} ms  (${sent.filter((s) => s.phase === name).length} statements)`,
+    );
     previous = at;
   }
   const end = phases[phases.length - 1]![1];
@@ -101,7 +115,9 @@ const dir = mkdtempSync(join(tmpdir(), "fsp-profile-"));
 try {
   const source = preset ? { preset } : { directory: dir };
   if (!preset) writeWorkload(dir, { projects, environments, features, segments });
-  console.log(`profile of ${preset ? `preset ${preset}` : `${projects}×${environments}×${features} + ${segments} segments/project`} on ${schema.label}${args.includes("--rerun") ? " (no-op re-run)" : ""}`);
+  console.log(
+    `profile of ${preset ? `preset ${preset}` : `${projects}×${environments}×${features} + ${segments} segments/project`} on ${schema.label}${args.includes("--rerun") ? " (no-op re-run)" : ""}`,
+  );
   const db = await dbs.fresh();
   if (args.includes("--rerun")) await profiledRun(db.url, source, false);
   await profiledRun(db.url, source, true);

@@ -24,11 +24,25 @@ export function rssBytes(maxRSS: number): number {
 }
 
 /** Spawns `binary args` with only PATH, HOME and env; parses stdout as the JSON report when it is one. */
-export async function runMeasured(binary: string, args: string[], options: { cwd: string; env: Record<string, string> }): Promise<Measured> {
+export async function runMeasured(
+  binary: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string> },
+): Promise<Measured> {
   const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", ...options.env };
   const started = performance.now();
-  const child = Bun.spawn([binary, ...args], { cwd: options.cwd, env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, exitCode] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  const child = Bun.spawn([binary, ...args], {
+    cwd: options.cwd,
+    env,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, exitCode] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
   const wallMs = performance.now() - started;
   const usage = child.resourceUsage();
   let report: JsonReport | null = null;

@@ -115,6 +115,7 @@ export function writeWorkload(dir: string, shape: WorkloadShape): WorkloadCounts
       ``,
     ].join("\n"),
   );
-  for (let p = 0; p < shape.projects; p++) writeFileSync(join(dir, `${pad(p + 1, 2)}-project.yaml`), projectFile(p, shape, organisation));
+  for (let p = 0; p < shape.projects; p++)
+    writeFileSync(join(dir, `${pad(p + 1, 2)}-project.yaml`), projectFile(p, shape, organisation));
   return countsOf(shape);
 }

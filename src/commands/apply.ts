@@ -24,7 +24,11 @@ export async function applyCommand(options: ApplyOptions, io: Io): Promise<void>
   // Before anything waits or connects: a bad FLAGSMITH_DOMAIN is an invalid setting (exit 2) offline too.
   const settings = runSettings(io.env);
   // Connected, permission keys and lengths are checked against the database's own instead of Flagsmith's defaults.
-  const { desired, warnings } = loadDesired(sources, io.env, url === null ? {} : { permissionKeys: null, lengths: null });
+  const { desired, warnings } = loadDesired(
+    sources,
+    io.env,
+    url === null ? {} : { permissionKeys: null, lengths: null },
+  );
   // Without the flag, an environment's key is printed only where its file asks (`show_key`, as the fof preset does).
   const report: ReportOptions = { output: options.output, showEnvironmentKeys: options.showEnvironmentKeys };
   if (url === null) {
@@ -34,20 +38,23 @@ export async function applyCommand(options: ApplyOptions, io: Io): Promise<void>
   }
   // Statements are counted for the JSON report only, so a text run's connection is exactly as before.
   const counter = options.output === "json" ? { statements: 0 } : null;
-  const stats = () => counter && { stats: { statements: counter.statements, durationMs: Math.round(performance.now() - started) } };
-  const secretsFile = options.secretsFile !== undefined && !options.dryRun ? openSecretsFile(options.secretsFile) : undefined;
+  const stats = () =>
+    counter && { stats: { statements: counter.statements, durationMs: Math.round(performance.now() - started) } };
+  const secretsFile =
+    options.secretsFile !== undefined && !options.dryRun ? openSecretsFile(options.secretsFile) : undefined;
   try {
     await provision(url, desired, { ...options, settings }, io, {
       counter,
       // A real run reports inside its transaction, before COMMIT (report.ts); a dry run after its rollback.
-      beforeCommit: (result) => reportBeforeCommit(result, io, { ...report, ...stats(), ...(secretsFile && { secretsFile }) }),
-      afterCommit: (result) => (options.dryRun ? printReport(result, io, { ...report, ...stats() }) : reportCommitted(result, io, report)),
+      beforeCommit: (result) =>
+        reportBeforeCommit(result, io, { ...report, ...stats(), ...(secretsFile && { secretsFile }) }),
+      afterCommit: (result) =>
+        options.dryRun ? printReport(result, io, { ...report, ...stats() }) : reportCommitted(result, io, report),
     });
   } finally {
     secretsFile?.close();
   }
 }
-
 
 /** No database: a dry run plans against an empty instance; a real run cannot proceed. */
 function planOffline(desired: Desired, options: ApplyOptions, io: Io): RunResult {
@@ -65,7 +72,12 @@ function planOffline(desired: Desired, options: ApplyOptions, io: Io): RunResult
   }
   io.err("No database configured: planning against an empty instance.");
   const plan = diffState(desired, emptyExisting(false));
-  return { dryRun: true, offline: true, outcomes: plan.actions.map((action) => ({ action, secrets: [] })), warnings: [] };
+  return {
+    dryRun: true,
+    offline: true,
+    outcomes: plan.actions.map((action) => ({ action, secrets: [] })),
+    warnings: [],
+  };
 }
 
 /** How a connected run is reported around its commit. */
@@ -76,10 +88,17 @@ interface RunHooks {
 }
 
 /** One transaction under the advisory lock; a dry run executes the very same plan and rolls back. */
-async function provision(url: string, desired: Desired, options: ApplyOptions & { settings: RunSettings }, io: Io, hooks: RunHooks): Promise<void> {
+async function provision(
+  url: string,
+  desired: Desired,
+  options: ApplyOptions & { settings: RunSettings },
+  io: Io,
+  hooks: RunHooks,
+): Promise<void> {
   // Before connecting (and waiting), so a master key's hash overlaps everything up to its insert.
   const earlyMasterKeys = beginMasterKeyHashes(desired.masterApiKeys);
-  if (options.wait !== undefined) await waitForDatabase(url, options.wait, (line: string) => io.err(line), checkReadiness);
+  if (options.wait !== undefined)
+    await waitForDatabase(url, options.wait, (line: string) => io.err(line), checkReadiness);
   const { settings } = options;
   const result = await withDatabase(
     url,
@@ -87,7 +106,11 @@ async function provision(url: string, desired: Desired, options: ApplyOptions & 
       withTransaction(
         sql,
         async (tx) => {
-          const result = await provisionInTransaction(tx, desired, { dryRun: options.dryRun, settings, earlyMasterKeys });
+          const result = await provisionInTransaction(tx, desired, {
+            dryRun: options.dryRun,
+            settings,
+            earlyMasterKeys,
+          });
           if (!options.dryRun) deliverBeforeCommit(() => hooks.beforeCommit(result));
           return result;
         },
@@ -97,6 +120,3 @@ async function provision(url: string, desired: Desired, options: ApplyOptions & 
   );
   hooks.afterCommit(result);
 }
-
-
-

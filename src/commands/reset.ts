@@ -27,7 +27,8 @@ export async function resetCommand(options: ResetOptions, yes: boolean, io: Io):
     throw new UserError([
       {
         rule: "reset-needs-yes",
-        message: "reset deletes every organisation and user declared in the sources, with everything that belongs to them; re-run with --yes",
+        message:
+          "reset deletes every organisation and user declared in the sources, with everything that belongs to them; re-run with --yes",
         hint: "reset is meant for development and e2e databases; `apply` (the default command) never deletes anything",
       },
     ]);
@@ -40,16 +41,23 @@ export async function resetCommand(options: ResetOptions, yes: boolean, io: Io):
   const url = resolveDatabaseUrl({ databaseUrl: options.databaseUrl, env: io.env });
   if (url === null) {
     throw new UserError(
-      [{ rule: "no-database", message: "reset needs a database: set DATABASE_URL or DJANGO_DB_* or pass --database-url" }],
+      [
+        {
+          rule: "no-database",
+          message: "reset needs a database: set DATABASE_URL or DJANGO_DB_* or pass --database-url",
+        },
+      ],
       ExitCode.runtime,
     );
   }
   // Connected: references are checked against the database, so the loader's "assumed to exist" warnings are moot.
   runSettings(io.env); // a bad FLAGSMITH_DOMAIN is refused before anything is deleted or waited for
   const { desired } = loadDesired(sources, io.env, { permissionKeys: null, lengths: null });
-  if (options.wait !== undefined) await waitForDatabase(url, options.wait, (line: string) => io.err(line), checkReadiness);
+  if (options.wait !== undefined)
+    await waitForDatabase(url, options.wait, (line: string) => io.err(line), checkReadiness);
   const report = { output: options.output, showEnvironmentKeys: options.showEnvironmentKeys };
-  const secretsFile = options.secretsFile !== undefined && !options.dryRun ? openSecretsFile(options.secretsFile) : undefined;
+  const secretsFile =
+    options.secretsFile !== undefined && !options.dryRun ? openSecretsFile(options.secretsFile) : undefined;
   try {
     const { result, reset } = await withDatabase(url, (sql) =>
       withTransaction(
@@ -59,7 +67,9 @@ export async function resetCommand(options: ResetOptions, yes: boolean, io: Io):
           // As for apply: a real run's report (and its secrets) is out before COMMIT.
           if (!options.dryRun) {
             io.err(describeReset(done.reset, false));
-            deliverBeforeCommit(() => reportBeforeCommit(done.result, io, { ...report, ...(secretsFile && { secretsFile }) }));
+            deliverBeforeCommit(() =>
+              reportBeforeCommit(done.result, io, { ...report, ...(secretsFile && { secretsFile }) }),
+            );
           }
           return done;
         },
@@ -87,8 +97,10 @@ export function resetTargets(desired: Desired): ResetTargets {
 export function announceDefaultSource(options: SourceOptions): string | null {
   const origin = sourceOrigin(options);
   if (origin === "options") return null;
-  if (origin === "PROVISIONING_DIRECTORY") return `Resetting from directory "${options.env.PROVISIONING_DIRECTORY}" (PROVISIONING_DIRECTORY).`;
-  if (origin === "./provisioning") return 'Resetting from directory "provisioning" (found in the current directory; no --file, --directory or --preset given).';
+  if (origin === "PROVISIONING_DIRECTORY")
+    return `Resetting from directory "${options.env.PROVISIONING_DIRECTORY}" (PROVISIONING_DIRECTORY).`;
+  if (origin === "./provisioning")
+    return 'Resetting from directory "provisioning" (found in the current directory; no --file, --directory or --preset given).';
   return "Resetting from the embedded bootstrap preset (no --file, --directory or --preset given).";
 }
 
@@ -98,12 +110,21 @@ export interface ResetOptions extends ApplyOptions {
 }
 
 /** Inside the caller's transaction: the database checks, the reset, then provisioning exactly as `apply` does it. */
-export async function resetAndProvision(tx: Sql, desired: Desired, options: ResetOptions, env: Env): Promise<{ result: RunResult; reset: ResetResult }> {
+export async function resetAndProvision(
+  tx: Sql,
+  desired: Desired,
+  options: ResetOptions,
+  env: Env,
+): Promise<{ result: RunResult; reset: ResetResult }> {
   let reset: ResetResult | undefined;
   const result = await provisionInTransaction(tx, desired, {
     dryRun: options.dryRun,
     settings: runSettings(env),
-    prepare: async (t) => void (reset = await resetDeclared(t, { ...resetTargets(desired), memberOrganisations: options.memberOrganisations === true })),
+    prepare: async (t) =>
+      void (reset = await resetDeclared(t, {
+        ...resetTargets(desired),
+        memberOrganisations: options.memberOrganisations === true,
+      })),
   });
   return { result, reset: reset! };
 }

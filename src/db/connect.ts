@@ -98,6 +98,9 @@ function driverOptions(target: ConnectionTarget): postgres.Options<{}> {
   const { host, port, parameters: _, ...rest } = target;
   if (host.length === 1 && host[0]!.startsWith("/")) return { ...rest, path: `${host[0]}/.s.PGSQL.${port[0]}` };
   // Several hosts (libpq's multi-host URL) go as arrays, which postgres.js tries in turn.
-  const hosts = host.length === 1 ? { host: host[0]!, port: port[0]! } : ({ host, port } as unknown as { host: string; port: number });
+  const hosts =
+    host.length === 1
+      ? { host: host[0]!, port: port[0]! }
+      : ({ host, port } as unknown as { host: string; port: number });
   return { ...rest, ...hosts };
 }

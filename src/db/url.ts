@@ -31,9 +31,20 @@ const SSL_MODES: Record<string, ConnectionTarget["ssl"]> = {
 };
 
 /** Query parameters libpq defines that are not server settings; the ones not listed here are passed through. */
-const CLIENT_PARAMETERS = new Set(["host", "hostaddr", "port", "dbname", "user", "password", "sslmode", "sslrootcert", "connect_timeout"]);
+const CLIENT_PARAMETERS = new Set([
+  "host",
+  "hostaddr",
+  "port",
+  "dbname",
+  "user",
+  "password",
+  "sslmode",
+  "sslrootcert",
+  "connect_timeout",
+]);
 
-const ENCODE_HINT = "percent-encode special characters in the user name and password: @ as %40, : as %3A, / as %2F, # as %23, ? as %3F, % as %25";
+const ENCODE_HINT =
+  "percent-encode special characters in the user name and password: @ as %40, : as %3A, / as %2F, # as %23, ? as %3F, % as %25";
 
 /**
  * Parses `postgres://user:password@host:port/database?param=value` (or `postgresql://`). `origin` names
@@ -46,7 +57,10 @@ export function parseDatabaseUrl(url: string, origin: string): ConnectionTarget 
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url);
   if (!scheme) invalid("is not a URL", "write it as postgres://user:password@host:5432/database");
   if (!/^postgres(ql)?$/i.test(scheme![1]!)) {
-    invalid(`is a ${scheme![1]} URL; flagsmith-provision talks to PostgreSQL only`, "write it as postgres://user:password@host:5432/database");
+    invalid(
+      `is a ${scheme![1]} URL; flagsmith-provision talks to PostgreSQL only`,
+      "write it as postgres://user:password@host:5432/database",
+    );
   }
   const rest = url.slice(scheme![0].length);
   if (rest.includes("#")) invalid(`contains "#", which ends a URL`);
@@ -85,7 +99,8 @@ export function parseDatabaseUrl(url: string, origin: string): ConnectionTarget 
   if (user) target.username = user;
   if (password !== undefined) target.password = password;
   if (sslmode !== undefined) {
-    if (!(sslmode in SSL_MODES)) invalid(`has sslmode "${sslmode}"`, `use one of: ${Object.keys(SSL_MODES).join(", ")}`);
+    if (!(sslmode in SSL_MODES))
+      invalid(`has sslmode "${sslmode}"`, `use one of: ${Object.keys(SSL_MODES).join(", ")}`);
     target.ssl = SSL_MODES[sslmode];
   }
   for (const entry of hostList ? hostList.split(",") : [""]) {
@@ -108,7 +123,11 @@ export function checkPort(port: string, origin: string): number {
   const value = /^\d{1,5}$/.test(port) ? Number(port) : NaN;
   if (!(value >= 1 && value <= 65535)) {
     throw new UserError([
-      { rule: "invalid-database-url", message: `${origin} has port "${port}", which is not a port number (1 to 65535)`, hint: "the PostgreSQL default is 5432" },
+      {
+        rule: "invalid-database-url",
+        message: `${origin} has port "${port}", which is not a port number (1 to 65535)`,
+        hint: "the PostgreSQL default is 5432",
+      },
     ]);
   }
   return value;
@@ -123,7 +142,7 @@ function splitOnce(text: string, separator: string): [string, string?] {
 function splitHostPort(text: string, invalid: (what: string) => never): [string, string] {
   if (text.startsWith("[")) {
     const close = text.indexOf("]");
-    if (close < 0) invalid("has an IPv6 host without its closing \"]\"");
+    if (close < 0) invalid('has an IPv6 host without its closing "]"');
     const after = text.slice(close + 1);
     if (after && !after.startsWith(":")) invalid("has text after an IPv6 host");
     return [text.slice(1, close), after.slice(1)];

@@ -31,7 +31,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * (Flagsmith's migrations are done). Progress goes to `log`; on timeout a UserError
  * with exit code 1 names the last reason.
  */
-export async function waitForDatabase(url: string, seconds: number, log: (line: string) => void, ready: ReadinessProbe): Promise<void> {
+export async function waitForDatabase(
+  url: string,
+  seconds: number,
+  log: (line: string) => void,
+  ready: ReadinessProbe,
+): Promise<void> {
   const started = Date.now();
   const deadline = started + seconds * 1000;
   let delay = 500;

@@ -9,7 +9,9 @@ import { READ_COLUMNS, WRITTEN_COLUMNS, optionalColumns } from "./sql/columns.ts
 export interface Compatibility {
   /** varchar lengths read from the database: "table.column" → max length. */
   limits: Map<string, number>;
-  /** Valid permission keys by level, read from permissions_permissionmodel (type ORGANISATION / PROJECT / ENVIRONMENT). */
+  /**
+   * Valid permission keys by level, read from permissions_permissionmodel (type ORGANISATION / PROJECT / ENVIRONMENT).
+   */
   permissionKeys: { organisation: string[]; project: string[]; environment: string[] };
   /** Flagsmith version hint for messages, e.g. the latest django_migrations of app "features". */
   description: string;
@@ -44,7 +46,8 @@ export function findSchemaProblems(columns: ColumnInfo[]): { missing: string[]; 
     }
     const needed = [...(WRITTEN_COLUMNS[table] ?? []), ...(READ_COLUMNS[table] ?? [])];
     for (const column of new Set(needed)) {
-      if (!found.has(column) && !optionalColumns.has(`${table}.${column}`)) missing.push(`column ${table}.${column} is missing`);
+      if (!found.has(column) && !optionalColumns.has(`${table}.${column}`))
+        missing.push(`column ${table}.${column} is missing`);
     }
     const written = new Set(WRITTEN_COLUMNS[table] ?? []);
     if (!WRITTEN_COLUMNS[table]) continue;
@@ -52,14 +55,19 @@ export function findSchemaProblems(columns: ColumnInfo[]): { missing: string[]; 
       // A newer Flagsmith that added a mandatory column: an INSERT without it would fail (or, worse,
       // a value Flagsmith needs would be missing), so refuse before writing anything.
       if (!c.nullable && !c.hasDefault && !written.has(c.column)) {
-        unknown.push(`column ${table}.${c.column} is NOT NULL without a default, and this version of flagsmith-provision does not know what to write into it`);
+        unknown.push(
+          `column ${table}.${c.column} is NOT NULL without a default, and this version of flagsmith-provision does not know what to write into it`,
+        );
       }
     }
   }
   return { missing, unknown };
 }
 
-/** Reads the columns of every table we use in schema public, where Flagsmith's migrations put them and our writers write (one query; pg_catalog, so privileges do not hide tables). */
+/**
+ * Reads the columns of every table we use in schema public, where Flagsmith's migrations put them and our writers write
+ * (one query; pg_catalog, so privileges do not hide tables).
+ */
 export async function readColumns(sql: Sql): Promise<ColumnInfo[]> {
   return sql<ColumnInfo[]>`
     select c.relname as table, a.attname as column, not a.attnotnull as nullable,
@@ -74,13 +82,26 @@ export async function readColumns(sql: Sql): Promise<ColumnInfo[]> {
 
 /** Throws the exit-3 UserError naming every problem of an unsupported schema. */
 async function refuseSchema(sql: Sql, columns: ColumnInfo[], missing: string[], unknown: string[]): Promise<never> {
-  const canDescribe = ["django_migrations", "permissions_permissionmodel"].every((t) => columns.some((c) => c.table === t));
+  const canDescribe = ["django_migrations", "permissions_permissionmodel"].every((t) =>
+    columns.some((c) => c.table === t),
+  );
   const found = canDescribe ? ` (this database: ${(await describeSchema(sql)).description})` : "";
-  const issue = (problem: string, hint: string): Issue => ({ rule: "unsupported-database", message: `unsupported Flagsmith database: ${problem}`, hint: hint + found });
+  const issue = (problem: string, hint: string): Issue => ({
+    rule: "unsupported-database",
+    message: `unsupported Flagsmith database: ${problem}`,
+    hint: hint + found,
+  });
   throw new UserError(
     [
-      ...missing.map((m) => issue(m, "point --database-url at Flagsmith's database and run its migrations first, or use --wait SECONDS while they run")),
-      ...unknown.map((m) => issue(m, "this Flagsmith is newer than this flagsmith-provision; upgrade flagsmith-provision")),
+      ...missing.map((m) =>
+        issue(
+          m,
+          "point --database-url at Flagsmith's database and run its migrations first, or use --wait SECONDS while they run",
+        ),
+      ),
+      ...unknown.map((m) =>
+        issue(m, "this Flagsmith is newer than this flagsmith-provision; upgrade flagsmith-provision"),
+      ),
     ],
     ExitCode.unsupportedDatabase,
   );
@@ -111,7 +132,8 @@ export async function checkReadiness(sql: Sql): Promise<string | null> {
   if (row!.unkeyed.length > 0) {
     return `Flagsmith's migrations are still running: table ${row!.unkeyed[0]} has no primary key or unique constraint yet${more(row!.unkeyed)}`;
   }
-  if (row!.permissions === 0) return "Flagsmith's migrations are still running: permissions_permissionmodel is still empty";
+  if (row!.permissions === 0)
+    return "Flagsmith's migrations are still running: permissions_permissionmodel is still empty";
   return null;
 }
 
@@ -120,8 +142,12 @@ function more(problems: string[]): string {
 }
 
 /** A one-line version hint from django_migrations (empty when the table cannot be read). */
-async function describeSchema(sql: Sql): Promise<{ description: string; permissions: { key: string; type: string | null }[] }> {
-  const [row] = await sql<{ latest: string | null; count: number; permissions: { key: string; type: string | null }[] }[]>`
+async function describeSchema(
+  sql: Sql,
+): Promise<{ description: string; permissions: { key: string; type: string | null }[] }> {
+  const [row] = await sql<
+    { latest: string | null; count: number; permissions: { key: string; type: string | null }[] }[]
+  >`
     select (select max(name) from public.django_migrations where app = 'features') as latest,
            (select count(*)::int from public.django_migrations) as count,
            (select coalesce(json_agg(json_build_object('key', key, 'type', type) order by key), '[]'::json)
@@ -150,7 +176,11 @@ export async function checkCompatibility(sql: Sql): Promise<Compatibility> {
   const keysOf = (type: string) => permissions.filter((p) => p.type === type).map((p) => p.key);
   return {
     limits,
-    permissionKeys: { organisation: keysOf("ORGANISATION"), project: keysOf("PROJECT"), environment: keysOf("ENVIRONMENT") },
+    permissionKeys: {
+      organisation: keysOf("ORGANISATION"),
+      project: keysOf("PROJECT"),
+      environment: keysOf("ENVIRONMENT"),
+    },
     description,
     present,
   };
@@ -165,7 +195,9 @@ export function refuseUnfitInput(desired: Desired, compat: Compatibility): void 
   if (issues.length) throw new UserError(issues);
 }
 
-/** Values too long for this database's columns, as input errors with the entity's file position (rule "value-too-long"). */
+/**
+ * Values too long for this database's columns, as input errors with the entity's file position (rule "value-too-long").
+ */
 export function checkLengths(desired: Desired, compat: Compatibility): Issue[] {
   return checkValueLengths(desired, compat.limits);
 }

@@ -46,8 +46,13 @@ export interface Found {
  * statements, whatever the batch size).
  */
 export interface KindModule<K extends Kind> {
-  /** What exists of this kind (ids by key), read in one query given what earlier kinds found; never changes `existing`. */
+  /**
+   * What exists of this kind (ids by key), read in one query given what earlier kinds found; never changes `existing`.
+   */
   read(sql: Sql, desired: Desired, existing: Readonly<Existing>): Promise<Found>;
-  /** Creates every action's entity (what waits for a hash goes to `ctx.deferredWrites`); records new ids in `ctx.ids`; returns the secrets to print per action. */
+  /**
+   * Creates every action's entity (what waits for a hash goes to `ctx.deferredWrites`); records new ids in `ctx.ids`;
+   * returns the secrets to print per action.
+   */
   create(ctx: WriteContext, actions: ActionOf<K>[]): Promise<Map<ActionOf<K>, Secret[]>>;
 }

@@ -19,7 +19,13 @@ export function randomAlphanumeric(length: number): string {
 }
 
 /** PBKDF2 on libuv's threadpool (callback API), so several hashes really run in parallel. */
-function pbkdf2Async(password: string, salt: string, iterations: number, digest: "sha256" | "sha1", length: number): Promise<Buffer> {
+function pbkdf2Async(
+  password: string,
+  salt: string,
+  iterations: number,
+  digest: "sha256" | "sha1",
+  length: number,
+): Promise<Buffer> {
   return new Promise((resolve, reject) =>
     pbkdf2(password, salt, iterations, length, digest, (error, key) => (error ? reject(error) : resolve(key))),
   );
@@ -27,9 +33,13 @@ function pbkdf2Async(password: string, salt: string, iterations: number, digest:
 
 /**
  * Django 5.2 PBKDF2-SHA256 `pbkdf2_sha256$<iter>$<salt>$<b64>`; iterations default 1_000_000, salt default 22 random
- * [a-zA-Z0-9]. Async and off the main thread (node:crypto pbkdf2 callback → libuv threadpool) so many hashes run in parallel.
+ * [a-zA-Z0-9]. Async and off the main thread (node:crypto pbkdf2 callback → libuv threadpool) so many hashes run in
+ * parallel.
  */
-export async function hashPassword(password: string, options: { salt?: string; iterations?: number } = {}): Promise<string> {
+export async function hashPassword(
+  password: string,
+  options: { salt?: string; iterations?: number } = {},
+): Promise<string> {
   // 22 chars = ceil(128 bits / log2(62)), Django's BasePasswordHasher.salt().
   const salt = options.salt ?? randomAlphanumeric(22);
   const iterations = options.iterations ?? DEFAULT_ITERATIONS;
@@ -68,7 +78,10 @@ const HASH_FORMATS: readonly RegExp[] = [
   /^![A-Za-z0-9]{0,40}$/,
 ];
 
-/** Does this string look like a Django password hash we can store as given (pbkdf2_sha256/pbkdf2_sha1/argon2/bcrypt_sha256/scrypt formats, or unusable "!…")? */
+/**
+ * Does this string look like a Django password hash we can store as given
+ * (pbkdf2_sha256/pbkdf2_sha1/argon2/bcrypt_sha256/scrypt formats, or unusable "!…")?
+ */
 export function isDjangoPasswordHash(value: string): boolean {
   return HASH_FORMATS.some((format) => format.test(value));
 }
@@ -92,14 +105,19 @@ export function passwordResetToken(input: {
   const login = input.lastLogin ? input.lastLogin.toISOString().slice(0, 19).replace("T", " ") : "";
   const message = `${input.pk}${input.password}${login}${ts}${input.email}`;
   // salted_hmac: key = sha256(key_salt + secret), then HMAC-SHA256; make_token keeps every other hex char.
-  const key = createHash("sha256").update(TOKEN_KEY_SALT + input.secret, "utf8").digest();
+  const key = createHash("sha256")
+    .update(TOKEN_KEY_SALT + input.secret, "utf8")
+    .digest();
   const hex = createHmac("sha256", key).update(message, "utf8").digest("hex");
   let hash = "";
   for (let i = 0; i < hex.length; i += 2) hash += hex[i];
   return `${ts.toString(36)}-${hash}`;
 }
 
-/** Flagsmith get_current_site_url without a request (WRITES.md §9): scheme http for localhost/127.0.0.1[:port], else https. */
+/**
+ * Flagsmith get_current_site_url without a request (WRITES.md §9): scheme http for localhost/127.0.0.1[:port], else
+ * https.
+ */
 export function siteUrl(domain: string): string {
   // Same pattern as core/helpers.py, unescaped dots included, applied with re.match (anchored at the start only):
   // "localhost.example.com" is http too, exactly as Flagsmith decides.
@@ -107,7 +125,9 @@ export function siteUrl(domain: string): string {
   return `${scheme}://${domain}`;
 }
 
-/** `${siteUrl(domain)}/password-reset/confirm/${uid}/${token}` (djoser PASSWORD_RESET_CONFIRM_URL as Flagsmith sets it). */
+/**
+ * `${siteUrl(domain)}/password-reset/confirm/${uid}/${token}` (djoser PASSWORD_RESET_CONFIRM_URL as Flagsmith sets it).
+ */
 export function passwordResetLink(domain: string, uid: string, token: string): string {
   return `${siteUrl(domain)}/password-reset/confirm/${uid}/${token}`;
 }

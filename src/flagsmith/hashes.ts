@@ -30,7 +30,10 @@ export interface Hashers {
   masterApiKey(key: string): Promise<StoredMasterApiKey>;
 }
 
-const DJANGO_HASHERS: Hashers = { password: (plain) => hashPassword(plain), masterApiKey: (key) => hashMasterApiKey(key) };
+const DJANGO_HASHERS: Hashers = {
+  password: (plain) => hashPassword(plain),
+  masterApiKey: (key) => hashMasterApiKey(key),
+};
 
 /** Master API keys whose hash began before the plan was known, by the desired key they are for. */
 export type EarlyMasterKeys = ReadonlyMap<DesiredMasterApiKey, PendingMasterApiKey>;
@@ -42,7 +45,10 @@ export type EarlyMasterKeys = ReadonlyMap<DesiredMasterApiKey, PendingMasterApiK
  * thread for a moment and nothing waits for it (the process exits without awaiting it). Users' passwords
  * are not hashed early: there can be many, and most runs create none.
  */
-export function beginMasterKeyHashes(keys: readonly DesiredMasterApiKey[], hashers: Hashers = DJANGO_HASHERS): EarlyMasterKeys {
+export function beginMasterKeyHashes(
+  keys: readonly DesiredMasterApiKey[],
+  hashers: Hashers = DJANGO_HASHERS,
+): EarlyMasterKeys {
   return new Map(keys.map((entity) => [entity, pendingKey(entity, hashers)]));
 }
 
@@ -55,14 +61,19 @@ function pendingKey(entity: DesiredMasterApiKey, hashers: Hashers): PendingMaste
  * Begins every hash the plan's creations need, all at once (master keys begun early are taken over); a
  * writer that asks for one not begun here starts it then.
  */
-export function startHashes(actions: readonly Action[], hashers: Hashers = DJANGO_HASHERS, early: EarlyMasterKeys = new Map()): Hashes {
+export function startHashes(
+  actions: readonly Action[],
+  hashers: Hashers = DJANGO_HASHERS,
+  early: EarlyMasterKeys = new Map(),
+): Hashes {
   const passwords = new Map<ActionOf<"user">, Promise<string> | null>();
   const keys = new Map<ActionOf<"masterApiKey">, PendingMasterApiKey>();
   const hashes: Hashes = {
     password: (action) =>
-      once(passwords, action, () => (action.entity.password.kind === "plain" ? handled(hashers.password(action.entity.password.value)) : null)),
-    masterApiKey: (action) =>
-      once(keys, action, () => early.get(action.entity) ?? pendingKey(action.entity, hashers)),
+      once(passwords, action, () =>
+        action.entity.password.kind === "plain" ? handled(hashers.password(action.entity.password.value)) : null,
+      ),
+    masterApiKey: (action) => once(keys, action, () => early.get(action.entity) ?? pendingKey(action.entity, hashers)),
   };
   for (const action of actions) {
     if (action.op !== "create") continue;

@@ -5,7 +5,9 @@ export const USERS = "users_ffadminuser";
 export const ORGANISATIONS = "organisations_organisation";
 const MEMBERSHIPS = "organisations_userorganisation";
 
-/** One `column = ANY($n)` filter of a reset statement; `fk` is the reference it follows (none for the starting rows). */
+/**
+ * One `column = ANY($n)` filter of a reset statement; `fk` is the reference it follows (none for the starting rows).
+ */
 export interface Filter {
   column: string;
   /** Compare `lower(column)`: emails are matched case-insensitively, as Flagsmith's login does. */
@@ -45,7 +47,10 @@ export function organisationPaths(foreignKeys: ForeignKey[]): Map<string, Foreig
   return paths;
 }
 
-/** A row that deleting a declared user would take with it, though it belongs to an organisation the sources do not declare. */
+/**
+ * A row that deleting a declared user would take with it, though it belongs to an organisation the sources do not
+ * declare.
+ */
 export interface UndeclaredRow {
   /** The key (id) of the declared user it references directly; null deeper in the walk. */
   user: string | null;
@@ -85,7 +90,10 @@ export function undeclaredRowsQuery(
     const userKey = user ? `t.${q(user.column)}::text` : "null::text";
     for (const fk of outward) {
       const path = paths.get(fk.refTable)!;
-      const chain = path.map((hop, i) => `left join public.${q(hop.refTable)} r${i + 1} on r${i + 1}.${q(hop.refColumn)} = r${i}.${q(hop.column)}`);
+      const chain = path.map(
+        (hop, i) =>
+          `left join public.${q(hop.refTable)} r${i + 1} on r${i + 1}.${q(hop.refColumn)} = r${i}.${q(hop.column)}`,
+      );
       const org = `r${path.length}`;
       parts.push(
         `select ${userKey} as "user", ${org}.name::text as organisation, coalesce(${org}.deleted_at is not null, false) as deleted, $${params.length}::text as "table" ` +

@@ -1,7 +1,16 @@
 import { quoteIdent as q, readCatalog, type Catalog, type ForeignKey } from "./sql/catalog.ts";
 import { ApplyError, type Position } from "../errors.ts";
 import type { Sql } from "./context.ts";
-import { filterCondition, organisationPaths, ORGANISATIONS, refuseUndeclaredRows, undeclaredRowsQuery, USERS, type Filter, type UndeclaredRow } from "./reset-guard.ts";
+import { deleteStatement, mergeKeys, referencedColumns, selfReferences, unique, type Keys } from "./reset-sql.ts";
+import {
+  organisationPaths,
+  ORGANISATIONS,
+  refuseUndeclaredRows,
+  undeclaredRowsQuery,
+  USERS,
+  type Filter,
+  type UndeclaredRow,
+} from "./reset-guard.ts";
 
 /** The organisations (by exact name) and users (by email, case-insensitively) a reset deletes. */
 export interface ResetTargets {
@@ -54,9 +63,6 @@ export function edgeRule(fk: ForeignKey, catalog: Catalog): "cascade" | "nullify
   return "cascade";
 }
 
-/** Deleted key values: table → referenced column → values (as text). */
-type Keys = Map<string, Map<string, string[]>>;
-
 /**
  * Deletes every declared organisation (all rows of that name, soft-deleted ones included) and every
  * declared user, with every row that references them transitively, following the catalog's foreign
@@ -88,7 +94,12 @@ export async function resetDeclared(sql: Sql, targets: ResetTargets): Promise<Re
   const paths = organisationPaths(catalog.foreignKeys);
 
   const run = async (table: string, filters: Filter[]): Promise<Keys> => {
-    const { text, params, keyColumns } = deleteStatement(table, filters, recursive.get(table) ?? null, referenced.get(table) ?? []);
+    const { text, params, keyColumns } = deleteStatement(
+      table,
+      filters,
+      recursive.get(table) ?? null,
+      referenced.get(table) ?? [],
+    );
     result.statements++;
     const [row] = await sql.unsafe(text, params as never[]);
     const n = Number(row?.n ?? 0);
@@ -114,7 +125,9 @@ export async function resetDeclared(sql: Sql, targets: ResetTargets): Promise<Re
       }
     }
   };
-  const organisations: Filter[] = targets.organisations.length ? [{ column: "name", type: "text", values: unique(targets.organisations) }] : [];
+  const organisations: Filter[] = targets.organisations.length
+    ? [{ column: "name", type: "text", values: unique(targets.organisations) }]
+    : [];
   if (targets.memberOrganisations && targets.emails.length) {
     const emails = unique(targets.emails.map((e) => e.toLowerCase()));
     const ids = await sql<{ id: string }[]>`
@@ -127,7 +140,9 @@ export async function resetDeclared(sql: Sql, targets: ResetTargets): Promise<Re
   if (targets.emails.length) {
     const emails = unique(targets.emails.map((e) => e.toLowerCase()));
     // Read before they are deleted: a refusal names the users as stored.
-    const users = await sql<{ id: string; email: string }[]>`select id::text as id, email from public.users_ffadminuser where lower(email) = any(${emails})`;
+    const users = await sql<
+      { id: string; email: string }[]
+    >`select id::text as id, email from public.users_ffadminuser where lower(email) = any(${emails})`;
     result.statements++;
     const stored = new Map(users.map((u) => [u.id, u.email]));
     await walk(new Map([[USERS, [{ column: "email", lower: true, type: "text", values: emails }]]]), async (wave) => {
@@ -165,7 +180,10 @@ async function checkReferences(sql: Sql, targets: ResetTargets): Promise<void> {
     await sql`set constraints all immediate`;
   } catch (error) {
     const e = error as Error & { code?: string; detail?: string; constraint_name?: string };
-    const declared = [...targets.organisations.map((o) => `organisation "${o}"`), ...targets.emails.map((u) => `user "${u}"`)].join(", ");
+    const declared = [
+      ...targets.organisations.map((o) => `organisation "${o}"`),
+      ...targets.emails.map((u) => `user "${u}"`),
+    ].join(", ");
     throw new ApplyError(`reset could not remove every reference to ${declared}: ${e.message}`, {
       code: e.code,
       detail: e.detail,
@@ -174,75 +192,4 @@ async function checkReferences(sql: Sql, targets: ResetTargets): Promise<void> {
     });
   }
   await sql`set constraints all deferred`;
-}
-
-/** The DELETE of one table in one wave; returns the count and, per referenced column, the deleted values. */
-function deleteStatement(
-  table: string,
-  filters: Filter[],
-  self: { key: string; columns: string[] } | null,
-  keyColumns: string[],
-): { text: string; params: string[][]; keyColumns: string[] } {
-  const params = filters.map((f) => f.values);
-  const where = filters.map((f, i) => filterCondition(f, i + 1)).join(" or ");
-  const t = `public.${q(table)}`;
-  const returning = keyColumns.length ? keyColumns.map((c, i) => `${q(c)}::text as k${i}`).join(", ") : "1";
-  const target = self
-    ? `${q(self.key)} in (select k from doomed)`
-    : where;
-  const recursion = self
-    ? `with recursive doomed(k) as (select ${q(self.key)} from ${t} where ${where} union ` +
-      `select c.${q(self.key)} from ${t} c join doomed d on ${self.columns.map((col) => `c.${q(col)} = d.k`).join(" or ")}), `
-    : "with ";
-  const aggregates = keyColumns.map((_, i) => `, coalesce(array_agg(k${i}) filter (where k${i} is not null), '{}') as k${i}`).join("");
-  const text = `${recursion}gone as (delete from ${t} where ${target} returning ${returning}) select count(*)::int as n${aggregates} from gone`;
-  return { text, params, keyColumns };
-}
-
-/** Per table, the columns other tables' FKs point at (usually just `id`): what a DELETE must report back. */
-function referencedColumns(fks: ForeignKey[]): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  for (const fk of fks) {
-    const columns = map.get(fk.refTable) ?? [];
-    if (!columns.includes(fk.refColumn)) columns.push(fk.refColumn);
-    map.set(fk.refTable, columns);
-  }
-  return map;
-}
-
-/**
- * Tables whose cascading self-references all point at one column (segments → version_of, segment
- * rules → parent rule): their descendants are deleted in the same statement. Any other shape is left
- * to the waves, which also reach every descendant, just in more statements.
- */
-function selfReferences(cascade: ForeignKey[]): Map<string, { key: string; columns: string[] }> {
-  const map = new Map<string, { key: string; columns: string[] }>();
-  const mixed = new Set<string>();
-  for (const fk of cascade.filter((f) => f.table === f.refTable)) {
-    const found = map.get(fk.table);
-    if (!found) map.set(fk.table, { key: fk.refColumn, columns: [fk.column] });
-    else if (found.key === fk.refColumn) found.columns.push(fk.column);
-    else mixed.add(fk.table);
-  }
-  for (const table of mixed) map.delete(table);
-  return map;
-}
-
-/** Adds a wave's deletions to `all`; returns them (they are all new: a row is deleted only once). */
-function mergeKeys(all: Keys, waves: Keys[]): Keys {
-  const fresh: Keys = new Map();
-  for (const wave of waves) {
-    for (const [table, columns] of wave) {
-      if (![...columns.values()].some((v) => v.length)) continue;
-      fresh.set(table, columns);
-      const known = all.get(table) ?? new Map<string, string[]>();
-      for (const [column, values] of columns) known.set(column, [...(known.get(column) ?? []), ...values]);
-      all.set(table, known);
-    }
-  }
-  return fresh;
-}
-
-function unique(values: string[]): string[] {
-  return [...new Set(values)];
 }

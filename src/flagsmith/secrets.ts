@@ -7,7 +7,10 @@ const SHORTUUID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstu
 const SHORTUUID_LENGTH = 22;
 const MASTER_API_KEY = /^[A-Za-z0-9]{8}\.[A-Za-z0-9]{32}$/;
 
-/** shortuuid 1.0.11 uuid(): 22 chars, base57 alphabet 23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz of a random uuid4, padded with '2'. */
+/**
+ * shortuuid 1.0.11 uuid(): 22 chars, base57 alphabet 23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz of a
+ * random uuid4, padded with '2'.
+ */
 export function generateEnvironmentKey(): string {
   // Flagsmith's environments/api_keys.py → shortuuid.uuid(): int_to_string(uuid4().int), most significant digit first.
   let number = BigInt("0x" + randomUUID().replaceAll("-", ""));
@@ -37,8 +40,14 @@ export interface StoredMasterApiKey {
   hashedKey: string;
 }
 
-/** What api_keys_masterapikey stores: prefix (before the first '.'), hashed_key = hashPassword(full key), id = prefix + "." + hashed_key. */
-export async function hashMasterApiKey(key: string, options: { salt?: string; iterations?: number } = {}): Promise<StoredMasterApiKey> {
+/**
+ * What api_keys_masterapikey stores: prefix (before the first '.'), hashed_key = hashPassword(full key), id = prefix +
+ * "." + hashed_key.
+ */
+export async function hashMasterApiKey(
+  key: string,
+  options: { salt?: string; iterations?: number } = {},
+): Promise<StoredMasterApiKey> {
   // Flagsmith authenticates by looking up everything before the first '.' as the prefix (WRITES.md §5).
   const dot = key.indexOf(".");
   const prefix = dot === -1 ? key : key.slice(0, dot);

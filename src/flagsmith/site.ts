@@ -37,7 +37,11 @@ export async function applySiteDomain(
       });
       current = value;
     } else if (current === PLACEHOLDER && value !== PLACEHOLDER) {
-      await guardWrite("site domain", batch, () => sql`update public.django_site set domain = ${value}, name = ${name} where id = 1`);
+      await guardWrite(
+        "site domain",
+        batch,
+        () => sql`update public.django_site set domain = ${value}, name = ${name} where id = 1`,
+      );
       current = value;
     } else if (current !== value) {
       warnings.push(`app_domain "${value}" not applied: the site domain is already "${current}"`);

@@ -21,7 +21,10 @@ const TABLES = [
   "environments_identity",
 ];
 
-/** Refreshes the planner's statistics after a run that created project contents (one statement), so the reads of the next run stay linear. */
+/**
+ * Refreshes the planner's statistics after a run that created project contents (one statement), so the reads of the
+ * next run stay linear.
+ */
 export async function refreshStatistics(sql: Sql, plan: Plan): Promise<void> {
   if (!plan.actions.some((a) => a.op === "create" && CONTENT_KINDS.has(a.kind))) return;
   await sql.unsafe(`analyze ${TABLES.map((t) => `public.${t}`).join(", ")}`);

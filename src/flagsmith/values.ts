@@ -24,9 +24,14 @@ export interface TraitColumns {
 /** features/constants.py MAX_32_BIT_INTEGER; the comparison in features/utils.py is a strict `<`. */
 const MAX_32_BIT_INTEGER = 2_147_483_647n;
 
-/** The whitespace Python's int() strips (checked against CPython 3.11): unlike JS `\s`, it has U+0085 and lacks U+FEFF. */
+/**
+ * The whitespace Python's int() strips (checked against CPython 3.11): unlike JS `\s`, it has U+0085 and lacks U+FEFF.
+ */
 const PY_SPACE = "[\\t\\n\\v\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
-/** Python int(str): optional sign, decimal digits (any Unicode Nd) with single underscores between them, surrounded by whitespace. */
+/**
+ * Python int(str): optional sign, decimal digits (any Unicode Nd) with single underscores between them, surrounded by
+ * whitespace.
+ */
 const PY_INT = new RegExp(`^${PY_SPACE}*([+-]?)(\\p{Nd}+(?:_\\p{Nd}+)*)${PY_SPACE}*$`, "u");
 const DIGIT = /\p{Nd}/u;
 
@@ -75,6 +80,7 @@ export function traitColumns(value: TraitValue): TraitColumns {
   const none = { booleanValue: null, integerValue: null, floatValue: null, stringValue: null };
   if (typeof value === "boolean") return { valueType: "bool", ...none, booleanValue: value };
   if (typeof value === "string") return { valueType: "unicode", ...none, stringValue: value };
-  if (Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX) return { valueType: "int", ...none, integerValue: value };
+  if (Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX)
+    return { valueType: "int", ...none, integerValue: value };
   return { valueType: "float", ...none, floatValue: value };
 }

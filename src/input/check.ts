@@ -12,7 +12,9 @@ import { checkText } from "./text.ts";
 
 /** One file's content and what was found in it. */
 export interface CheckedSource {
-  /** What can be checked across files: all of it, or what is left without the entities that have problems (salvage.ts). */
+  /**
+   * What can be checked across files: all of it, or what is left without the entities that have problems (salvage.ts).
+   */
   checked: CheckedFile | null;
   issues: Issue[];
   /** Kinds of referred entities left out of `checked` (a misspelt-looking reference to one may be to them). */
@@ -32,7 +34,12 @@ export function checkSource(source: Source, env: Env): CheckedSource {
   const file = parsed.file;
   if (!file) return none([...encoding, ...parsed.issues]);
   const ctx = { env, baseDir: source.baseDir ?? process.cwd() };
-  const interpolated = interpolateValue(file.value, ctx, (path) => file.at(path), (path, n) => numberAsWritten(file, path, n));
+  const interpolated = interpolateValue(
+    file.value,
+    ctx,
+    (path) => file.at(path),
+    (path, n) => numberAsWritten(file, path, n),
+  );
   const issues = [...encoding, ...interpolated.issues];
   const versionIssue = checkVersion(file, interpolated.value);
   if (versionIssue) return none([...issues, versionIssue]);
@@ -77,14 +84,29 @@ function withoutExtensions(value: Record<string, unknown>): Record<string, unkno
 function checkVersion(file: ParsedFile, value: unknown): Issue | undefined {
   const supported = SUPPORTED_VERSIONS.map((s) => `"${s}"`).join(", ");
   if (value === null || value === undefined) {
-    return { rule: "empty-file", message: "the file is empty", position: file.at([]), hint: `start it with version: "1.0"` };
+    return {
+      rule: "empty-file",
+      message: "the file is empty",
+      position: file.at([]),
+      hint: `start it with version: "1.0"`,
+    };
   }
   if (typeof value !== "object" || Array.isArray(value)) {
-    return { rule: "not-a-mapping", message: "a provisioning file must be a mapping (version:, users:, …)", position: file.at([]), hint: `start it with version: "1.0"` };
+    return {
+      rule: "not-a-mapping",
+      message: "a provisioning file must be a mapping (version:, users:, …)",
+      position: file.at([]),
+      hint: `start it with version: "1.0"`,
+    };
   }
   const version = (value as Record<string, unknown>).version;
   if (version === undefined || version === null) {
-    return { rule: "missing-version", message: "the file has no version", position: file.at([]), hint: `add version: "1.0" at the top` };
+    return {
+      rule: "missing-version",
+      message: "the file has no version",
+      position: file.at([]),
+      hint: `add version: "1.0" at the top`,
+    };
   }
   // An unquoted `version: 1.0` is the number 1 to YAML and to the JSON Schema (`schema`): refused here too, so
   // that the tool and editors agree (and `1.10` is never read as 1.1).

@@ -22,14 +22,21 @@ export function discoverSources(options: SourceOptions): Source[] {
   const { files, directory, preset, env, cwd } = options;
   const origin = sourceOrigin(options);
   if (origin === "options") {
-    return [...files.map((file) => readSource(file, cwd)), ...(directory ? readDirectory(directory, cwd) : []), ...(preset ? presetSources(preset) : [])];
+    return [
+      ...files.map((file) => readSource(file, cwd)),
+      ...(directory ? readDirectory(directory, cwd) : []),
+      ...(preset ? presetSources(preset) : []),
+    ];
   }
   if (origin === "PROVISIONING_DIRECTORY") return readDirectory(env.PROVISIONING_DIRECTORY!, cwd);
   if (origin === "./provisioning") return readDirectory("provisioning", cwd);
   return presetSources("bootstrap");
 }
 
-/** A rule of the default-source order: the source options, PROVISIONING_DIRECTORY, ./provisioning/, or the bootstrap preset. */
+/**
+ * A rule of the default-source order: the source options, PROVISIONING_DIRECTORY, ./provisioning/, or the bootstrap
+ * preset.
+ */
 export type SourceOrigin = "options" | "PROVISIONING_DIRECTORY" | "./provisioning" | "bootstrap";
 
 /** Which rule `discoverSources` follows for these options (reset names it before deleting anything). */
@@ -45,30 +52,48 @@ export function sourceOrigin(options: SourceOptions): SourceOrigin {
 function presetSources(name: string): Source[] {
   const preset = findPreset(name);
   if (!preset) {
-    fail({ rule: "unknown-preset", message: `there is no preset "${name}"`, hint: `choose one of: ${PRESETS.map((p) => p.name).join(", ")}` });
+    fail({
+      rule: "unknown-preset",
+      message: `there is no preset "${name}"`,
+      hint: `choose one of: ${PRESETS.map((p) => p.name).join(", ")}`,
+    });
   }
   return preset.files;
 }
 
-/** `.yaml`/`.yml` files of a directory, alphabetical, non-recursive; dotfiles and Kubernetes' `..data` links skipped. */
+/**
+ * `.yaml`/`.yml` files of a directory, alphabetical, non-recursive; dotfiles and Kubernetes' `..data` links skipped.
+ */
 function readDirectory(directory: string, cwd: string): Source[] {
   const full = resolve(cwd, directory);
   let entries: string[];
   try {
     if (!statSync(full).isDirectory()) {
-      fail({ rule: "not-a-directory", message: `"${directory}" is not a directory`, hint: "give a directory with --directory, or a file with --file" });
+      fail({
+        rule: "not-a-directory",
+        message: `"${directory}" is not a directory`,
+        hint: "give a directory with --directory, or a file with --file",
+      });
     }
     entries = readdirSync(full);
   } catch (error) {
     if (error instanceof Error && error.name === "UserError") throw error;
-    fail({ rule: "missing-directory", message: `cannot read directory "${directory}" (${codeOf(error)})`, hint: "check the path (and PROVISIONING_DIRECTORY)" });
+    fail({
+      rule: "missing-directory",
+      message: `cannot read directory "${directory}" (${codeOf(error)})`,
+      hint: "check the path (and PROVISIONING_DIRECTORY)",
+    });
   }
   const names = entries.filter((name) => !name.startsWith(".") && /\.ya?ml$/i.test(name)).sort();
   const sources = names
     .filter((name) => statSync(join(full, name)).isFile())
     .map((name) => readSource(join(directory, name), cwd));
   if (!sources.length) {
-    fail({ rule: "empty-directory", message: `directory "${directory}" holds no .yaml or .yml files`, hint: "add provisioning files, or point at another directory" });
+    fail({
+      rule: "empty-directory",
+      message: `directory "${directory}" holds no .yaml or .yml files`,
+      hint: "add provisioning files, or point at another directory",
+    });
   }
   return sources;
 }
@@ -79,7 +104,11 @@ function readSource(path: string, cwd: string): Source {
   try {
     bytes = readFileSync(full);
   } catch (error) {
-    fail({ rule: "unreadable-file", message: `cannot read "${path}" (${codeOf(error)})`, hint: "check the path and its permissions" });
+    fail({
+      rule: "unreadable-file",
+      message: `cannot read "${path}" (${codeOf(error)})`,
+      hint: "check the path and its permissions",
+    });
   }
   // Bytes that are not UTF-8 are reported with the file's other problems, never written as "�".
   const { text, invalid } = decodeUtf8(bytes);

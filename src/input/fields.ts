@@ -42,9 +42,19 @@ const wrongType = (expected: string, hint: string) => (issue: v.BaseIssue<unknow
 /** A mapping allowing exactly `entries`: every unknown key is reported (not just the first), at the key. */
 export function strict<const E extends v.ObjectEntries>(entries: E, what: string): v.StrictObjectSchema<E, undefined> {
   const known = Object.keys(entries);
-  const unknownKey = encodeProblem({ rule: "unknown-key", message: `unknown field {field} in ${what}`, hint: "", atKey: true, known });
+  const unknownKey = encodeProblem({
+    rule: "unknown-key",
+    message: `unknown field {field} in ${what}`,
+    hint: "",
+    atKey: true,
+    known,
+  });
   // Typed as a strict object (no index signature in the inferred types); at run time every extra key is reported.
-  const schema = v.objectWithRest(entries, v.never(unknownKey), wrongType(`a mapping (${what})`, `write ${what} as "key: value" lines`));
+  const schema = v.objectWithRest(
+    entries,
+    v.never(unknownKey),
+    wrongType(`a mapping (${what})`, `write ${what} as "key: value" lines`),
+  );
   return reportingSkippedKeys(schema, unknownKey) as unknown as v.StrictObjectSchema<E, undefined>;
 }
 
@@ -66,7 +76,12 @@ export function reportingSkippedKeys<S extends v.GenericSchema>(schema: S, messa
         const own = Object.getOwnPropertyDescriptor(input, key);
         if (!own) continue;
         const issue = {
-          kind: "schema", type: schema.type, input: own.value, expected: "never", received: describe(own.value), message,
+          kind: "schema",
+          type: schema.type,
+          input: own.value,
+          expected: "never",
+          received: describe(own.value),
+          message,
           path: [{ type: "object", origin: "value", input, key, value: own.value }],
         } as unknown as v.BaseIssue<unknown>;
         const out = result as { typed: boolean; issues?: v.BaseIssue<unknown>[] };
@@ -94,7 +109,10 @@ export const text = v.pipe(
 /** Non-empty text. */
 export const name = v.pipe(
   text,
-  v.check((value) => value.trim() !== "", encodeProblem({ rule: "empty-value", message: "{field} must not be empty", hint: "give it a value" })),
+  v.check(
+    (value) => value.trim() !== "",
+    encodeProblem({ rule: "empty-value", message: "{field} must not be empty", hint: "give it a value" }),
+  ),
 );
 
 /** A boolean: true/false or the strings "true"/"false" (what `${VAR}` produces). */
@@ -104,7 +122,13 @@ export const bool = v.pipe(
     const value = dataset.value;
     if (typeof value === "boolean") return value;
     if (value === "true" || value === "false") return value === "true";
-    addIssue({ message: encodeProblem({ rule: "wrong-type", message: `{field} must be true or false, got ${describe(value)}`, hint: "write true or false" }) });
+    addIssue({
+      message: encodeProblem({
+        rule: "wrong-type",
+        message: `{field} must be true or false, got ${describe(value)}`,
+        hint: "write true or false",
+      }),
+    });
     return NEVER;
   }),
 );
@@ -124,9 +148,18 @@ export function count(max: number = INTEGER_MAX) {
       const raw = dataset.value;
       const value = typeof raw === "number" ? raw : /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
       if (Number.isSafeInteger(value) && value >= 0 && value <= max) return value;
-      const problem = Number.isInteger(value) && value > max
-        ? { rule: "out-of-range", message: `{field} must be at most ${max}, got ${String(raw).trim()}`, hint: `Flagsmith stores it in a PostgreSQL ${max === INTEGER_MAX ? "integer" : "bigint"}; give a number up to ${max}` }
-        : { rule: "wrong-type", message: `{field} must be a whole number ≥ 0, got ${describe(raw)}`, hint: "write a number such as 20" };
+      const problem =
+        Number.isInteger(value) && value > max
+          ? {
+              rule: "out-of-range",
+              message: `{field} must be at most ${max}, got ${String(raw).trim()}`,
+              hint: `Flagsmith stores it in a PostgreSQL ${max === INTEGER_MAX ? "integer" : "bigint"}; give a number up to ${max}`,
+            }
+          : {
+              rule: "wrong-type",
+              message: `{field} must be a whole number ≥ 0, got ${describe(raw)}`,
+              hint: "write a number such as 20",
+            };
       addIssue({ message: encodeProblem(problem) });
       return NEVER;
     }),
@@ -141,7 +174,10 @@ export function oneOf<const T extends readonly string[]>(options: T, rule = "inv
   return v.picklist(options, (issue) =>
     encodeProblem({
       rule,
-      message: options.length <= 4 ? `{field} must be one of ${options.join(", ")}, got ${describe(issue.input)}` : `${describe(issue.input)} is not a valid {field}`,
+      message:
+        options.length <= 4
+          ? `{field} must be one of ${options.join(", ")}, got ${describe(issue.input)}`
+          : `${describe(issue.input)} is not a valid {field}`,
       hint: "",
       known: [...options],
     }),
@@ -153,7 +189,12 @@ export const email = v.pipe(
   text,
   v.check(
     (value) => /^[^@\s]+@[^@\s]+$/.test(value.trim()),
-    (issue) => encodeProblem({ rule: "invalid-email", message: `{field} must be an email address, got ${describe(issue.input)}`, hint: "write it as name@example.com" }),
+    (issue) =>
+      encodeProblem({
+        rule: "invalid-email",
+        message: `{field} must be an email address, got ${describe(issue.input)}`,
+        hint: "write it as name@example.com",
+      }),
   ),
 );
 

@@ -19,7 +19,9 @@ export { checkPermissionKeys, FLAGSMITH_PERMISSION_KEYS, type PermissionKeys } f
 const FILE_RULES = [checkSegments, checkUserPasswords];
 
 export interface LoadOptions {
-  /** Permission keys to accept; Flagsmith v2.265.0's by default; null skips the check (done later against the database). */
+  /**
+   * Permission keys to accept; Flagsmith v2.265.0's by default; null skips the check (done later against the database).
+   */
   permissionKeys?: PermissionKeys | null;
   /**
    * Column lengths values must fit; Flagsmith v2.265.0's by default. null skips the check; so does a null
@@ -41,7 +43,11 @@ export interface LoadOptions {
  * out of the rules across files, and a misspelt-looking reference to a kind that lost an entity so is not
  * reported as a typo until the problem is fixed (it may name the left-out entity).
  */
-export function loadDesired(sources: Source[], env: Env, options: LoadOptions = {}): { desired: Desired; warnings: UndeclaredReference[] } {
+export function loadDesired(
+  sources: Source[],
+  env: Env,
+  options: LoadOptions = {},
+): { desired: Desired; warnings: UndeclaredReference[] } {
   const ordered = [...sources].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const issues = new IssueCollector(options.maxIssues);
   const checked: CheckedFile[] = [];
@@ -62,7 +68,8 @@ export function loadDesired(sources: Source[], env: Env, options: LoadOptions = 
   issues.add(references.issues);
   const permissionKeys = options.permissionKeys === undefined ? FLAGSMITH_PERMISSION_KEYS : options.permissionKeys;
   if (permissionKeys) issues.add(checkPermissionKeys(merged.desired, permissionKeys));
-  const lengths = options.lengths !== undefined ? options.lengths : options.permissionKeys === null ? null : FLAGSMITH_LENGTHS;
+  const lengths =
+    options.lengths !== undefined ? options.lengths : options.permissionKeys === null ? null : FLAGSMITH_LENGTHS;
   if (lengths) issues.add(checkValueLengths(merged.desired, lengths));
   if (issues.count) throw issues.toError();
   return { desired: merged.desired, warnings: references.warnings };

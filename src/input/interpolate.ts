@@ -90,7 +90,11 @@ function expandVariable(inner: string, env: Env, problems: Problem[]): string {
 
 function expandFile(path: string, ctx: InterpolationContext, problems: Problem[]): string {
   if (path.trim() === "") {
-    problems.push({ rule: "bad-interpolation", message: "$__file{} names no file", hint: "write $__file{/path/to/secret}" });
+    problems.push({
+      rule: "bad-interpolation",
+      message: "$__file{} names no file",
+      hint: "write $__file{/path/to/secret}",
+    });
     return "";
   }
   const full = resolvePath(ctx.baseDir, path);
@@ -163,7 +167,8 @@ export function interpolateValue(
         const value = walk(item);
         // `out["__proto__"] = …` would set the prototype: a key the schema never sees, with fields `out` would
         // inherit (is_superuser…). Kept an own key instead, which the schema reports.
-        if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+        if (key === "__proto__")
+          Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
         else out[key] = value;
         path.pop();
       }

@@ -1,5 +1,6 @@
 import { toJsonSchema } from "@valibot/to-json-schema";
-import { FileSchema, RuleSchema } from "./schema.ts";
+import { FileSchema } from "./schema.ts";
+import { RuleSchema } from "./schema-rules.ts";
 
 /**
  * JSON Schema (draft-07) of one provisioning file as written, before interpolation, for editors
@@ -20,5 +21,10 @@ export function fileJsonSchema(): Record<string, unknown> {
   const { $defs, ...rest } = schema as Record<string, unknown>;
   const text = JSON.stringify({ ...rest, definitions: $defs }).replaceAll('"#/$defs/', '"#/definitions/');
   // Top-level `x-…` keys are ignored (a home for YAML anchors), see check.ts.
-  return { ...JSON.parse(text), patternProperties: { "^x-": {} }, title: "flagsmith-provision file", description: 'A flagsmith-provision file, version "1.0".' };
+  return {
+    ...JSON.parse(text),
+    patternProperties: { "^x-": {} },
+    title: "flagsmith-provision file",
+    description: 'A flagsmith-provision file, version "1.0".',
+  };
 }

@@ -1,5 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from "yaml";
 import type { Issue, Position } from "../errors.ts";
+import { lazyPosition } from "./lazy-position.ts";
 import type { Source } from "./source.ts";
 import { parseFast } from "./yaml-fast.ts";
 import { locateFast, type Locator } from "./yaml-positions.ts";
@@ -80,7 +81,10 @@ function lineCounter(text: string): LineCounter {
   return lines;
 }
 
-/** Parses one source with `yaml`, keeping node ranges for positions (the reference the fast positions are tested against). */
+/**
+ * Parses one source with `yaml`, keeping node ranges for positions (the reference the fast positions are tested
+ * against).
+ */
 export function parseWithPositions(source: Source): { file: ParsedFile | null; issues: Issue[] } {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(source.text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
@@ -108,7 +112,10 @@ export function parseWithPositions(source: Source): { file: ParsedFile | null; i
         rule: error.code === "DUPLICATE_KEY" ? "duplicate-key" : "yaml-syntax",
         message: `invalid YAML: ${firstLine(error.message)}`,
         position: position(error.pos[0]),
-        hint: error.code === "DUPLICATE_KEY" ? "remove or rename one of the two keys" : "fix the YAML syntax here (indentation, quotes, colons, dashes)",
+        hint:
+          error.code === "DUPLICATE_KEY"
+            ? "remove or rename one of the two keys"
+            : "fix the YAML syntax here (indentation, quotes, colons, dashes)",
       });
     }
   }
@@ -119,7 +126,10 @@ export function parseWithPositions(source: Source): { file: ParsedFile | null; i
       if (warning.code !== "TAG_RESOLVE_FAILED" && warning.code !== "BAD_COLLECTION_TYPE") continue;
       issues.push({
         rule: "unknown-tag",
-        message: warning.code === "TAG_RESOLVE_FAILED" ? `unsupported YAML tag ${firstLine(warning.message).replace(/^Unresolved tag: /, "")}` : `unsupported YAML tag: ${firstLine(warning.message)}`,
+        message:
+          warning.code === "TAG_RESOLVE_FAILED"
+            ? `unsupported YAML tag ${firstLine(warning.message).replace(/^Unresolved tag: /, "")}`
+            : `unsupported YAML tag: ${firstLine(warning.message)}`,
         position: position(warning.pos[0]),
         hint: "remove the tag: provisioning files use plain values (quote a value to make it text)",
       });
@@ -156,11 +166,18 @@ function aliasIssue(doc: Document.Parsed, position: (offset: number) => Position
       ? `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} expansions relative to the anchors' size); refusing to expand`
       : `invalid YAML alias: ${firstLine(error.message)}`,
     position: position(offset),
-    hint: bomb ? "write the values out instead of nesting aliases of aliases" : "define the anchor (&name) before using the alias (*name)",
+    hint: bomb
+      ? "write the values out instead of nesting aliases of aliases"
+      : "define the anchor (&name) before using the alias (*name)",
   };
 }
 
-function makeFile(source: Source, doc: Document.Parsed | null, value: unknown, position: (offset: number) => Position): ParsedFile {
+function makeFile(
+  source: Source,
+  doc: Document.Parsed | null,
+  value: unknown,
+  position: (offset: number) => Position,
+): ParsedFile {
   return {
     source,
     value,
@@ -170,22 +187,9 @@ function makeFile(source: Source, doc: Document.Parsed | null, value: unknown, p
     },
     numberText: (path) => {
       const node = doc ? nodeAt(doc.contents, path) : null;
-      return node && isScalar(node) && node.source !== undefined && String(node.source) !== "" ? String(node.source) : undefined;
-    },
-  };
-}
-
-/** A position whose line and column are found when first read (a getter, so spreading and JSON see them). */
-function lazyPosition(file: string, locate: () => Position): Position {
-  let found: Position | undefined;
-  const get = () => (found ??= locate());
-  return {
-    file,
-    get line() {
-      return get().line;
-    },
-    get column() {
-      return get().column;
+      return node && isScalar(node) && node.source !== undefined && String(node.source) !== ""
+        ? String(node.source)
+        : undefined;
     },
   };
 }

@@ -6,7 +6,8 @@
  * log in with it: an input error instead. Argon2 and bcrypt_sha256 need the argon2-cffi / bcrypt packages in
  * Flagsmith's image, as in Django.
  * The formats are those the hashers' `encode` writes, field by field; the length of a hash or salt is not checked
- * (a wrong one cannot match any password, like any wrong hash). An unusable password (`!` and anything) is Django's too.
+ * (a wrong one cannot match any password, like any wrong hash). An unusable password (`!` and anything) is Django's
+ * too.
  */
 const B64 = "[A-Za-z0-9+/]";
 const DJANGO_HASHES: readonly RegExp[] = [

@@ -1,7 +1,23 @@
 import type { Issue, Position } from "../errors.ts";
-import { emptyDesired, normaliseEmail, type Desired, type EnvironmentRef, type ProjectRef, type UserPassword } from "../kinds/index.ts";
+import {
+  emptyDesired,
+  normaliseEmail,
+  type Desired,
+  type EnvironmentRef,
+  type ProjectRef,
+  type UserPassword,
+} from "../kinds/index.ts";
 import type { ParsedFile, Path } from "./load.ts";
-import type { EnvironmentSpec, FeatureSpec, OrganisationSpec, PermissionSpec, ProjectSpec, SegmentSpec, Spec, UserSpec } from "./schema.ts";
+import type {
+  EnvironmentSpec,
+  FeatureSpec,
+  OrganisationSpec,
+  PermissionSpec,
+  ProjectSpec,
+  SegmentSpec,
+  Spec,
+  UserSpec,
+} from "./schema.ts";
 import { toDashboardShape } from "./segment-shape.ts";
 import { quoteList } from "../suggest.ts";
 
@@ -32,7 +48,13 @@ export function resolveSpec(files: readonly CheckedFile[]): { desired: Desired; 
     (spec.users ?? []).forEach((user, i) => desired.users.push({ ...toUser(user), source: at(["users", i]) }));
     (spec.organisations ?? []).forEach((org, i) => addOrganisation(desired, org, ["organisations", i], at));
     (spec.master_api_keys ?? []).forEach((key, i) =>
-      desired.masterApiKeys.push({ organisation: key.organisation, name: key.name, isAdmin: key.is_admin ?? true, key: key.key ?? null, source: at(["master_api_keys", i]) }),
+      desired.masterApiKeys.push({
+        organisation: key.organisation,
+        name: key.name,
+        isAdmin: key.is_admin ?? true,
+        key: key.key ?? null,
+        source: at(["master_api_keys", i]),
+      }),
     );
     (spec.projects ?? []).forEach((project, i) => addProject(desired, project, ["projects", i], at));
     const bind = (entity: { project: string; organisation?: string | null }, path: Path): ProjectRef => {
@@ -41,9 +63,15 @@ export function resolveSpec(files: readonly CheckedFile[]): { desired: Desired; 
       if (candidates.length > 1) issues.push(ambiguous(entity.project, candidates, file.at(path)));
       return { organisation: candidates[0] ?? null, name: entity.project };
     };
-    (spec.environments ?? []).forEach((env, i) => addEnvironment(desired, env, bind(env, ["environments", i, "project"]), ["environments", i], at));
-    (spec.features ?? []).forEach((feature, i) => addFeature(desired, feature, bind(feature, ["features", i, "project"]), ["features", i], at));
-    (spec.segments ?? []).forEach((segment, i) => addSegment(desired, segment, bind(segment, ["segments", i, "project"]), ["segments", i], at));
+    (spec.environments ?? []).forEach((env, i) =>
+      addEnvironment(desired, env, bind(env, ["environments", i, "project"]), ["environments", i], at),
+    );
+    (spec.features ?? []).forEach((feature, i) =>
+      addFeature(desired, feature, bind(feature, ["features", i, "project"]), ["features", i], at),
+    );
+    (spec.segments ?? []).forEach((segment, i) =>
+      addSegment(desired, segment, bind(segment, ["segments", i, "project"]), ["segments", i], at),
+    );
   }
   for (const user of desired.users) user.email = normaliseEmail(user.email);
   return { desired, issues };
@@ -64,7 +92,11 @@ function declaredProjects(files: readonly CheckedFile[]): Map<string, string[]> 
 
 function toUser(user: UserSpec) {
   const password: UserPassword =
-    user.password != null ? { kind: "plain", value: user.password } : user.password_hash != null ? { kind: "hash", value: user.password_hash } : { kind: "unusable" };
+    user.password != null
+      ? { kind: "plain", value: user.password }
+      : user.password_hash != null
+        ? { kind: "hash", value: user.password_hash }
+        : { kind: "unusable" };
   return {
     email: user.email,
     isSuperuser: user.is_superuser ?? false,
@@ -93,24 +125,41 @@ function addOrganisation(desired: Desired, org: OrganisationSpec, path: Path, at
     source: at(path),
   });
   (org.members ?? []).forEach((m, i) =>
-    desired.memberships.push({ organisation, email: normaliseEmail(m.email), role: m.role ?? "USER", source: at([...path, "members", i]) }),
+    desired.memberships.push({
+      organisation,
+      email: normaliseEmail(m.email),
+      role: m.role ?? "USER",
+      source: at([...path, "members", i]),
+    }),
   );
   (org.groups ?? []).forEach((g, i) => {
     const groupPath = [...path, "groups", i];
     desired.groups.push({ organisation, name: g.name, isDefault: g.is_default ?? false, source: at(groupPath) });
     (g.members ?? []).forEach((email, j) =>
-      desired.groupMembers.push({ organisation, group: g.name, email: normaliseEmail(email), source: at([...groupPath, "members", j]) }),
+      desired.groupMembers.push({
+        organisation,
+        group: g.name,
+        email: normaliseEmail(email),
+        source: at([...groupPath, "members", j]),
+      }),
     );
   });
   (org.permissions ?? []).forEach((p, i) =>
-    desired.organisationPermissions.push({ organisation, email: normaliseEmail(p.user), permissions: p.permissions, source: at([...path, "permissions", i]) }),
+    desired.organisationPermissions.push({
+      organisation,
+      email: normaliseEmail(p.user),
+      permissions: p.permissions,
+      source: at([...path, "permissions", i]),
+    }),
   );
 }
 
 function addProject(desired: Desired, project: ProjectSpec, path: Path, at: At): void {
   const ref: ProjectRef = { organisation: project.organisation, name: project.name };
   desired.projects.push({ organisation: project.organisation, name: project.name, source: at(path) });
-  (project.permissions ?? []).forEach((p, i) => desired.projectPermissions.push({ project: ref, ...permission(p), source: at([...path, "permissions", i]) }));
+  (project.permissions ?? []).forEach((p, i) =>
+    desired.projectPermissions.push({ project: ref, ...permission(p), source: at([...path, "permissions", i]) }),
+  );
   (project.environments ?? []).forEach((env, i) => addEnvironment(desired, env, ref, [...path, "environments", i], at));
   (project.features ?? []).forEach((feature, i) => addFeature(desired, feature, ref, [...path, "features", i], at));
   (project.segments ?? []).forEach((segment, i) => addSegment(desired, segment, ref, [...path, "segments", i], at));
@@ -124,10 +173,23 @@ type Nested<T> = Omit<T, "project" | "organisation">;
 
 function addEnvironment(desired: Desired, env: Nested<EnvironmentSpec>, project: ProjectRef, path: Path, at: At): void {
   const environment: EnvironmentRef = { project, name: env.name };
-  desired.environments.push({ project, name: env.name, description: env.description ?? null, showKey: env.show_key ?? false, source: at(path) });
-  (env.permissions ?? []).forEach((p, i) => desired.environmentPermissions.push({ environment, ...permission(p), source: at([...path, "permissions", i]) }));
+  desired.environments.push({
+    project,
+    name: env.name,
+    description: env.description ?? null,
+    showKey: env.show_key ?? false,
+    source: at(path),
+  });
+  (env.permissions ?? []).forEach((p, i) =>
+    desired.environmentPermissions.push({ environment, ...permission(p), source: at([...path, "permissions", i]) }),
+  );
   (env.identities ?? []).forEach((identity, i) =>
-    desired.identities.push({ environment, identifier: identity.identifier, traits: { ...(identity.traits ?? {}) }, source: at([...path, "identities", i]) }),
+    desired.identities.push({
+      environment,
+      identifier: identity.identifier,
+      traits: { ...(identity.traits ?? {}) },
+      source: at([...path, "identities", i]),
+    }),
   );
 }
 
@@ -143,7 +205,13 @@ function addFeature(desired: Desired, feature: Nested<FeatureSpec>, project: Pro
 }
 
 function addSegment(desired: Desired, segment: Nested<SegmentSpec>, project: ProjectRef, path: Path, at: At): void {
-  desired.segments.push({ project, name: segment.name, description: segment.description ?? null, rules: toDashboardShape(segment.rules), source: at(path) });
+  desired.segments.push({
+    project,
+    name: segment.name,
+    description: segment.description ?? null,
+    rules: toDashboardShape(segment.rules),
+    source: at(path),
+  });
 }
 
 function ambiguous(name: string, organisations: readonly string[], position: Position): Issue {

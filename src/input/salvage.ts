@@ -68,7 +68,8 @@ export function leaveOut(spec: Record<string, unknown>, parts: readonly Path[]):
   const kinds = new Set<Kind>();
   for (const part of parts) {
     let container: unknown = spec;
-    for (const step of part.slice(0, -1)) container = (container as Record<string | number, unknown> | null | undefined)?.[step];
+    for (const step of part.slice(0, -1))
+      container = (container as Record<string | number, unknown> | null | undefined)?.[step];
     if (container === null || typeof container !== "object") continue;
     delete (container as Record<string | number, unknown>)[part[part.length - 1]!];
     const list = typeof part[part.length - 1] === "number" ? part[part.length - 2] : part[part.length - 1];

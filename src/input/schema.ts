@@ -1,8 +1,24 @@
 import * as v from "valibot";
-import { OPERATORS, RULE_TYPES, type Operator, type RuleType } from "../kinds/index.ts";
-import { bigCount, bool, count, describe, email, encodeProblem, list, name, oneOf, reportingSkippedKeys, scalar, strict, text } from "./fields.ts";
+import {
+  bigCount,
+  bool,
+  count,
+  describe,
+  email,
+  encodeProblem,
+  list,
+  name,
+  oneOf,
+  reportingSkippedKeys,
+  scalar,
+  strict,
+  text,
+} from "./fields.ts";
 import { HOST_AND_PORT_EXAMPLE, HOST_AND_PORT_HINT, isHostAndPort } from "./host.ts";
 import { isFlagsmithPasswordHash, PASSWORD_HASH_ALGORITHMS } from "./password-hash.ts";
+import { RuleSchema } from "./schema-rules.ts";
+
+export type { ConditionSpec, RuleSpec } from "./schema-rules.ts";
 
 /**
  * The provisioning file format, version "1.0" (contract §1), as valibot schemas. Types are inferred from them.
@@ -13,13 +29,21 @@ export const SUPPORTED_VERSIONS = ["1.0"] as const;
 const optional = <T extends v.GenericSchema>(schema: T) => v.nullish(schema);
 const description = optional(text);
 const checked = (test: (value: string) => boolean, rule: string, message: string, hint: string) =>
-  v.pipe(text, v.check(test, (issue) => encodeProblem({ rule, message: message.replace("{input}", describe(issue.input)), hint })));
+  v.pipe(
+    text,
+    v.check(test, (issue) => encodeProblem({ rule, message: message.replace("{input}", describe(issue.input)), hint })),
+  );
 
 /** Flagsmith's master API key format: `<8 letters/digits>.<32 letters/digits>` (djangorestframework-api-key). */
 export const MASTER_KEY_PATTERN = /^[A-Za-z0-9]{8}\.[A-Za-z0-9]{32}$/;
 
 /** Django's Site domain, which Flagsmith's links are made of. */
-const domain = checked(isHostAndPort, "bad-domain", `{field} must be ${HOST_AND_PORT_EXAMPLE}, got {input}`, HOST_AND_PORT_HINT);
+const domain = checked(
+  isHostAndPort,
+  "bad-domain",
+  `{field} must be ${HOST_AND_PORT_EXAMPLE}, got {input}`,
+  HOST_AND_PORT_HINT,
+);
 const masterKey = checked(
   (value) => MASTER_KEY_PATTERN.test(value),
   "bad-master-key-format",
@@ -49,16 +73,39 @@ const UserSchema = strict(
 
 const MemberSchema = strict({ email, role: optional(oneOf(["ADMIN", "USER"])), description }, "an organisation member");
 const SubscriptionSchema = strict(
-  { plan: optional(text), seats: optional(count()), max_api_calls: optional(bigCount()), subscription_id: optional(text), description },
+  {
+    plan: optional(text),
+    seats: optional(count()),
+    max_api_calls: optional(bigCount()),
+    subscription_id: optional(text),
+    description,
+  },
   "a subscription",
 );
-const GroupSchema = strict({ name, members: list(email, "emails"), is_default: optional(bool), description }, "a group");
+const GroupSchema = strict(
+  { name, members: list(email, "emails"), is_default: optional(bool), description },
+  "a group",
+);
 const permissionKeys = list(name, "permission keys");
 const OrganisationPermissionSchema = strict(
-  { user: email, permissions: v.array(name, encodeProblem({ rule: "wrong-type", message: "{field} must be a list of permission keys", hint: "e.g. permissions: [CREATE_PROJECT]" })), description },
+  {
+    user: email,
+    permissions: v.array(
+      name,
+      encodeProblem({
+        rule: "wrong-type",
+        message: "{field} must be a list of permission keys",
+        hint: "e.g. permissions: [CREATE_PROJECT]",
+      }),
+    ),
+    description,
+  },
   "an organisation permission",
 );
-const PermissionSchema = strict({ user: email, permissions: permissionKeys, admin: optional(bool), description }, "a permission");
+const PermissionSchema = strict(
+  { user: email, permissions: permissionKeys, admin: optional(bool), description },
+  "a permission",
+);
 
 const OrganisationSchema = strict(
   {
@@ -72,10 +119,17 @@ const OrganisationSchema = strict(
   "an organisation",
 );
 
-const MasterApiKeySchema = strict({ name, organisation: name, is_admin: optional(bool), key: optional(masterKey), description }, "a master API key");
+const MasterApiKeySchema = strict(
+  { name, organisation: name, is_admin: optional(bool), key: optional(masterKey), description },
+  "a master API key",
+);
 
 const notFinite = (issue: v.BaseIssue<unknown>) =>
-  encodeProblem({ rule: "out-of-range", message: `trait {field} must be a finite number, got ${String(issue.input)}`, hint: "write a number such as 1.5, or quote the value to make it text" });
+  encodeProblem({
+    rule: "out-of-range",
+    message: `trait {field} must be a finite number, got ${String(issue.input)}`,
+    hint: "write a number such as 1.5, or quote the value to make it text",
+  });
 
 const IdentitySchema = strict(
   {
@@ -88,10 +142,19 @@ const IdentitySchema = strict(
           v.union([v.string(), v.pipe(v.number(), v.finite(notFinite)), v.boolean()], (issue) =>
             typeof issue.input === "number"
               ? notFinite(issue)
-              : encodeProblem({ rule: "wrong-type", message: `trait {field} must be text, a number or true/false`, hint: `got ${issue.received}; write a single value` }),
+              : encodeProblem({
+                  rule: "wrong-type",
+                  message: `trait {field} must be text, a number or true/false`,
+                  hint: `got ${issue.received}; write a single value`,
+                }),
           ),
         ),
-        encodeProblem({ rule: "reserved-key", message: "trait key {field} is not supported", hint: "rename the trait", atKey: true }),
+        encodeProblem({
+          rule: "reserved-key",
+          message: "trait key {field} is not supported",
+          hint: "rename the trait",
+          atKey: true,
+        }),
       ),
     ),
     description,
@@ -99,49 +162,34 @@ const IdentitySchema = strict(
   "an identity",
 );
 
-/** A condition as written; `value` is a scalar, or a YAML list for IN. */
-export interface ConditionSpec {
-  property?: string | null;
-  operator: Operator;
-  value?: string | string[] | null;
-  description?: string | null;
-}
-/** A rule as written. */
-export interface RuleSpec {
-  type: RuleType;
-  conditions?: ConditionSpec[] | null;
-  rules?: RuleSpec[] | null;
-}
-
-const ConditionSchema = strict(
-  { property: optional(text), operator: oneOf(OPERATORS, "bad-operator"), value: optional(
-      v.union([scalar, v.array(scalar)], (issue) =>
-        encodeProblem({ rule: "wrong-type", message: `{field} must be a single value (or a list, for IN)`, hint: `got ${issue.received}` }),
-      ),
-    ),
-    description,
-  },
-  "a condition",
-);
-/** A segment rule (recursive). */
-export const RuleSchema: v.GenericSchema<unknown, RuleSpec> = strict(
-  {
-    type: oneOf(RULE_TYPES, "bad-rule-type"),
-    conditions: list(ConditionSchema, "conditions"),
-    rules: list(v.lazy(() => RuleSchema), "rules"),
-  },
-  "a segment rule",
-) as unknown as v.GenericSchema<unknown, RuleSpec>;
-
 /** A reporting choice, not content: the created environment's client-side key goes on its output line. */
 const showKey = v.pipe(
   optional(bool),
   // Outside the transform: the JSON Schema (input mode) drops pipe items that follow one.
-  v.description("Print this environment's client-side API key on its \"Created environment\" line when it is created (stdout only, never in a dry run)."),
+  v.description(
+    'Print this environment\'s client-side API key on its "Created environment" line when it is created (stdout only, never in a dry run).',
+  ),
 );
-const environmentEntries = { name, description, show_key: showKey, identities: list(IdentitySchema, "identities"), permissions: list(PermissionSchema, "permissions") };
+const environmentEntries = {
+  name,
+  description,
+  show_key: showKey,
+  identities: list(IdentitySchema, "identities"),
+  permissions: list(PermissionSchema, "permissions"),
+};
 const featureEntries = { name, description, default_enabled: optional(bool), initial_value: optional(scalar) };
-const segmentEntries = { name, description, rules: v.array(RuleSchema, encodeProblem({ rule: "wrong-type", message: "{field} must be a list of rules", hint: "e.g. rules: [{type: ALL, conditions: [...]}]" })) };
+const segmentEntries = {
+  name,
+  description,
+  rules: v.array(
+    RuleSchema,
+    encodeProblem({
+      rule: "wrong-type",
+      message: "{field} must be a list of rules",
+      hint: "e.g. rules: [{type: ALL, conditions: [...]}]",
+    }),
+  ),
+};
 const projectLink = { project: name, organisation: optional(name) };
 
 const ProjectSchema = strict(

@@ -17,14 +17,19 @@ export function toDashboardShape(rules: readonly RuleSpec[]): SegmentRule[] {
 function childrenOf(rule: RuleSpec): SegmentRule[] {
   const conditions = (rule.conditions ?? []).map(toCondition);
   const nested = (rule.rules ?? []).map(asWritten);
-  if (rule.type === "ALL") return [...conditions.map((c): SegmentRule => ({ type: "ANY", conditions: [c], rules: [] })), ...nested];
+  if (rule.type === "ALL")
+    return [...conditions.map((c): SegmentRule => ({ type: "ANY", conditions: [c], rules: [] })), ...nested];
   // ANY/NONE keep their meaning only as one unit; with nested rules this goes a level deeper (rules.ts checks depth).
   return [{ type: rule.type, conditions, rules: nested }];
 }
 
 /** A rule kept exactly as written. */
 export function asWritten(rule: RuleSpec): SegmentRule {
-  return { type: rule.type, conditions: (rule.conditions ?? []).map(toCondition), rules: (rule.rules ?? []).map(asWritten) };
+  return {
+    type: rule.type,
+    conditions: (rule.conditions ?? []).map(toCondition),
+    rules: (rule.rules ?? []).map(asWritten),
+  };
 }
 
 /** Flagsmith stores every value as text; a YAML list (for IN) becomes Flagsmith's comma list. */
@@ -32,5 +37,10 @@ export function toCondition(condition: ConditionSpec): SegmentCondition {
   const takesValue = condition.operator !== "IS_SET" && condition.operator !== "IS_NOT_SET";
   const raw = condition.value;
   const value = !takesValue || raw === undefined || raw === null ? null : Array.isArray(raw) ? raw.join(",") : raw;
-  return { property: condition.property ?? null, operator: condition.operator, value, description: condition.description ?? null };
+  return {
+    property: condition.property ?? null,
+    operator: condition.operator,
+    value,
+    description: condition.description ?? null,
+  };
 }

@@ -16,7 +16,12 @@ export function checkText(value: unknown, file: ParsedFile): { issues: Issue[]; 
     const problem = textProblem(text);
     if (!problem) return;
     const what = target === "key" ? `the key "${printable(text)}"` : fieldName(path);
-    issues.push({ rule: problem.rule, message: `${what} ${problem.message}`, position: file.at(path, target), hint: problem.hint });
+    issues.push({
+      rule: problem.rule,
+      message: `${what} ${problem.message}`,
+      position: file.at(path, target),
+      hint: problem.hint,
+    });
     paths.push([...path]);
   };
   const walk = (node: unknown): void => {
@@ -42,7 +47,11 @@ export function checkText(value: unknown, file: ParsedFile): { issues: Issue[]; 
 
 function textProblem(text: string): { rule: string; message: string; hint: string } | null {
   if (text.includes("\0")) {
-    return { rule: "nul-character", message: "contains a NUL character (\\0), which PostgreSQL cannot store in text", hint: "remove the \\0 (or the NUL byte) from the value" };
+    return {
+      rule: "nul-character",
+      message: "contains a NUL character (\\0), which PostgreSQL cannot store in text",
+      hint: "remove the \\0 (or the NUL byte) from the value",
+    };
   }
   if (!text.isWellFormed()) {
     return {

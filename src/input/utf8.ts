@@ -38,14 +38,21 @@ function firstInvalidByte(bytes: Uint8Array): number {
     }
     // Length of the sequence and the range its second byte must be in (no overlongs, no surrogates, ≤ U+10FFFF).
     const [length, low, high] =
-      b >= 0xc2 && b <= 0xdf ? [2, 0x80, 0xbf]
-      : b === 0xe0 ? [3, 0xa0, 0xbf]
-      : b === 0xed ? [3, 0x80, 0x9f]
-      : b >= 0xe1 && b <= 0xef ? [3, 0x80, 0xbf]
-      : b === 0xf0 ? [4, 0x90, 0xbf]
-      : b >= 0xf1 && b <= 0xf3 ? [4, 0x80, 0xbf]
-      : b === 0xf4 ? [4, 0x80, 0x8f]
-      : [0, 0, 0];
+      b >= 0xc2 && b <= 0xdf
+        ? [2, 0x80, 0xbf]
+        : b === 0xe0
+          ? [3, 0xa0, 0xbf]
+          : b === 0xed
+            ? [3, 0x80, 0x9f]
+            : b >= 0xe1 && b <= 0xef
+              ? [3, 0x80, 0xbf]
+              : b === 0xf0
+                ? [4, 0x90, 0xbf]
+                : b >= 0xf1 && b <= 0xf3
+                  ? [4, 0x80, 0xbf]
+                  : b === 0xf4
+                    ? [4, 0x80, 0x8f]
+                    : [0, 0, 0];
     if (length === 0) return i;
     const second = bytes[i + 1];
     if (second === undefined || second < low || second > high) return i;

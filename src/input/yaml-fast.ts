@@ -15,6 +15,25 @@
  *   `yaml` handles them, with its limits and error positions.
  * The scan errs on the side of refusing: a refused text is only slower, never read differently.
  */
+import {
+  CLOSE_CURLY,
+  CLOSE_SQ,
+  COLON,
+  COMMA,
+  CR,
+  DASH,
+  DQUOTE,
+  GT,
+  HASH,
+  LF,
+  LT,
+  OPEN_CURLY,
+  OPEN_SQ,
+  PIPE,
+  SP,
+  SQUOTE,
+  TAB,
+} from "./yaml-chars.ts";
 
 /** The value of a YAML text, when the fast path may read it; null when the `yaml` library must. */
 export function parseFast(text: string): { value: unknown } | null {
@@ -38,14 +57,21 @@ function countEntries(value: unknown): number {
   return count;
 }
 
-// Character codes the scan looks at (charCodeAt keeps the loop free of one-character strings).
-const TAB = 9, LF = 10, CR = 13, SP = 32, HASH = 35, COLON = 58, DASH = 45, COMMA = 44, DQUOTE = 34, SQUOTE = 39;
-const OPEN_SQ = 91, CLOSE_SQ = 93, OPEN_CURLY = 123, CLOSE_CURLY = 125, PIPE = 124, GT = 62, LT = 60;
-/** Characters that, starting a scalar, mean YAML the fast path does not take (tags, anchors, aliases, explicit keys, directives, reserved). */
+/**
+ * Characters that, starting a scalar, mean YAML the fast path does not take (tags, anchors, aliases, explicit keys,
+ * directives, reserved).
+ */
 const REFUSED_AT_START = new Set([..."!&*?%@`"].map((c) => c.charCodeAt(0)));
 /** Characters a plain scalar that is a number can start with. */
 const NUMBER_START = new Set([..."0123456789+-."].map((c) => c.charCodeAt(0)));
-const NUMBER = [/^[-+]?[0-9]+$/, /^0o[0-7]+$/, /^0x[0-9a-fA-F]+$/, /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/, /^[-+]?\.(inf|Inf|INF)$/, /^\.(nan|NaN|NAN)$/];
+const NUMBER = [
+  /^[-+]?[0-9]+$/,
+  /^0o[0-7]+$/,
+  /^0x[0-9a-fA-F]+$/,
+  /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/,
+  /^[-+]?\.(inf|Inf|INF)$/,
+  /^\.(nan|NaN|NAN)$/,
+];
 
 /** A space or line end; the end of the text (charCodeAt gives NaN there) counts as one. */
 const isSpace = (code: number) => code === SP || code === LF || code === CR || Number.isNaN(code);
@@ -212,7 +238,9 @@ function plainToken(text: string, start: number, inFlow: boolean): string {
   return text.slice(start, end).replace(/:$/, "");
 }
 
-/** False for a YAML number whose value would not print back as written (`1.50`, `0x1F`, `1e3`, `007`, huge integers). */
+/**
+ * False for a YAML number whose value would not print back as written (`1.50`, `0x1F`, `1e3`, `007`, huge integers).
+ */
 function isCanonicalIfNumber(token: string): boolean {
   if (!NUMBER.some((pattern) => pattern.test(token))) return true;
   return String(Number(token)) === token;

@@ -8,6 +8,26 @@ import { blockScalarEnd, closingQuote } from "./yaml-fast.ts";
  * come in the same order. The walk checks the pairing (kinds, keys' text, scalars' first characters); if
  * anything disagrees, null, and the caller builds `yaml`'s tree as before. A wrong position is never given.
  */
+import {
+  CLOSE_CURLY,
+  CLOSE_SQ,
+  COLON,
+  COMMA,
+  CR,
+  DASH,
+  DQUOTE,
+  GT,
+  HASH,
+  LF,
+  OPEN_CURLY,
+  OPEN_SQ,
+  PIPE,
+  SP,
+  SQUOTE,
+  afterSpaces,
+  keyWritten,
+  startsLike,
+} from "./yaml-chars.ts";
 
 /** Where nodes start: `start[i]` is a key's or an item's offset; `value[i]` a key's value's (-1 for an item). */
 interface Scan {
@@ -19,12 +39,13 @@ interface Scan {
 
 /** Finds the offset of a path's node (or key) in one text; see the module comment. */
 export interface Locator {
-  /** Offset of the node at `path` (or of its key), else of the nearest ancestor written in the text, as load.ts's `offsetOf`. */
+  /**
+   * Offset of the node at `path` (or of its key), else of the nearest ancestor written in the text, as load.ts's
+   * `offsetOf`.
+   */
   offset(path: readonly (string | number)[], target: "key" | "value"): number;
 }
 
-const LF = 10, CR = 13, SP = 32, HASH = 35, COLON = 58, DASH = 45, COMMA = 44, DQUOTE = 34, SQUOTE = 39;
-const OPEN_SQ = 91, CLOSE_SQ = 93, OPEN_CURLY = 123, CLOSE_CURLY = 125, PIPE = 124, GT = 62;
 const isBlank = (code: number) => code === SP || code === LF || code === CR || Number.isNaN(code);
 
 /** Lists where keys, their values and items start (see Scan), or null for anything the scan does not expect. */
@@ -39,8 +60,13 @@ export function scanNodes(text: string): Scan | null {
   let ownerColumn = -1; // column of the key or "-" a block scalar on this line belongs to
   let itemExpected = false; // in a flow sequence, after "[" or ","
   // At most one node waits for its content at a time: a "-" item, or a key's value.
-  let pendingItem = -1, pendingItemColumn = 0, pendingItemLine = 0;
-  let pendingKey = -1, pendingKeyColumn = 0, pendingKeyLine = 0, pendingKeyFlow = false;
+  let pendingItem = -1,
+    pendingItemColumn = 0,
+    pendingItemLine = 0;
+  let pendingKey = -1,
+    pendingKeyColumn = 0,
+    pendingKeyLine = 0,
+    pendingKeyFlow = false;
 
   /** Content starts at `i`: it settles the node waiting for it. `indicator` is true for a block "- ". */
   const content = (i: number, code: number, indicator: boolean) => {
@@ -52,7 +78,9 @@ export function scanNodes(text: string): Scan | null {
       pendingItem = -1;
     } else if (pendingKey >= 0) {
       const closes = code === COMMA || code === CLOSE_SQ || code === CLOSE_CURLY;
-      const own = pendingKeyFlow ? !closes : lineStart === pendingKeyLine || column > pendingKeyColumn || (column === pendingKeyColumn && indicator);
+      const own = pendingKeyFlow
+        ? !closes
+        : lineStart === pendingKeyLine || column > pendingKeyColumn || (column === pendingKeyColumn && indicator);
       if (own) value[pendingKey] = i;
       pendingKey = -1;
     }
@@ -134,7 +162,10 @@ export function scanNodes(text: string): Scan | null {
       i++;
       continue;
     }
-    if (c === COLON && (isBlank(next) || (flow.length > 0 && (next === COMMA || next === CLOSE_SQ || next === CLOSE_CURLY)))) {
+    if (
+      c === COLON &&
+      (isBlank(next) || (flow.length > 0 && (next === COMMA || next === CLOSE_SQ || next === CLOSE_CURLY)))
+    ) {
       i = key(i);
       continue;
     }
@@ -195,7 +226,11 @@ export function locateFast(text: string, value: unknown): Locator | null {
         const events = node !== null && typeof node === "object" ? children.get(node) : undefined;
         if (!events) return best;
         const segment = path[i]!;
-        const index = Array.isArray(node) ? (typeof segment === "number" ? segment : -1) : Object.keys(node as object).indexOf(String(segment));
+        const index = Array.isArray(node)
+          ? typeof segment === "number"
+            ? segment
+            : -1
+          : Object.keys(node as object).indexOf(String(segment));
         const event = index >= 0 ? events[index] : undefined;
         if (event === undefined) return best;
         if (Array.isArray(node)) {
@@ -210,25 +245,4 @@ export function locateFast(text: string, value: unknown): Locator | null {
       return best;
     },
   };
-}
-
-/** The offset after the spaces at `offset` (on the same line). */
-function afterSpaces(text: string, offset: number): number {
-  while (text.charCodeAt(offset) === SP) offset++;
-  return offset;
-}
-
-/** Whether the key `key` is what the text has at `offset` (a quoted key is taken on trust; its quotes are checked). */
-function keyWritten(text: string, offset: number, key: string): boolean {
-  const c = text.charCodeAt(offset);
-  if (c === DQUOTE || c === SQUOTE) return true;
-  return text.startsWith(key, offset);
-}
-
-/** Whether a plain text value starts at `offset` with its first character (quoted and block scalars are skipped). */
-function startsLike(text: string, offset: number, node: unknown): boolean {
-  if (typeof node !== "string" || node === "") return true;
-  const c = text.charCodeAt(offset);
-  if (c === DQUOTE || c === SQUOTE || c === PIPE || c === GT) return true;
-  return text[offset] === node[0];
 }

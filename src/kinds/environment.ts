@@ -23,7 +23,12 @@ export const environment = {
   noun: "environment",
   key: (e) => environmentKey(e),
   references: (e) => [projectRef(e.project)],
-  label: (e) => ({ text: `environment ${q(e.name)} ${inProject(e.project)}`, fields: { name: e.name, ...projectFields(e.project) } }),
+  label: (e) => ({
+    text: `environment ${q(e.name)} ${inProject(e.project)}`,
+    fields: { name: e.name, ...projectFields(e.project) },
+  }),
   project: inProjectField<DesiredEnvironment>(),
-  limited: (e) => [{ columns: "environments_environment.name", value: e.name, what: () => `environment ${q(e.name)} name` }],
+  limited: (e) => [
+    { columns: "environments_environment.name", value: e.name, what: () => `environment ${q(e.name)} name` },
+  ],
 } as const satisfies KindSpec<"environment">;

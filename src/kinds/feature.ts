@@ -20,11 +20,18 @@ export const feature = {
   noun: "feature",
   key: (e) => featureKey(e.project, e.name),
   references: (e) => [projectRef(e.project)],
-  label: (e) => ({ text: `feature ${q(e.name)} ${inProject(e.project)}`, fields: { name: e.name, ...projectFields(e.project) } }),
+  label: (e) => ({
+    text: `feature ${q(e.name)} ${inProject(e.project)}`,
+    fields: { name: e.name, ...projectFields(e.project) },
+  }),
   project: inProjectField<DesiredFeature>(),
   limited: (e) => [
     { columns: "features_feature.name", value: e.name, what: () => `feature ${q(e.name)} name` },
     // The initial value is copied into every environment's feature state value as well.
-    { columns: ["features_feature.initial_value", "features_featurestatevalue.string_value"], value: e.initialValue, what: () => `feature ${q(e.name)} initial_value` },
+    {
+      columns: ["features_feature.initial_value", "features_featurestatevalue.string_value"],
+      value: e.initialValue,
+      what: () => `feature ${q(e.name)} initial_value`,
+    },
   ],
 } as const satisfies KindSpec<"feature">;

@@ -33,7 +33,10 @@ export const group = {
   noun: "group",
   key: (e) => groupKey(e.organisation, e.name),
   references: (e) => [organisationRef(e.organisation)],
-  label: (e) => ({ text: `group ${q(e.name)} to organisation ${q(e.organisation)}`, fields: { name: e.name, organisation: e.organisation } }),
+  label: (e) => ({
+    text: `group ${q(e.name)} to organisation ${q(e.organisation)}`,
+    fields: { name: e.name, organisation: e.organisation },
+  }),
   limited: (e) => [{ columns: "users_userpermissiongroup.name", value: e.name, what: () => `group ${q(e.name)} name` }],
 } as const satisfies KindSpec<"group">;
 

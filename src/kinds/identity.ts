@@ -12,7 +12,8 @@ export interface DesiredIdentity extends Sourced {
   traits: Record<string, TraitValue>;
 }
 
-export const identityKey = (environment: EnvironmentRef, identifier: string): string => environmentKey(environment) + SEP + identifier;
+export const identityKey = (environment: EnvironmentRef, identifier: string): string =>
+  environmentKey(environment) + SEP + identifier;
 
 export const identity = {
   list: "identities",
@@ -26,11 +27,21 @@ export const identity = {
   }),
   project: inEnvironmentField<DesiredIdentity>(),
   limited: (e) => [
-    { columns: "environments_identity.identifier", value: e.identifier, what: () => `identity ${q(e.identifier)} identifier` },
+    {
+      columns: "environments_identity.identifier",
+      value: e.identifier,
+      what: () => `identity ${q(e.identifier)} identifier`,
+    },
     ...Object.entries(e.traits).flatMap(([key, value]) => [
       { columns: "environments_trait.trait_key", value: key, what: () => `identity ${q(e.identifier)} trait key` },
       ...(typeof value === "string"
-        ? [{ columns: "environments_trait.string_value", value, what: () => `identity ${q(e.identifier)} trait ${q(key)} value` }]
+        ? [
+            {
+              columns: "environments_trait.string_value",
+              value,
+              what: () => `identity ${q(e.identifier)} trait ${q(key)} value`,
+            },
+          ]
         : []),
     ]),
   ],

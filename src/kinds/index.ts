@@ -11,7 +11,14 @@ import { type DesiredIdentity, identity } from "./identity.ts";
 import { type DesiredMasterApiKey, masterApiKey } from "./master-api-key.ts";
 import { type DesiredMembership, membership } from "./membership.ts";
 import { type DesiredOrganisation, organisation } from "./organisation.ts";
-import { type DesiredEnvironmentPermission, type DesiredOrganisationPermission, type DesiredProjectPermission, environmentPermission, organisationPermission, projectPermission } from "./permissions.ts";
+import {
+  type DesiredEnvironmentPermission,
+  type DesiredOrganisationPermission,
+  type DesiredProjectPermission,
+  environmentPermission,
+  organisationPermission,
+  projectPermission,
+} from "./permissions.ts";
 import { type DesiredProject, project } from "./project.ts";
 import { type DesiredSegment, segment } from "./segment.ts";
 import type { EnvironmentRef, ProjectRef } from "./refs.ts";
@@ -62,7 +69,9 @@ export const KIND_ORDER = Object.keys(KINDS) as Kind[];
 export type ListOf<K extends Kind> = (typeof KINDS)[K]["list"];
 
 /** The desired state: every declaration of every source, flattened, references bound where the files allow. */
-export type Desired = { appDomain: { value: string; source: Position } | null } & { [K in Kind as ListOf<K>]: EntityOf[K][] };
+export type Desired = { appDomain: { value: string; source: Position } | null } & {
+  [K in Kind as ListOf<K>]: EntityOf[K][];
+};
 
 /** An empty desired state (the start of resolution). */
 export function emptyDesired(): Desired {
@@ -101,10 +110,17 @@ export const IN_PROJECT = KIND_ORDER.flatMap((kind) => {
 });
 
 /** A copy of `desired` whose project references are replaced by `bind`'s (given the reference and its entity). */
-export function mapProjectRefs(desired: Desired, bind: (ref: ProjectRef, entity: EntityOf[Kind]) => ProjectRef): Desired {
+export function mapProjectRefs(
+  desired: Desired,
+  bind: (ref: ProjectRef, entity: EntityOf[Kind]) => ProjectRef,
+): Desired {
   let out = desired;
   for (const { kind, of, with: replace } of IN_PROJECT) {
-    out = withEntities(out, kind, entitiesOf(desired, kind).map((e) => replace(e, bind(of(e), e))));
+    out = withEntities(
+      out,
+      kind,
+      entitiesOf(desired, kind).map((e) => replace(e, bind(of(e), e))),
+    );
   }
   return out;
 }
@@ -116,12 +132,20 @@ export function projectRefsOf(desired: Desired): { ref: ProjectRef; from: Entity
 
 /** Every environment reference of the desired state (declared environments aside), with the entity making it. */
 export function environmentRefsOf(desired: Desired): { ref: EnvironmentRef; from: EntityOf[Kind] }[] {
-  return IN_PROJECT.flatMap(({ kind, environment }) => (environment ? entitiesOf(desired, kind).map((e) => ({ ref: environment(e), from: e })) : []));
+  return IN_PROJECT.flatMap(({ kind, environment }) =>
+    environment ? entitiesOf(desired, kind).map((e) => ({ ref: environment(e), from: e })) : [],
+  );
 }
 
 /** Every reference the desired state makes to one kind, with the entity making it. */
 export function referencesTo(desired: Desired, kind: Kind): { ref: Reference; from: EntityOf[Kind] }[] {
-  return KIND_ORDER.flatMap((k) => entitiesOf(desired, k).flatMap((e) => referencesOf(k, e as never).filter((r) => r.kind === kind).map((ref) => ({ ref, from: e }))));
+  return KIND_ORDER.flatMap((k) =>
+    entitiesOf(desired, k).flatMap((e) =>
+      referencesOf(k, e as never)
+        .filter((r) => r.kind === kind)
+        .map((ref) => ({ ref, from: e })),
+    ),
+  );
 }
 
 /** Ids of rows that already exist, per kind, by idempotency key. */

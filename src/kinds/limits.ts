@@ -41,7 +41,12 @@ export const FLAGSMITH_LENGTHS: ColumnLengths = new Map([
  */
 export function checkValueLengths(desired: Desired, lengths: ColumnLengths): Issue[] {
   const issues: Issue[] = [];
-  const visit = (columns: string | readonly string[], value: string | null | undefined, what: () => string, position: Position) => {
+  const visit = (
+    columns: string | readonly string[],
+    value: string | null | undefined,
+    what: () => string,
+    position: Position,
+  ) => {
     if (value == null) return;
     let column: string | undefined;
     let limit = Infinity;
@@ -60,7 +65,8 @@ export function checkValueLengths(desired: Desired, lengths: ColumnLengths): Iss
       hint: `shorten it to ${limit} characters or fewer`,
     });
   };
-  if (desired.appDomain) visit("django_site.domain", desired.appDomain.value, () => "app_domain", desired.appDomain.source);
+  if (desired.appDomain)
+    visit("django_site.domain", desired.appDomain.value, () => "app_domain", desired.appDomain.source);
   for (const kind of KIND_ORDER) {
     const spec = KINDS[kind] as unknown as KindSpec<Kind>;
     for (const entity of entitiesOf(desired, kind)) {

@@ -20,5 +20,7 @@ export const masterApiKey = {
   key: (e) => masterApiKeyKey(e.organisation, e.name),
   references: (e) => [organisationRef(e.organisation)],
   label: (e) => ({ text: `master API key ${q(e.name)}`, fields: { name: e.name, organisation: e.organisation } }),
-  limited: (e) => [{ columns: "api_keys_masterapikey.name", value: e.name, what: () => `master API key ${q(e.name)} name` }],
+  limited: (e) => [
+    { columns: "api_keys_masterapikey.name", value: e.name, what: () => `master API key ${q(e.name)} name` },
+  ],
 } as const satisfies KindSpec<"masterApiKey">;

@@ -18,10 +18,15 @@ export interface DesiredOrganisation extends Sourced {
 
 export const organisationKey = (name: string): string => name;
 
-export const organisationRef = (name: string): Reference => ({ kind: "organisation", key: organisationKey(name), label: `organisation ${q(name)}` });
+export const organisationRef = (name: string): Reference => ({
+  kind: "organisation",
+  key: organisationKey(name),
+  label: `organisation ${q(name)}`,
+});
 
 /** The key of something of a user in an organisation (a membership, a permission entry). */
-export const userInOrganisationKey = (organisation: string, email: string): string => organisation + SEP + userKey(email);
+export const userInOrganisationKey = (organisation: string, email: string): string =>
+  organisation + SEP + userKey(email);
 
 export const organisation = {
   list: "organisations",
@@ -32,7 +37,15 @@ export const organisation = {
   label: (e) => ({ text: `organisation ${q(e.name)}`, fields: { name: e.name } }),
   limited: (e) => [
     { columns: "organisations_organisation.name", value: e.name, what: () => `organisation ${q(e.name)} name` },
-    { columns: "organisations_subscription.plan", value: e.subscription?.plan, what: () => `organisation ${q(e.name)} subscription plan` },
-    { columns: "organisations_subscription.subscription_id", value: e.subscription?.subscriptionId, what: () => `organisation ${q(e.name)} subscription_id` },
+    {
+      columns: "organisations_subscription.plan",
+      value: e.subscription?.plan,
+      what: () => `organisation ${q(e.name)} subscription plan`,
+    },
+    {
+      columns: "organisations_subscription.subscription_id",
+      value: e.subscription?.subscriptionId,
+      what: () => `organisation ${q(e.name)} subscription_id`,
+    },
   ],
 } as const satisfies KindSpec<"organisation">;

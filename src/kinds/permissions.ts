@@ -27,7 +27,8 @@ export interface DesiredEnvironmentPermission extends Sourced {
 }
 
 export const organisationPermissionKey = userInOrganisationKey;
-export const projectPermissionKey = (project: ProjectRef, email: string): string => projectKey(project) + SEP + userKey(email);
+export const projectPermissionKey = (project: ProjectRef, email: string): string =>
+  projectKey(project) + SEP + userKey(email);
 export const environmentPermissionKey = (environment: EnvironmentRef, email: string): string =>
   environmentKey(environment) + SEP + userKey(email);
 
@@ -72,7 +73,13 @@ export const environmentPermission = {
   references: (e) => [environmentRef(e.environment), userRef(e.email)],
   label: (e) => ({
     text: `permissions ${permissionList(e.permissions, e.admin)} for user ${q(e.email)} to environment ${q(e.environment.name)} ${inProject(e.environment.project)}`,
-    fields: { name: e.email, environment: e.environment.name, ...projectFields(e.environment.project), permissions: e.permissions, admin: e.admin },
+    fields: {
+      name: e.email,
+      environment: e.environment.name,
+      ...projectFields(e.environment.project),
+      permissions: e.permissions,
+      admin: e.admin,
+    },
   }),
   project: inEnvironmentField<DesiredEnvironmentPermission>(),
   limited: () => [],

@@ -8,14 +8,20 @@ export interface DesiredProject extends Sourced {
   name: string;
 }
 
-export const projectRef = (ref: ProjectRef): Reference => ({ kind: "project", key: projectKey(ref), label: `project ${q(ref.name)}` });
+export const projectRef = (ref: ProjectRef): Reference => ({
+  kind: "project",
+  key: projectKey(ref),
+  label: `project ${q(ref.name)}`,
+});
 
 /** `in project "P"`, how lines name what lives in a project. */
 export const inProject = (project: ProjectRef): string => `in project ${q(project.name)}`;
 
 /** The JSON fields locating something in a project. */
 export function projectFields(project: ProjectRef): Record<string, string> {
-  return project.organisation ? { project: project.name, organisation: project.organisation } : { project: project.name };
+  return project.organisation
+    ? { project: project.name, organisation: project.organisation }
+    : { project: project.name };
 }
 
 export const project = {

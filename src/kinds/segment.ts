@@ -59,12 +59,19 @@ export const segment = {
   noun: "segment",
   key: (e) => segmentKey(e.project, e.name),
   references: (e) => [projectRef(e.project)],
-  label: (e) => ({ text: `segment ${q(e.name)} ${inProject(e.project)}`, fields: { name: e.name, ...projectFields(e.project) } }),
+  label: (e) => ({
+    text: `segment ${q(e.name)} ${inProject(e.project)}`,
+    fields: { name: e.name, ...projectFields(e.project) },
+  }),
   project: inProjectField<DesiredSegment>(),
   limited: (e) => [
     { columns: "segments_segment.name", value: e.name, what: () => `segment ${q(e.name)} name` },
     ...conditionsOf(e.rules).flatMap((c) => [
-      { columns: "segments_condition.property", value: c.property, what: () => `segment ${q(e.name)} condition property` },
+      {
+        columns: "segments_condition.property",
+        value: c.property,
+        what: () => `segment ${q(e.name)} condition property`,
+      },
       { columns: "segments_condition.value", value: c.value, what: () => `segment ${q(e.name)} condition value` },
     ]),
   ],

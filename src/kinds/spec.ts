@@ -43,7 +43,9 @@ export interface KindSpec<K extends Kind> {
   /** What it refers to; a nested kind's parent first. */
   references(entity: EntityOf[K]): Reference[];
   label(entity: EntityOf[K]): Label;
-  /** Values stored in columns of limited length (limits.ts checks them: offline Flagsmith's, connected the database's). */
+  /**
+   * Values stored in columns of limited length (limits.ts checks them: offline Flagsmith's, connected the database's).
+   */
   limited(entity: EntityOf[K]): LimitedValue[];
   /**
    * For kinds that live in a project: the project they name, and a copy naming another (bound) one. The one

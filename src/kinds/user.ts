@@ -38,6 +38,14 @@ export const user = {
     { columns: "users_ffadminuser.first_name", value: e.firstName, what: () => `user ${q(e.email)} first_name` },
     { columns: "users_ffadminuser.last_name", value: e.lastName, what: () => `user ${q(e.email)} last_name` },
     { columns: "users_ffadminuser.username", value: e.username, what: () => `user ${q(e.email)} username` },
-    ...(e.password.kind === "hash" ? [{ columns: "users_ffadminuser.password", value: e.password.value, what: () => `user ${q(e.email)} password_hash` }] : []),
+    ...(e.password.kind === "hash"
+      ? [
+          {
+            columns: "users_ffadminuser.password",
+            value: e.password.value,
+            what: () => `user ${q(e.email)} password_hash`,
+          },
+        ]
+      : []),
   ],
 } as const satisfies KindSpec<"user">;

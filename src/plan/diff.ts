@@ -1,5 +1,20 @@
 import { UserError, formatPosition, type Issue } from "../errors.ts";
-import { bindProject, entitiesOf, keyOf, KIND_ORDER, mapProjectRefs, KINDS, referencesOf, type Desired, type DesiredMasterApiKey, type EntityOf, type Existing, type Kind, type ProjectRef, type Sourced } from "../kinds/index.ts";
+import {
+  bindProject,
+  entitiesOf,
+  keyOf,
+  KIND_ORDER,
+  mapProjectRefs,
+  KINDS,
+  referencesOf,
+  type Desired,
+  type DesiredMasterApiKey,
+  type EntityOf,
+  type Existing,
+  type Kind,
+  type ProjectRef,
+  type Sourced,
+} from "../kinds/index.ts";
 import type { Action, Plan } from "../kinds/plan.ts";
 
 /**
@@ -45,7 +60,10 @@ function actionFor<K extends Kind>(kind: K, entity: EntityOf[K], existing: Exist
   return { kind, op, key, entity, parent } as Action;
 }
 
-/** What an operator reads on stderr about a revoked key: why nothing is created, and how to get a new key. Never the key. */
+/**
+ * What an operator reads on stderr about a revoked key: why nothing is created, and how to get a new key. Never the
+ * key.
+ */
 function revokedKeyWarning(entity: DesiredMasterApiKey): string {
   const rotate =
     entity.key === null

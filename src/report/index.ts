@@ -19,7 +19,8 @@ export interface ReportOptions {
 export function printReport(result: RunResult, io: Io, options: ReportOptions): void {
   printWarnings(result, io);
   if (options.output === "json") return printJson(result, io, options);
-  for (const line of textReport(result, { showEnvironmentKeys: options.showEnvironmentKeys, color: io.color })) io.out(line);
+  for (const line of textReport(result, { showEnvironmentKeys: options.showEnvironmentKeys, color: io.color }))
+    io.out(line);
 }
 
 /**
@@ -28,11 +29,16 @@ export function printReport(result: RunResult, io: Io, options: ReportOptions): 
  * (written and fsynced) and on stdout (written synchronously) before the commit is sent. Together with
  * `reportCommitted` the only place secrets are written anywhere.
  */
-export function reportBeforeCommit(result: RunResult, io: Io, options: ReportOptions & { secretsFile?: SecretsFile }): void {
+export function reportBeforeCommit(
+  result: RunResult,
+  io: Io,
+  options: ReportOptions & { secretsFile?: SecretsFile },
+): void {
   options.secretsFile?.write(result);
   printWarnings(result, io);
   if (options.output === "json") return printJson(result, io, options);
-  for (const line of entityLines(result, { showEnvironmentKeys: options.showEnvironmentKeys, color: io.color })) io.out(line);
+  for (const line of entityLines(result, { showEnvironmentKeys: options.showEnvironmentKeys, color: io.color }))
+    io.out(line);
 }
 
 /** After COMMIT: the summary line, which is therefore only ever printed for a committed run. */

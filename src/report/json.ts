@@ -15,7 +15,9 @@ export interface JsonReport {
   stats?: RunStats;
 }
 
-/** How much a run cost: statements sent to the database (begin/commit included) and milliseconds from start to report. */
+/**
+ * How much a run cost: statements sent to the database (begin/commit included) and milliseconds from start to report.
+ */
 export interface RunStats {
   statements: number;
   durationMs: number;
@@ -28,12 +30,25 @@ export function jsonReport(result: RunResult, warnings: string[], stats?: RunSta
   for (const { action, secrets: produced } of result.outcomes) {
     const fields = labelOf(action).fields;
     // `reason` only where a skip is not "already exists" (a revoked master API key), so other actions read as before.
-    actions.push({ kind: action.kind, op: action.op, reported: isReported(action), ...fields, ...(action.reason && { reason: action.reason }) });
+    actions.push({
+      kind: action.kind,
+      op: action.op,
+      reported: isReported(action),
+      ...fields,
+      ...(action.reason && { reason: action.reason }),
+    });
     if (result.dryRun) continue;
     for (const secret of produced) {
       secrets.push({ ...secret, for: { kind: action.kind, ...fields } });
     }
   }
-  const doc: JsonReport = { dryRun: result.dryRun, offline: result.offline, summary: summarise(result), actions, secrets, warnings };
+  const doc: JsonReport = {
+    dryRun: result.dryRun,
+    offline: result.offline,
+    summary: summarise(result),
+    actions,
+    secrets,
+    warnings,
+  };
   return stats ? { ...doc, stats } : doc;
 }

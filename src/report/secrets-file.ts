@@ -34,7 +34,9 @@ export function openSecretsFile(path: string): SecretsFile {
     write(result) {
       const at = new Date().toISOString();
       const lines = result.outcomes.flatMap(({ action, secrets }) =>
-        secrets.map((secret) => JSON.stringify({ ...secret, for: { kind: action.kind, ...labelOf(action).fields }, at }) + "\n"),
+        secrets.map(
+          (secret) => JSON.stringify({ ...secret, for: { kind: action.kind, ...labelOf(action).fields }, at }) + "\n",
+        ),
       );
       if (lines.length === 0) return;
       // A failed write throws inside the transaction, which then rolls back: no secret goes unrecorded.

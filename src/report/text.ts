@@ -4,7 +4,9 @@ import { isNested, labelOf, skipReasonOf } from "./labels.ts";
 
 /** How the text report is rendered. */
 export interface TextOptions {
-  /** Put every new environment's client-side key on its line (--show-environment-keys); else only where `show_key` asks. */
+  /**
+   * Put every new environment's client-side key on its line (--show-environment-keys); else only where `show_key` asks.
+   */
   showEnvironmentKeys: boolean;
   color: boolean;
 }
@@ -68,7 +70,8 @@ function outcomeLines(outcome: Outcome, dryRun: boolean, options: TextOptions, c
   for (const secret of secrets) {
     if (secret.kind === "masterApiKey") ending = `: ${c.bold(secret.key)}`;
     else if (secret.kind === "environmentKey" && showKey) ending = ` (API key: ${c.bold(secret.key)}).`;
-    else if (secret.kind === "resetLink") after.push(`Please go to the following page and choose a password: ${secret.url}`);
+    else if (secret.kind === "resetLink")
+      after.push(`Please go to the following page and choose a password: ${secret.url}`);
     else if (secret.kind === "resetInstructions") after.push(secret.text);
   }
   return [`${colouredVerb} ${label}${ending}`, ...after];

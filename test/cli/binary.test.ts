@@ -155,7 +155,9 @@ describe("options and output", () => {
 
   test("apply without a database configured fails clearly, exit 1", () => {
     const ran = cli(["--preset", "bootstrap"]);
-    expect(ran.stderr).toContain("no database configured: set DATABASE_URL or DJANGO_DB_* or pass --database-url (or use --dry-run)");
+    expect(ran.stderr).toContain(
+      "no database configured: set DATABASE_URL or DJANGO_DB_* or pass --database-url (or use --dry-run)",
+    );
     expect(ran.stderr).not.toMatch(STACK_LINE);
     expect(ran.stdout).toBe("");
     expect(ran.exitCode).toBe(1);

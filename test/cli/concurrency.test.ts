@@ -28,7 +28,11 @@ async function runReplicas(url: string): Promise<{ exitCode: number; summary: st
       stdout: "pipe",
       stderr: "pipe",
     });
-    const [stdout, stderr, exitCode] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+    const [stdout, stderr, exitCode] = await Promise.all([
+      new Response(child.stdout).text(),
+      new Response(child.stderr).text(),
+      child.exited,
+    ]);
     if (exitCode !== 0) console.error(stderr);
     return { exitCode, summary: stdout.trimEnd().split("\n").at(-1) ?? "" };
   });
@@ -37,7 +41,9 @@ async function runReplicas(url: string): Promise<{ exitCode: number; summary: st
 
 function expectOneCreator(results: { exitCode: number; summary: string }[]): void {
   expect(results.map((r) => r.exitCode)).toEqual(Array(REPLICAS).fill(0));
-  const counts = results.map((r) => /^Provisioning complete: (\d+) created, (\d+) skipped\.$/.exec(r.summary)).map((m) => [Number(m?.[1]), Number(m?.[2])]);
+  const counts = results
+    .map((r) => /^Provisioning complete: (\d+) created, (\d+) skipped\.$/.exec(r.summary))
+    .map((m) => [Number(m?.[1]), Number(m?.[2])]);
   const creators = counts.filter(([created]) => created! > 0);
   expect(creators).toHaveLength(1);
   const total = creators[0]![0]!;
@@ -64,13 +70,16 @@ describe("concurrent runs of the binary", () => {
 });
 
 const hasPgBouncer = Bun.which("pgbouncer") !== null;
-if (!hasPgBouncer) console.warn("NOTICE: test/cli/concurrency.test.ts: pgbouncer is not installed; the PgBouncer variant is skipped.");
+if (!hasPgBouncer)
+  console.warn("NOTICE: test/cli/concurrency.test.ts: pgbouncer is not installed; the PgBouncer variant is skipped.");
 
 describe.skipIf(!hasPgBouncer)("concurrent runs through PgBouncer (transaction pooling)", () => {
   let db: TestDatabase;
   let dir: string;
   const script = (command: string) => {
-    const ran = Bun.spawnSync(["bash", join(REPO, "scripts", "pgbouncer.sh"), command], { env: { ...process.env, PGBOUNCER_DIR: dir } });
+    const ran = Bun.spawnSync(["bash", join(REPO, "scripts", "pgbouncer.sh"), command], {
+      env: { ...process.env, PGBOUNCER_DIR: dir },
+    });
     if (ran.exitCode !== 0) throw new Error(`pgbouncer.sh ${command}: ${ran.stderr.toString()}`);
     return ran.stdout.toString().trim();
   };

@@ -42,7 +42,9 @@ describe("bootstrap preset against a database", () => {
     expect(ran.stderr).not.toMatch(STACK_LINE);
     const lines = ran.stdout.trimEnd().split("\n");
     expect(lines[0]).toBe('Created user "admin@example.com".');
-    expect(lines[1]).toMatch(/^Please go to the following page and choose a password: http:\/\/localhost:8000\/password-reset\/confirm\/\S+\/\S+$/);
+    expect(lines[1]).toMatch(
+      /^Please go to the following page and choose a password: http:\/\/localhost:8000\/password-reset\/confirm\/\S+\/\S+$/,
+    );
     expect(lines.slice(2)).toEqual([
       'Created organisation "Default Organisation".',
       'Created project "Default Project".',

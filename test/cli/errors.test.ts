@@ -6,25 +6,38 @@ describe("describeError (what main prints and exits with)", () => {
   test("a UserError shows every issue with its position, no stack, its exit code", () => {
     const error = new UserError(
       [
-        { rule: "unknown-key", message: 'unknown field "emial"', position: { file: "a.yaml", line: 3, column: 5 }, hint: 'did you mean "email"?' },
+        {
+          rule: "unknown-key",
+          message: 'unknown field "emial"',
+          position: { file: "a.yaml", line: 3, column: 5 },
+          hint: 'did you mean "email"?',
+        },
         { rule: "unsupported", message: "missing table x" },
       ],
       ExitCode.unsupportedDatabase,
     );
     const { lines, exitCode } = describeError(error);
-    expect(lines).toEqual(['a.yaml:3:5: error: unknown field "emial"\n  hint: did you mean "email"?', "error: missing table x"]);
+    expect(lines).toEqual([
+      'a.yaml:3:5: error: unknown field "emial"\n  hint: did you mean "email"?',
+      "error: missing table x",
+    ]);
     expect(exitCode).toBe(3);
   });
 
   test("an ApplyError repeats Postgres's code, detail, constraint and hint; exit 1", () => {
-    const error = new ApplyError('creating project "Web App" (p.yaml:4:5): duplicate key value violates unique constraint "x_key"', {
-      code: "23505",
-      detail: "Key (name)=(Web App) already exists.",
-      constraint: "x_key",
-      hint: "drop it",
-    });
+    const error = new ApplyError(
+      'creating project "Web App" (p.yaml:4:5): duplicate key value violates unique constraint "x_key"',
+      {
+        code: "23505",
+        detail: "Key (name)=(Web App) already exists.",
+        constraint: "x_key",
+        hint: "drop it",
+      },
+    );
     const { lines, exitCode } = describeError(error);
-    expect(lines[0]).toBe('error: creating project "Web App" (p.yaml:4:5): duplicate key value violates unique constraint "x_key"');
+    expect(lines[0]).toBe(
+      'error: creating project "Web App" (p.yaml:4:5): duplicate key value violates unique constraint "x_key"',
+    );
     expect(lines).toContain("  postgres code: 23505");
     expect(lines).toContain("  detail: Key (name)=(Web App) already exists.");
     expect(lines).toContain("  constraint: x_key");

@@ -26,7 +26,8 @@ let db: TestDatabase;
 let cwd: string;
 
 const keyFile = (name: string, key: string | null) =>
-  `version: "1.0"\nmaster_api_keys:\n  - name: ${name}\n    organisation: Acme\n` + (key === null ? "" : `    key: ${key}\n`);
+  `version: "1.0"\nmaster_api_keys:\n  - name: ${name}\n    organisation: Acme\n` +
+  (key === null ? "" : `    key: ${key}\n`);
 
 beforeAll(async () => {
   binary = ensureBinary();
@@ -43,7 +44,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const cli = (...args: string[]) => run([binary, ...args], { cwd, env: { DATABASE_URL: db.url, DJANGO_SECRET_KEY: "test-secret" } });
+const cli = (...args: string[]) =>
+  run([binary, ...args], { cwd, env: { DATABASE_URL: db.url, DJANGO_SECRET_KEY: "test-secret" } });
 const apply = (file: string, ...flags: string[]) => cli("--file", "org.yaml", "--file", file, ...flags);
 const shown = (ran: Ran) => `exit ${ran.exitCode}\n--- stdout\n${ran.stdout}\n--- stderr\n${ran.stderr}`;
 
@@ -55,11 +57,20 @@ function printedKey(ran: Ran, name: string): string {
 }
 
 async function rowsNamed(name: string): Promise<number> {
-  const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from api_keys_masterapikey where name = ${name}`;
+  const [row] = await db.sql<
+    { n: number }[]
+  >`select count(*)::int as n from api_keys_masterapikey where name = ${name}`;
   return row!.n;
 }
 
-const WITHDRAWN: Array<{ what: string; file: string; name: string; key: string | null; withdraw: (sql: postgres.Sql, name: string) => Promise<unknown>; rotate: RegExp }> = [
+const WITHDRAWN: Array<{
+  what: string;
+  file: string;
+  name: string;
+  key: string | null;
+  withdraw: (sql: postgres.Sql, name: string) => Promise<unknown>;
+  rotate: RegExp;
+}> = [
   {
     what: "a fixed key revoked in the dashboard",
     file: "fixed.yaml",
@@ -107,7 +118,10 @@ describe("a master API key withdrawn in the dashboard stays withdrawn", () => {
           "Provisioning complete: 0 created, 2 skipped.",
         ]);
         expect(again.stderr, shown(again)).toMatch(
-          new RegExp(`^warning: ${file.replace(".", "\\.")}:\\d+:\\d+: master API key "${name}" in organisation "Acme" was revoked or deleted in Flagsmith, so it is not created again\\. To issue a replacement, `, "m"),
+          new RegExp(
+            `^warning: ${file.replace(".", "\\.")}:\\d+:\\d+: master API key "${name}" in organisation "Acme" was revoked or deleted in Flagsmith, so it is not created again\\. To issue a replacement, `,
+            "m",
+          ),
         );
         expect(again.stderr, shown(again)).toMatch(rotate);
         expect(again.stderr, shown(again)).not.toMatch(STACK_LINE);
@@ -130,7 +144,10 @@ describe("a master API key withdrawn in the dashboard stays withdrawn", () => {
     ]);
     expect(dry.stderr).toContain('master API key "Fixed" in organisation "Acme" was revoked or deleted in Flagsmith');
 
-    for (const flags of [["--output", "json"], ["--output", "json", "--dry-run"]]) {
+    for (const flags of [
+      ["--output", "json"],
+      ["--output", "json", "--dry-run"],
+    ]) {
       const ran = cli("--file", "org.yaml", "--file", "fixed.yaml", "--file", "generated.yaml", ...flags);
       expect(ran.exitCode, shown(ran)).toBe(0);
       const doc = JSON.parse(ran.stdout);
@@ -138,12 +155,23 @@ describe("a master API key withdrawn in the dashboard stays withdrawn", () => {
       expect(doc.actions).toEqual([
         { kind: "organisation", op: "skip", reported: true, name: "Acme" },
         { kind: "masterApiKey", op: "skip", reported: true, name: "Fixed", organisation: "Acme", reason: "revoked" },
-        { kind: "masterApiKey", op: "skip", reported: true, name: "Generated", organisation: "Acme", reason: "revoked" },
+        {
+          kind: "masterApiKey",
+          op: "skip",
+          reported: true,
+          name: "Generated",
+          organisation: "Acme",
+          reason: "revoked",
+        },
       ]);
       expect(doc.secrets).toEqual([]);
       expect(doc.warnings).toHaveLength(2);
-      expect(doc.warnings[0]).toMatch(/^fixed\.yaml:\d+:\d+: master API key "Fixed" in organisation "Acme" was revoked/);
-      expect(doc.warnings[1]).toMatch(/^generated\.yaml:\d+:\d+: master API key "Generated" in organisation "Acme" was revoked/);
+      expect(doc.warnings[0]).toMatch(
+        /^fixed\.yaml:\d+:\d+: master API key "Fixed" in organisation "Acme" was revoked/,
+      );
+      expect(doc.warnings[1]).toMatch(
+        /^generated\.yaml:\d+:\d+: master API key "Generated" in organisation "Acme" was revoked/,
+      );
       expect(ran.stdout + ran.stderr).not.toContain("fixedkey");
     }
     expect(await checksumAllTables(db.sql)).toBe(before);
@@ -152,7 +180,10 @@ describe("a master API key withdrawn in the dashboard stays withdrawn", () => {
   test("the revoked key under another name is still refused: its prefix stays taken (exit 2, nothing written)", async () => {
     const before = await checksumAllTables(db.sql);
     const ran = apply("renamed.yaml");
-    expectCleanFailure(ran, 2, { secrets: [FIXED], message: /renamed\.yaml:\d+:\d+: error: master API key "Fixed renamed": the key's prefix "fixedkey"/ });
+    expectCleanFailure(ran, 2, {
+      secrets: [FIXED],
+      message: /renamed\.yaml:\d+:\d+: error: master API key "Fixed renamed": the key's prefix "fixedkey"/,
+    });
     expect(await checksumAllTables(db.sql)).toBe(before);
     expect(await rowsNamed("Fixed renamed")).toBe(0);
   });
@@ -163,7 +194,9 @@ describe("a master API key withdrawn in the dashboard stays withdrawn", () => {
     expect(ran.stdout, shown(ran)).toContain('Created master API key "Fixed 2".\n');
     expect(ran.stdout, shown(ran)).not.toContain(ROTATED);
     expect(ran.stderr).not.toContain("warning");
-    const [row] = await db.sql<{ revoked: boolean; deleted_at: Date | null }[]>`select revoked, deleted_at from api_keys_masterapikey where name = 'Fixed 2'`;
+    const [row] = await db.sql<
+      { revoked: boolean; deleted_at: Date | null }[]
+    >`select revoked, deleted_at from api_keys_masterapikey where name = 'Fixed 2'`;
     expect(row).toEqual({ revoked: false, deleted_at: null });
   });
 });

@@ -9,7 +9,14 @@ import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { checksumAllTables, createEmptyTestDatabase, createTestDatabase, loadSchema, schemaFile, type TestDatabase } from "../helpers/database.ts";
+import {
+  checksumAllTables,
+  createEmptyTestDatabase,
+  createTestDatabase,
+  loadSchema,
+  schemaFile,
+  type TestDatabase,
+} from "../helpers/database.ts";
 import { REPO, ensureBinary, run, tempDir, type Ran } from "../helpers/binary.ts";
 
 // Building the binary and creating databases take seconds on a busy machine; hooks included.
@@ -24,7 +31,9 @@ afterAll(async () => {
   await Promise.all(databases.map((db) => db.drop()));
 });
 
-async function database(make: () => Promise<TestDatabase> = () => createTestDatabase("fixture")): Promise<TestDatabase> {
+async function database(
+  make: () => Promise<TestDatabase> = () => createTestDatabase("fixture"),
+): Promise<TestDatabase> {
   const db = await make();
   databases.push(db);
   return db;
@@ -41,10 +50,14 @@ function recipeDir(): string {
 
 /** One shell line, exactly as the README writes it, in `dir`. */
 function sh(dir: string, line: string, env: Record<string, string> = {}): Ran {
-  return run(["sh", "-c", line], { cwd: dir, env: { PATH: `${join(dir, "bin")}:${process.env.PATH ?? "/usr/bin:/bin"}`, ...env } });
+  return run(["sh", "-c", line], {
+    cwd: dir,
+    env: { PATH: `${join(dir, "bin")}:${process.env.PATH ?? "/usr/bin:/bin"}`, ...env },
+  });
 }
 
-const FOF_LINE = /^Created environment "Production" in project "Flagsmith on Flagsmith" \(API key: ([A-Za-z0-9]{22})\)\.$/m;
+const FOF_LINE =
+  /^Created environment "Production" in project "Flagsmith on Flagsmith" \(API key: ([A-Za-z0-9]{22})\)\.$/m;
 
 async function fofKeyInDatabase(db: TestDatabase): Promise<string> {
   const rows = await db.sql<{ api_key: string }[]>`
@@ -91,7 +104,9 @@ describe("item 13: the fof preset saved as a file, as the README recommends", ()
     const before = await checksumAllTables(db.sql);
     const again = sh(dir, "flagsmith-provision", env);
     expect(again.exitCode, again.stderr).toBe(0);
-    expect(again.stdout).toContain('Skipped environment "Production" in project "Flagsmith on Flagsmith" (already exists).');
+    expect(again.stdout).toContain(
+      'Skipped environment "Production" in project "Flagsmith on Flagsmith" (already exists).',
+    );
     expect(again.stdout).not.toContain("API key");
     expect(again.stdout).toMatch(/^Provisioning complete: 0 created, \d+ skipped\.$/m);
     expect(await checksumAllTables(db.sql)).toBe(before);
@@ -147,12 +162,18 @@ function recipeBlocks(): unknown[] {
   return [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]!));
 }
 
-type ComposeService = { image: string; command?: string[]; depends_on?: string[] | Record<string, { condition: string }> };
+type ComposeService = {
+  image: string;
+  command?: string[];
+  depends_on?: string[] | Record<string, { condition: string }>;
+};
 
 /** depends_on in its two forms, as Compose reads them (a list means service_started). */
 function dependencies(service: ComposeService): Record<string, string> {
   const d = service.depends_on ?? {};
-  return Array.isArray(d) ? Object.fromEntries(d.map((name) => [name, "service_started"])) : Object.fromEntries(Object.entries(d).map(([k, v]) => [k, v.condition]));
+  return Array.isArray(d)
+    ? Object.fromEntries(d.map((name) => [name, "service_started"]))
+    : Object.fromEntries(Object.entries(d).map(([k, v]) => [k, v.condition]));
 }
 
 /** Compose's start order; throws on a cycle (which Compose refuses) or an unknown service. */
@@ -173,7 +194,9 @@ function startOrder(services: Record<string, ComposeService>): string[] {
 
 describe("item 14: the README's init-container recipes cannot deadlock", () => {
   test("Compose: migrate (one-shot) → provision --wait → serve, each waiting for the previous to complete", () => {
-    const compose = recipeBlocks().find((b) => typeof b === "object" && b !== null && "services" in b) as { services: Record<string, ComposeService> };
+    const compose = recipeBlocks().find((b) => typeof b === "object" && b !== null && "services" in b) as {
+      services: Record<string, ComposeService>;
+    };
     expect(compose).toBeDefined();
     const services = compose.services;
     const named = (test: (s: ComposeService) => boolean) => Object.keys(services).filter((n) => test(services[n]!));
@@ -183,7 +206,9 @@ describe("item 14: the README's init-container recipes cannot deadlock", () => {
     const [api] = named((s) => flagsmith(s) && s.command?.join(" ") === "serve");
     expect([migrate, provision, api].every(Boolean)).toBe(true);
     // Nothing runs Flagsmith's default (migrations inside the API container, which provisioning would wait for).
-    expect(named((s) => flagsmith(s) && (s.command === undefined || s.command.includes("migrate-and-serve")))).toEqual([]);
+    expect(named((s) => flagsmith(s) && (s.command === undefined || s.command.includes("migrate-and-serve")))).toEqual(
+      [],
+    );
 
     expect(dependencies(services[provision!]!)).toMatchObject({ [migrate!]: "service_completed_successfully" });
     expect(dependencies(services[api!]!)).toMatchObject({ [provision!]: "service_completed_successfully" });
@@ -196,14 +221,20 @@ describe("item 14: the README's init-container recipes cannot deadlock", () => {
     // Only one-shot steps are waited for to complete: waiting for a server to exit would never end.
     for (const [name, service] of Object.entries(services)) {
       for (const [dep, condition] of Object.entries(dependencies(service))) {
-        if (condition === "service_completed_successfully") expect({ name, dep, oneShot: [migrate, provision].includes(dep) }).toEqual({ name, dep, oneShot: true });
+        if (condition === "service_completed_successfully")
+          expect({ name, dep, oneShot: [migrate, provision].includes(dep) }).toEqual({ name, dep, oneShot: true });
       }
     }
   });
 
   test("Helm: provisioning is an extra init container (after the chart's migrate-db, before serve), waiting, with its volume", () => {
     const values = recipeBlocks().find((b) => typeof b === "object" && b !== null && "api" in b) as {
-      api: { extraInitContainers: { name: string; image: string; args: string[]; volumeMounts: { name: string }[] }[]; extraVolumes: { name: string }[]; enableMigrateDbInitContainer?: boolean; args?: string[] };
+      api: {
+        extraInitContainers: { name: string; image: string; args: string[]; volumeMounts: { name: string }[] }[];
+        extraVolumes: { name: string }[];
+        enableMigrateDbInitContainer?: boolean;
+        args?: string[];
+      };
     };
     expect(values).toBeDefined();
     const [provision] = values.api.extraInitContainers;
@@ -223,7 +254,12 @@ describe("item 14: the README's init-container recipes cannot deadlock", () => {
     const cwd = tempDir();
     const child = Bun.spawn([binary, "--preset", "bootstrap", "--wait", "60"], {
       cwd,
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", DATABASE_URL: db.url, DJANGO_SECRET_KEY: "recipe-secret" },
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: process.env.HOME ?? "/tmp",
+        DATABASE_URL: db.url,
+        DJANGO_SECRET_KEY: "recipe-secret",
+      },
       stdin: "ignore",
       stdout: "pipe",
       stderr: "pipe",

@@ -27,7 +27,10 @@ projects:
     organisation: Acme
 `;
 
-/** What someone else did on the same instance (as in the dashboard): an organisation Other where alice (already there) is ADMIN, in a group, with a project permission. */
+/**
+ * What someone else did on the same instance (as in the dashboard): an organisation Other where alice (already there)
+ * is ADMIN, in a group, with a project permission.
+ */
 const OTHER = `version: "1.0"
 users:
   - email: bob@example.com
@@ -78,11 +81,16 @@ describe(`reset --yes with a declared user in an undeclared organisation (${SCHE
     expect(before).toEqual({ groups: 1, permissions: 1 }); // the scenario really has them
     const checksum = await checksumAllTables(db.sql);
 
-    for (const args of [["reset", "--yes", "--file", "acme.yaml"], ["reset", "--yes", "--dry-run", "--file", "acme.yaml"], ["reset", "--yes", "--output", "json", "--file", "acme.yaml"]]) {
+    for (const args of [
+      ["reset", "--yes", "--file", "acme.yaml"],
+      ["reset", "--yes", "--dry-run", "--file", "acme.yaml"],
+      ["reset", "--yes", "--output", "json", "--file", "acme.yaml"],
+    ]) {
       const ran = cli(args);
       expectCleanFailure(ran, 2, {
         secrets: [ALICE_PASSWORD, "pbkdf2_sha256$1000000$changed"],
-        message: /^acme\.yaml:3:5: error: user "alice@example\.com" is also a member of organisation "Other", which the sources do not declare; reset would delete their membership and data there \(organisations_userorganisation, projects_userprojectpermission, users_userpermissiongroup_users\)\n  hint: declare organisation "Other" in the sources too .*nothing was changed$/m,
+        message:
+          /^acme\.yaml:3:5: error: user "alice@example\.com" is also a member of organisation "Other", which the sources do not declare; reset would delete their membership and data there \(organisations_userorganisation, projects_userprojectpermission, users_userpermissiongroup_users\)\n  hint: declare organisation "Other" in the sources too .*nothing was changed$/m,
       });
       expect(ran.stdout).toBe("");
       expect(ran.stderr).not.toContain("Reset:");

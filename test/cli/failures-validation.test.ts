@@ -27,13 +27,19 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const cli = (args: string[], env: Record<string, string> = {}): Ran => run([binary, ...args], { cwd, env: { DJANGO_SECRET_KEY: "test-secret", ...env } });
+const cli = (args: string[], env: Record<string, string> = {}): Ran =>
+  run([binary, ...args], { cwd, env: { DJANGO_SECRET_KEY: "test-secret", ...env } });
 
 /**
  * Writes `content` to `name`, then runs `validate` (offline) and `apply` (connected): both must exit 2 with one
  * clean message matching `message` at a position in the file, and the database must be unchanged.
  */
-async function expectRefused(name: string, content: string | Uint8Array, message: RegExp, env: Record<string, string> = {}): Promise<Ran[]> {
+async function expectRefused(
+  name: string,
+  content: string | Uint8Array,
+  message: RegExp,
+  env: Record<string, string> = {},
+): Promise<Ran[]> {
   writeFileSync(join(cwd, name), content);
   const before = await checksumAllTables(db.sql);
   const runs = [cli(["validate", "--file", name], env), cli(["--file", name], { DATABASE_URL: db.url, ...env })];
@@ -79,12 +85,20 @@ describe("keys that valibot would skip are errors (item 6)", () => {
 
 describe("input that would reach PostgreSQL is refused before any write (item 5)", () => {
   test("a NUL character", async () => {
-    const [validate] = await expectRefused("nul.yaml", 'version: "1.0"\norganisations:\n  - name: "Acme\\0"\n', /"name" contains a NUL character/);
+    const [validate] = await expectRefused(
+      "nul.yaml",
+      'version: "1.0"\norganisations:\n  - name: "Acme\\0"\n',
+      /"name" contains a NUL character/,
+    );
     expect(validate!.stderr).toContain("nul.yaml:3:11:");
   });
 
   test("a lone surrogate", async () => {
-    await expectRefused("surrogate.yaml", 'version: "1.0"\norganisations:\n  - name: "Acme \\ud800"\n', /surrogate\.yaml:3:11: error: "name" contains half of a UTF-16 surrogate pair/);
+    await expectRefused(
+      "surrogate.yaml",
+      'version: "1.0"\norganisations:\n  - name: "Acme \\ud800"\n',
+      /surrogate\.yaml:3:11: error: "name" contains half of a UTF-16 surrogate pair/,
+    );
   });
 
   test("seats beyond PostgreSQL's integer", async () => {
@@ -96,8 +110,16 @@ describe("input that would reach PostgreSQL is refused before any write (item 5)
   });
 
   test("a file that is not UTF-8 (Latin-1), at its first bad byte", async () => {
-    const bytes = Buffer.concat([Buffer.from('version: "1.0"\norganisations:\n  - name: Caf'), Buffer.from([0xe9]), Buffer.from("\n")]);
-    await expectRefused("latin1.yaml", bytes, /latin1\.yaml:3:14: error: the file is not valid UTF-8: byte 43 \(0xe9\)/);
+    const bytes = Buffer.concat([
+      Buffer.from('version: "1.0"\norganisations:\n  - name: Caf'),
+      Buffer.from([0xe9]),
+      Buffer.from("\n"),
+    ]);
+    await expectRefused(
+      "latin1.yaml",
+      bytes,
+      /latin1\.yaml:3:14: error: the file is not valid UTF-8: byte 43 \(0xe9\)/,
+    );
   });
 
   test("a $__file{} secret that is not UTF-8", async () => {
@@ -110,15 +132,25 @@ describe("input that would reach PostgreSQL is refused before any write (item 5)
   });
 
   test("app_domain that is not a host[:port]", async () => {
-    await expectRefused("domain.yaml", 'version: "1.0"\napp_domain: https://x/\n', /domain\.yaml:2:13: error: "app_domain" must be a host or host:port/);
+    await expectRefused(
+      "domain.yaml",
+      'version: "1.0"\napp_domain: https://x/\n',
+      /domain\.yaml:2:13: error: "app_domain" must be a host or host:port/,
+    );
   });
 
   test("FLAGSMITH_DOMAIN that is not a host[:port]: validate and apply say so, nothing is written", async () => {
     writeFileSync(join(cwd, "ok.yaml"), 'version: "1.0"\norganisations:\n  - name: Acme\n');
     const before = await checksumAllTables(db.sql);
     const env = { FLAGSMITH_DOMAIN: "https://x/" };
-    for (const ran of [cli(["validate", "--file", "ok.yaml"], env), cli(["--file", "ok.yaml"], { ...env, DATABASE_URL: db.url })]) {
-      expectCleanFailure(ran, 2, { message: /^error: FLAGSMITH_DOMAIN must be a host or host:port, like flagsmith\.example\.com or localhost:8000, got "https:\/\/x\/"$/m });
+    for (const ran of [
+      cli(["validate", "--file", "ok.yaml"], env),
+      cli(["--file", "ok.yaml"], { ...env, DATABASE_URL: db.url }),
+    ]) {
+      expectCleanFailure(ran, 2, {
+        message:
+          /^error: FLAGSMITH_DOMAIN must be a host or host:port, like flagsmith\.example\.com or localhost:8000, got "https:\/\/x\/"$/m,
+      });
       expect(ran.stdout).toBe("");
     }
     expect(await checksumAllTables(db.sql)).toBe(before);
@@ -134,9 +166,14 @@ describe("input that would reach PostgreSQL is refused before any write (item 5)
   });
 
   test("an offline dry run refuses a value too long as well", () => {
-    writeFileSync(join(cwd, "long-key.yaml"), `version: "1.0"\nmaster_api_keys:\n  - {name: ${"k".repeat(51)}, organisation: Acme}\n`);
+    writeFileSync(
+      join(cwd, "long-key.yaml"),
+      `version: "1.0"\nmaster_api_keys:\n  - {name: ${"k".repeat(51)}, organisation: Acme}\n`,
+    );
     const ran = cli(["--file", "long-key.yaml", "--dry-run"]);
-    expectCleanFailure(ran, 2, { message: /long-key\.yaml:3:5: error: master API key "k+" name is 51 characters long/ });
+    expectCleanFailure(ran, 2, {
+      message: /long-key\.yaml:3:5: error: master API key "k+" name is 51 characters long/,
+    });
   });
 
   test("problems of every kind in one run: shape, permission key, length and reference", async () => {
@@ -149,9 +186,14 @@ describe("input that would reach PostgreSQL is refused before any write (item 5)
       /mixed\.yaml:4:27: error: "seats" must be a whole number/,
     );
     const lines = validate!.stderr.split("\n").filter((line) => line.includes(": error: "));
-    expect(lines.map((line) => line.split(": error: ")[0])).toEqual(["mixed.yaml:4:27", "mixed.yaml:6:19", "mixed.yaml:9:51", "mixed.yaml:10:12"]);
+    expect(lines.map((line) => line.split(": error: ")[0])).toEqual([
+      "mixed.yaml:4:27",
+      "mixed.yaml:6:19",
+      "mixed.yaml:9:51",
+      "mixed.yaml:10:12",
+    ]);
     expect(validate!.stderr).toContain('"CREATE_PROJCT" is not an organisation permission key');
-    expect(validate!.stderr).toContain("did you mean project \"Web\" of organisation \"Beta\"?");
+    expect(validate!.stderr).toContain('did you mean project "Web" of organisation "Beta"?');
   });
 });
 
@@ -183,7 +225,11 @@ describe("values Flagsmith's tables hold once, and traits its API could not send
 
 describe("input parts of item 15", () => {
   test("a custom tag", async () => {
-    await expectRefused("tag.yaml", 'version: "1.0"\nusers:\n  - email: !foo a@b.co\n', /tag\.yaml:3:12: error: unsupported YAML tag !foo/);
+    await expectRefused(
+      "tag.yaml",
+      'version: "1.0"\nusers:\n  - email: !foo a@b.co\n',
+      /tag\.yaml:3:12: error: unsupported YAML tag !foo/,
+    );
   });
 
   test("a password_hash of a hasher Flagsmith does not enable (Django's MD5)", async () => {
@@ -195,7 +241,11 @@ describe("input parts of item 15", () => {
   });
 
   test("an unquoted version: 1.0, which `schema` (JSON Schema) refuses too", async () => {
-    await expectRefused("version.yaml", "version: 1.0\nusers:\n  - email: a@b.co\n", /version\.yaml:1:10: error: version must be text; 1\.0 unquoted is a number\n {2}hint: write version: "1\.0" \(quoted\)/);
+    await expectRefused(
+      "version.yaml",
+      "version: 1.0\nusers:\n  - email: a@b.co\n",
+      /version\.yaml:1:10: error: version must be text; 1\.0 unquoted is a number\n {2}hint: write version: "1\.0" \(quoted\)/,
+    );
   });
 });
 
@@ -204,12 +254,24 @@ describe("a bounded number of problems is listed (item 11)", () => {
     const lines = ['version: "1.0"', "projects:", "  - name: Web", "    organisation: Acme", "    features:"];
     for (let f = 0; f < 1500; f++) lines.push(`      - name: feature_${f}`, "        default_enabled: maybe");
     writeFileSync(join(cwd, "many.yaml"), lines.join("\n") + "\n");
-    // stderr to a file: through a pipe, 100 KB of it can be cut short (main.ts drains stdout before exiting, not stderr).
+    // stderr to a file: through a pipe, 100 KB of it can be cut short (main.ts drains stdout before exiting, not
+    // stderr).
     const stderrFile = join(cwd, "many.stderr");
-    const spawned = Bun.spawnSync([binary, "validate", "--file", "many.yaml"], { cwd, env: { PATH: process.env.PATH ?? "/usr/bin:/bin" }, stdout: "pipe", stderr: Bun.file(stderrFile) });
-    const ran: Ran = { exitCode: spawned.exitCode ?? -1, stdout: spawned.stdout.toString(), stderr: readFileSync(stderrFile, "utf8") };
+    const spawned = Bun.spawnSync([binary, "validate", "--file", "many.yaml"], {
+      cwd,
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+      stdout: "pipe",
+      stderr: Bun.file(stderrFile),
+    });
+    const ran: Ran = {
+      exitCode: spawned.exitCode ?? -1,
+      stdout: spawned.stdout.toString(),
+      stderr: readFileSync(stderrFile, "utf8"),
+    };
     expectCleanFailure(ran, 2, { message: /^error: and 500 more problems \(only the first 1000 are listed\)$/m });
-    const errors = ran.stderr.split("\n").filter((line) => /^many\.yaml:\d+:26: error: "default_enabled" must be true or false/.test(line));
+    const errors = ran.stderr
+      .split("\n")
+      .filter((line) => /^many\.yaml:\d+:26: error: "default_enabled" must be true or false/.test(line));
     expect(errors).toHaveLength(1000);
     // The first 1,000 in the file, in order.
     expect(errors[0]).toStartWith("many.yaml:7:26:");

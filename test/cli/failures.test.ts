@@ -27,7 +27,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const cli = (args: string[], env: Record<string, string> = {}): Ran => run([binary, ...args], { cwd, env: { DJANGO_SECRET_KEY: "test-secret", ...env } });
+const cli = (args: string[], env: Record<string, string> = {}): Ran =>
+  run([binary, ...args], { cwd, env: { DJANGO_SECRET_KEY: "test-secret", ...env } });
 
 /** The URL of the test database with another user, or a database name. */
 function urlWith(change: { user?: string; database?: string; query?: string }): string {
@@ -38,7 +39,11 @@ function urlWith(change: { user?: string; database?: string; query?: string }): 
 }
 
 /** Runs the binary with stdout into `reader` (a shell command), timing it; stderr and the binary's exit come back. */
-async function runPiped(args: string[], reader: string, env: Record<string, string>): Promise<{ exitCode: number; stderr: string; ms: number }> {
+async function runPiped(
+  args: string[],
+  reader: string,
+  env: Record<string, string>,
+): Promise<{ exitCode: number; stderr: string; ms: number }> {
   const started = performance.now();
   const proc = Bun.spawn(["bash", "-c", `"$@" | ${reader}; exit "\${PIPESTATUS[0]}"`, "piped", binary, ...args], {
     cwd,
@@ -55,7 +60,10 @@ async function runPiped(args: string[], reader: string, env: Record<string, stri
 describe("known database failures are clean runtime errors (exit 1)", () => {
   test("the database does not exist", () => {
     const ran = cli(["--preset", "bootstrap"], { DATABASE_URL: urlWith({ database: "fsp_test_no_such_database" }) });
-    expectCleanFailure(ran, 1, { message: /^error: database: database "fsp_test_no_such_database" does not exist\n {2}postgres code: 3D000\n {2}hint: check the database name/ });
+    expectCleanFailure(ran, 1, {
+      message:
+        /^error: database: database "fsp_test_no_such_database" does not exist\n {2}postgres code: 3D000\n {2}hint: check the database name/,
+    });
   });
 
   test("the role does not exist, with its password never shown", () => {
@@ -63,7 +71,10 @@ describe("known database failures are clean runtime errors (exit 1)", () => {
     url.username = "fsp_test_no_such_role";
     url.password = "hunter2-secret";
     const ran = cli(["--preset", "bootstrap"], { DATABASE_URL: url.toString() });
-    expectCleanFailure(ran, 1, { secrets: ["hunter2-secret"], message: /role "fsp_test_no_such_role" does not exist|authentication failed/ });
+    expectCleanFailure(ran, 1, {
+      secrets: ["hunter2-secret"],
+      message: /role "fsp_test_no_such_role" does not exist|authentication failed/,
+    });
   });
 
   describe("with roles of their own", () => {
@@ -84,7 +95,10 @@ describe("known database failures are clean runtime errors (exit 1)", () => {
     test("too many connections", async () => {
       const before = await checksumAllTables(db.sql);
       const ran = cli(["--preset", "bootstrap"], { DATABASE_URL: urlWith({ user: limited }) });
-      expectCleanFailure(ran, 1, { message: /too many connections for role[\s\S]*postgres code: 53300[\s\S]*hint: the server has no connection slot left/ });
+      expectCleanFailure(ran, 1, {
+        message:
+          /too many connections for role[\s\S]*postgres code: 53300[\s\S]*hint: the server has no connection slot left/,
+      });
       expect(await checksumAllTables(db.sql)).toBe(before);
     });
 
@@ -103,7 +117,9 @@ describe("known database failures are clean runtime errors (exit 1)", () => {
         await tx`select pg_advisory_xact_lock(${ADVISORY_LOCK_KEY}::bigint)`;
         const before = await checksumAllTables(db.sql);
         const ran = cli(["--preset", "bootstrap"], { DATABASE_URL: urlWith({ query: "?statement_timeout=300" }) });
-        expectCleanFailure(ran, 1, { message: /canceling statement due to statement timeout[\s\S]*postgres code: 57014[\s\S]*statement_timeout/ });
+        expectCleanFailure(ran, 1, {
+          message: /canceling statement due to statement timeout[\s\S]*postgres code: 57014[\s\S]*statement_timeout/,
+        });
         expect(await checksumAllTables(db.sql)).toBe(before);
       });
     } finally {
@@ -117,7 +133,12 @@ describe("known database failures are clean runtime errors (exit 1)", () => {
     try {
       await holder.begin(async (tx) => {
         await tx`select pg_advisory_xact_lock(${ADVISORY_LOCK_KEY}::bigint)`;
-        const proc = Bun.spawn([binary, "--preset", "dev"], { cwd, env: { PATH: process.env.PATH ?? "", DATABASE_URL: db.url }, stdout: "pipe", stderr: "pipe" });
+        const proc = Bun.spawn([binary, "--preset", "dev"], {
+          cwd,
+          env: { PATH: process.env.PATH ?? "", DATABASE_URL: db.url },
+          stdout: "pipe",
+          stderr: "pipe",
+        });
         // The run now waits for the lock inside its transaction; end its connection there.
         for (let i = 0; i < 100; i++) {
           const [row] = await db.sql`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
@@ -125,8 +146,14 @@ describe("known database failures are clean runtime errors (exit 1)", () => {
           if (row!.n > 0) break;
           await Bun.sleep(50);
         }
-        const ran = { exitCode: await proc.exited, stdout: await new Response(proc.stdout).text(), stderr: await new Response(proc.stderr).text() };
-        expectCleanFailure(ran, 1, { message: /^error: database: .*CONNECTION_CLOSED[\s\S]*hint: the connection was lost/ });
+        const ran = {
+          exitCode: await proc.exited,
+          stdout: await new Response(proc.stdout).text(),
+          stderr: await new Response(proc.stderr).text(),
+        };
+        expectCleanFailure(ran, 1, {
+          message: /^error: database: .*CONNECTION_CLOSED[\s\S]*hint: the connection was lost/,
+        });
         expect(ran.stderr.split("\n").filter(Boolean)).toHaveLength(4);
       });
     } finally {
@@ -150,7 +177,9 @@ describe("a closed stdout ends the run promptly", () => {
     const before = await checksumAllTables(db.sql);
     const ran = await runPiped(["--preset", "dev"], "true", { DATABASE_URL: db.url });
     expect(ran.ms).toBeLessThan(2000);
-    expectCleanFailure({ ...ran, stdout: "" }, 1, { message: /^error: stdout was closed before the report was written, so nothing was committed/ });
+    expectCleanFailure({ ...ran, stdout: "" }, 1, {
+      message: /^error: stdout was closed before the report was written, so nothing was committed/,
+    });
     expect(await checksumAllTables(db.sql)).toBe(before);
   });
 
@@ -160,7 +189,8 @@ describe("a closed stdout ends the run promptly", () => {
       const ran = await runPiped(["--preset", "dev"], "head -2", { DATABASE_URL: scratch.url });
       expect(ran.ms).toBeLessThan(2000);
       const [row] = await scratch.sql<{ n: number }[]>`select count(*)::int as n from users_ffadminuser`;
-      // Either head was still reading when the report went out (committed, exit 0), or it had gone (rolled back, exit 1).
+      // Either head was still reading when the report went out (committed, exit 0), or it had gone (rolled back, exit
+      // 1).
       if (ran.exitCode === 0) expect(row!.n).toBeGreaterThan(0);
       else expectCleanFailure({ ...ran, stdout: "" }, 1, { message: /nothing was committed/ });
       if (ran.exitCode !== 0) expect(row!.n).toBe(0);
@@ -174,12 +204,49 @@ describe("malformed database settings are invalid options (exit 2), never echoin
   const cases: Array<[string, Record<string, string>, string[], RegExp]> = [
     ["not a URL", { DATABASE_URL: "not a url" }, [], /DATABASE_URL is not a URL/],
     ["a MySQL URL", { DATABASE_URL: "mysql://u:pw-secret1@h/db" }, ["pw-secret1"], /DATABASE_URL is a mysql URL/],
-    ["an unencoded # and ? in the password", { DATABASE_URL: "postgres://u:pw#se?cret2@h/db" }, ["se?cret2", "pw#se"], /contains "#"/],
-    ["an unencoded / and @ in the password", { DATABASE_URL: "postgres://u:pw/se@cret3@h/db" }, ["se@cret3", "pw/se"], /"@" after the host/],
-    ["%zz in the password", { DATABASE_URL: "postgres://u:pw%zzsecret4@h/db" }, ["pw%zzsecret4", "zzsecret4"], /malformed percent-encoding .* in the password/],
+    [
+      "an unencoded # and ? in the password",
+      { DATABASE_URL: "postgres://u:pw#se?cret2@h/db" },
+      ["se?cret2", "pw#se"],
+      /contains "#"/,
+    ],
+    [
+      "an unencoded / and @ in the password",
+      { DATABASE_URL: "postgres://u:pw/se@cret3@h/db" },
+      ["se@cret3", "pw/se"],
+      /"@" after the host/,
+    ],
+    [
+      "%zz in the password",
+      { DATABASE_URL: "postgres://u:pw%zzsecret4@h/db" },
+      ["pw%zzsecret4", "zzsecret4"],
+      /malformed percent-encoding .* in the password/,
+    ],
     ["an unknown sslmode", { DATABASE_URL: "postgres://u@h/db?sslmode=maybe" }, [], /sslmode "maybe"/],
-    ["DJANGO_DB_PORT=abc", { DJANGO_DB_NAME: "f", DJANGO_DB_HOST: "h", DJANGO_DB_USER: "u", DJANGO_DB_PASSWORD: "secret5", DJANGO_DB_PORT: "abc" }, ["secret5"], /DJANGO_DB_PORT has port "abc"/],
-    ["DJANGO_DB_PORT=99999", { DJANGO_DB_NAME: "f", DJANGO_DB_HOST: "h", DJANGO_DB_USER: "u", DJANGO_DB_PASSWORD: "secret6", DJANGO_DB_PORT: "99999" }, ["secret6"], /DJANGO_DB_PORT has port "99999"/],
+    [
+      "DJANGO_DB_PORT=abc",
+      {
+        DJANGO_DB_NAME: "f",
+        DJANGO_DB_HOST: "h",
+        DJANGO_DB_USER: "u",
+        DJANGO_DB_PASSWORD: "secret5",
+        DJANGO_DB_PORT: "abc",
+      },
+      ["secret5"],
+      /DJANGO_DB_PORT has port "abc"/,
+    ],
+    [
+      "DJANGO_DB_PORT=99999",
+      {
+        DJANGO_DB_NAME: "f",
+        DJANGO_DB_HOST: "h",
+        DJANGO_DB_USER: "u",
+        DJANGO_DB_PASSWORD: "secret6",
+        DJANGO_DB_PORT: "99999",
+      },
+      ["secret6"],
+      /DJANGO_DB_PORT has port "99999"/,
+    ],
   ];
   for (const [what, env, secrets, message] of cases) {
     test(what, () => {
@@ -200,7 +267,9 @@ describe("malformed database settings are invalid options (exit 2), never echoin
 
   test("libpq's socket form postgres://user@/db?host=/dir connects", () => {
     const admin = new URL(db.url);
-    const ran = cli(["--preset", "bootstrap", "--dry-run"], { DATABASE_URL: `postgres://${admin.username || "postgres"}@/${db.name}?host=/var/run/postgresql` });
+    const ran = cli(["--preset", "bootstrap", "--dry-run"], {
+      DATABASE_URL: `postgres://${admin.username || "postgres"}@/${db.name}?host=/var/run/postgresql`,
+    });
     expect(ran.exitCode, ran.stderr).toBe(0);
     expect(ran.stdout).toContain("Dry run complete: 3 would be created");
   });
@@ -234,10 +303,16 @@ describe("a failure in a huge batch names the entity that failed", () => {
       await scratch.sql`alter table features_feature add constraint fsp_test_no_f1234 check (name <> 'f_1234')`;
       const features = Array.from({ length: 3000 }, (_, i) => `      - name: f_${i}`).join("\n");
       const file = join(cwd, "huge.yaml");
-      writeFileSync(file, `version: "1.0"\norganisations:\n  - name: O\nprojects:\n  - name: P\n    organisation: O\n    features:\n${features}\n`);
+      writeFileSync(
+        file,
+        `version: "1.0"\norganisations:\n  - name: O\nprojects:\n  - name: P\n    organisation: O\n    features:\n${features}\n`,
+      );
       const before = await checksumAllTables(scratch.sql);
       const ran = cli(["--file", file], { DATABASE_URL: scratch.url });
-      expectCleanFailure(ran, 1, { message: /^error: creating feature "f_1234" \(.*huge\.yaml:1242:9\): new row for relation "features_feature" violates check constraint/ });
+      expectCleanFailure(ran, 1, {
+        message:
+          /^error: creating feature "f_1234" \(.*huge\.yaml:1242:9\): new row for relation "features_feature" violates check constraint/,
+      });
       expect(Math.max(...ran.stderr.split("\n").map((l) => l.length))).toBeLessThan(1000);
       expect(await checksumAllTables(scratch.sql)).toBe(before);
     } finally {
@@ -249,7 +324,10 @@ describe("a failure in a huge batch names the entity that failed", () => {
 describe("hash-password on a terminal", () => {
   test.skipIf(!Bun.which("script"))("does not echo the password", () => {
     // Typed after the prompt, as a person would: earlier, the terminal would echo it before the program starts.
-    const ran = run(["bash", "-c", `(sleep 0.5; printf 'typed-secret-7\\n') | script -qec "$0 hash-password" /dev/null`, binary], { cwd });
+    const ran = run(
+      ["bash", "-c", `(sleep 0.5; printf 'typed-secret-7\\n') | script -qec "$0 hash-password" /dev/null`, binary],
+      { cwd },
+    );
     expect(ran.exitCode, ran.stdout + ran.stderr).toBe(0);
     expect(ran.stdout).toMatch(/pbkdf2_sha256\$1000000\$/);
     expect(ran.stdout).not.toContain("typed-secret-7");
@@ -261,7 +339,15 @@ describe("bun run build with --target", () => {
     const host = statSync(binary).mtimeMs;
     const out = join(REPO, "dist", "flagsmith-provision-linux-x64");
     rmSync(out, { force: true });
-    const built = run([process.execPath, join(REPO, "scripts", "build.ts"), "--target=bun-linux-x64", `--compile-executable-path=${process.execPath}`], { cwd: REPO });
+    const built = run(
+      [
+        process.execPath,
+        join(REPO, "scripts", "build.ts"),
+        "--target=bun-linux-x64",
+        `--compile-executable-path=${process.execPath}`,
+      ],
+      { cwd: REPO },
+    );
     try {
       expect(built.exitCode, built.stdout + built.stderr).toBe(0);
       expect(statSync(binary).mtimeMs).toBe(host);

@@ -22,7 +22,11 @@ const fixtures = existsSync(join(REPO, DIR))
 function caseOf(fixture: string): { args: string[]; position: string } | null {
   const path = join(DIR, fixture);
   const isDirectory = statSync(join(REPO, path)).isDirectory();
-  const first = isDirectory ? readdirSync(join(REPO, path)).filter((f) => /\.ya?ml$/.test(f)).sort()[0] : fixture;
+  const first = isDirectory
+    ? readdirSync(join(REPO, path))
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()[0]
+    : fixture;
   if (!first) return null;
   const text = readFileSync(join(REPO, isDirectory ? join(path, first) : path), "utf8");
   const match = /^#\s*expect:\s*\S+\s+at\s+(?:(\S+?):)?(\d+):(\d+)/.exec(text.split("\n", 1)[0] ?? "");

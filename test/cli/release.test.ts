@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
 import { REPO, ensureBinary, run, tempDir, type Ran } from "../helpers/binary.ts";
@@ -18,14 +27,17 @@ const qemu = Bun.which("qemu-aarch64");
 const canRunArm64 = qemu !== null && existsSync(join(AARCH64_SYSROOT, "lib", "ld-linux-aarch64.so.1"));
 const nativeArm64 = process.platform === "linux" && process.arch === "arm64";
 if (!canRunArm64 && !nativeArm64) {
-  console.warn(`NOTICE: test/cli/release.test.ts: qemu-aarch64 or ${AARCH64_SYSROOT} is missing (apt-get install -y qemu-user libc6-arm64-cross); the linux-arm64 build is not run.`);
+  console.warn(
+    `NOTICE: test/cli/release.test.ts: qemu-aarch64 or ${AARCH64_SYSROOT} is missing (apt-get install -y qemu-user libc6-arm64-cross); the linux-arm64 build is not run.`,
+  );
 }
 
 /** The release file this machine runs natively. */
 function hostPlatform(): string {
   const arch = process.arch === "arm64" ? "arm64" : "x64";
   if (process.platform === "darwin") return `darwin-${arch}`;
-  const glibc = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime;
+  const glibc = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header
+    ?.glibcVersionRuntime;
   return `linux-${arch}${glibc ? "" : "-musl"}`;
 }
 
@@ -40,7 +52,12 @@ beforeAll(() => {
   root = tempDir("fsp-release-");
   outdir = join(root, "release");
   // Through the package.json script, as a release is made; npm needs the real environment to fetch.
-  const ran = Bun.spawnSync(["bun", "run", "release", "--outdir", outdir], { cwd: REPO, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const ran = Bun.spawnSync(["bun", "run", "release", "--outdir", outdir], {
+    cwd: REPO,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   release = { exitCode: ran.exitCode ?? -1, stdout: ran.stdout.toString(), stderr: ran.stderr.toString() };
 });
 
@@ -104,7 +121,11 @@ describe("bun run release", () => {
     const ELF_MACHINE = { x64: 0x3e, arm64: 0xb7 };
     const MACHO_CPU = { x64: 0x01000007, arm64: 0x0100000c };
     for (const platform of MATRIX) {
-      const head = Buffer.from(await Bun.file(join(outdir, fileFor(platform))).slice(0, 4096).arrayBuffer());
+      const head = Buffer.from(
+        await Bun.file(join(outdir, fileFor(platform)))
+          .slice(0, 4096)
+          .arrayBuffer(),
+      );
       const arch = platform.includes("arm64") ? "arm64" : "x64";
       expect(statSync(join(outdir, fileFor(platform))).mode & 0o111).toBe(0o111);
       if (platform.startsWith("darwin")) {
@@ -117,7 +138,11 @@ describe("bun run release", () => {
       expect(head.subarray(0, 4).toString("latin1")).toBe("\x7fELF");
       expect(head.readUInt16LE(18)).toBe(ELF_MACHINE[arch]);
       // The program interpreter (PT_INTERP) sits in the first page: it decides which base images can run the file.
-      const loader = platform.endsWith("-musl") ? "/lib/ld-musl-" : arch === "x64" ? "/lib64/ld-linux-x86-64.so.2" : "/lib/ld-linux-aarch64.so.1";
+      const loader = platform.endsWith("-musl")
+        ? "/lib/ld-musl-"
+        : arch === "x64"
+          ? "/lib64/ld-linux-x86-64.so.2"
+          : "/lib/ld-linux-aarch64.so.1";
       expect(head.toString("latin1")).toContain(loader);
     }
   });
@@ -131,9 +156,12 @@ describe("bun run release", () => {
     expectRunsOffline(fileFor(hostPlatform()));
   });
 
-  test.skipIf(!canRunArm64 && !nativeArm64)("the linux-arm64 build prints its version and plans offline (under qemu-aarch64 off arm64)", () => {
-    expectRunsOffline(fileFor("linux-arm64"), nativeArm64 ? [] : [qemu!, "-L", AARCH64_SYSROOT]);
-  });
+  test.skipIf(!canRunArm64 && !nativeArm64)(
+    "the linux-arm64 build prints its version and plans offline (under qemu-aarch64 off arm64)",
+    () => {
+      expectRunsOffline(fileFor("linux-arm64"), nativeArm64 ? [] : [qemu!, "-L", AARCH64_SYSROOT]);
+    },
+  );
 
   test("refuses an --outdir holding files a release does not write, and leaves them", () => {
     const dir = join(root, "other");

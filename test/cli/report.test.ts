@@ -12,26 +12,44 @@ function outcome(action: Omit<Action, "key" | "entity"> & { entity: object }, se
 
 /** The contract §3 example, action by action. */
 const outcomes: Outcome[] = [
-  outcome(
-    { kind: "user", op: "create", parent: null, entity: { email: "admin@example.com" } },
-    [{ kind: "resetLink", url: "http://localhost:8000/password-reset/confirm/MQ/abc-def" }],
-  ),
+  outcome({ kind: "user", op: "create", parent: null, entity: { email: "admin@example.com" } }, [
+    { kind: "resetLink", url: "http://localhost:8000/password-reset/confirm/MQ/abc-def" },
+  ]),
   outcome({ kind: "organisation", op: "skip", parent: null, entity: { name: "Acme Corp" } }),
   outcome({ kind: "project", op: "create", parent: null, entity: { name: "Web App", organisation: "Acme Corp" } }),
-  outcome(
-    { kind: "environment", op: "create", parent: null, entity: { name: "Development", project: web } },
-    [{ kind: "environmentKey", key: "envkey123" }],
-  ),
+  outcome({ kind: "environment", op: "create", parent: null, entity: { name: "Development", project: web } }, [
+    { kind: "environmentKey", key: "envkey123" },
+  ]),
   outcome({ kind: "feature", op: "create", parent: null, entity: { name: "dark_mode", project: web } }),
   outcome({ kind: "segment", op: "create", parent: null, entity: { name: "beta_users", project: web } }),
   outcome(
-    { kind: "masterApiKey", op: "create", parent: null, entity: { name: "CI/CD Pipeline Key", organisation: "Acme Corp" } },
+    {
+      kind: "masterApiKey",
+      op: "create",
+      parent: null,
+      entity: { name: "CI/CD Pipeline Key", organisation: "Acme Corp" },
+    },
     [{ kind: "masterApiKey", key: "abcdefgh.0123456789abcdefghijklmnopqrstuv" }],
   ),
-  outcome({ kind: "membership", op: "create", parent: "existing", entity: { email: "dev@example.com", organisation: "Acme Corp", role: "USER" } }),
+  outcome({
+    kind: "membership",
+    op: "create",
+    parent: "existing",
+    entity: { email: "dev@example.com", organisation: "Acme Corp", role: "USER" },
+  }),
   // Silent: created with a parent being created, or already there under an existing parent.
-  outcome({ kind: "membership", op: "create", parent: "created", entity: { email: "x@example.com", organisation: "New", role: "ADMIN" } }),
-  outcome({ kind: "membership", op: "skip", parent: "existing", entity: { email: "y@example.com", organisation: "Acme Corp", role: "USER" } }),
+  outcome({
+    kind: "membership",
+    op: "create",
+    parent: "created",
+    entity: { email: "x@example.com", organisation: "New", role: "ADMIN" },
+  }),
+  outcome({
+    kind: "membership",
+    op: "skip",
+    parent: "existing",
+    entity: { email: "y@example.com", organisation: "Acme Corp", role: "USER" },
+  }),
 ];
 
 const run = (dryRun: boolean): RunResult => ({ dryRun, offline: false, outcomes, warnings: [] });
@@ -63,8 +81,19 @@ describe("text report", () => {
       offline: false,
       warnings: [],
       outcomes: [
-        outcome({ kind: "environment", op: "create", parent: null, entity: { name: "Production", project: web, showKey: true } }, [{ kind: "environmentKey", key: "fofkey" }]),
-        outcome({ kind: "environment", op: "create", parent: null, entity: { name: "Other", project: web, showKey: false } }, [{ kind: "environmentKey", key: "otherkey" }]),
+        outcome(
+          {
+            kind: "environment",
+            op: "create",
+            parent: null,
+            entity: { name: "Production", project: web, showKey: true },
+          },
+          [{ kind: "environmentKey", key: "fofkey" }],
+        ),
+        outcome(
+          { kind: "environment", op: "create", parent: null, entity: { name: "Other", project: web, showKey: false } },
+          [{ kind: "environmentKey", key: "otherkey" }],
+        ),
       ],
     });
     expect(textReport(asking(false), { showEnvironmentKeys: false, color: false }).slice(0, 2)).toEqual([

@@ -39,11 +39,17 @@ const ENV = { DJANGO_SECRET_KEY: "test-secret" };
 const ARGS = ["--file", "secrets.yaml", "--show-environment-keys"];
 
 /** What the database says was committed: the secrets a reader must have been given. */
-async function committedSecrets(db: TestDatabase): Promise<{ keyPrefixes: string[]; environmentKeys: string[]; users: number }> {
+async function committedSecrets(
+  db: TestDatabase,
+): Promise<{ keyPrefixes: string[]; environmentKeys: string[]; users: number }> {
   const keys = await db.sql<{ prefix: string }[]>`select prefix from api_keys_masterapikey`;
   const environments = await db.sql<{ api_key: string }[]>`select api_key from environments_environment`;
   const [users] = await db.sql<{ n: number }[]>`select count(*)::int as n from users_ffadminuser`;
-  return { keyPrefixes: keys.map((k) => k.prefix), environmentKeys: environments.map((e) => e.api_key), users: users!.n };
+  return {
+    keyPrefixes: keys.map((k) => k.prefix),
+    environmentKeys: environments.map((e) => e.api_key),
+    users: users!.n,
+  };
 }
 
 describe("SIGKILL at any moment", () => {
@@ -73,14 +79,18 @@ describe("SIGKILL at any moment", () => {
         }
         outcomes.push(`${delay}ms: committed`);
         for (const prefix of committed.keyPrefixes) {
-          expect(stdout, `${delay}ms`).toMatch(new RegExp(`^Created master API key "CI": ${prefix}\\.[A-Za-z0-9]{32}$`, "m"));
+          expect(stdout, `${delay}ms`).toMatch(
+            new RegExp(`^Created master API key "CI": ${prefix}\\.[A-Za-z0-9]{32}$`, "m"),
+          );
           expect(written, `${delay}ms`).toContain(`"key":"${prefix}.`);
         }
         for (const key of committed.environmentKeys) {
           expect(stdout, `${delay}ms`).toContain(`(API key: ${key}).`);
           expect(written, `${delay}ms`).toContain(`"key":"${key}"`);
         }
-        expect(stdout, `${delay}ms`).toMatch(/^Please go to the following page and choose a password: https?:\/\/\S+\/password-reset\/confirm\//m);
+        expect(stdout, `${delay}ms`).toMatch(
+          /^Please go to the following page and choose a password: https?:\/\/\S+\/password-reset\/confirm\//m,
+        );
         expect(written, `${delay}ms`).toContain(`"kind":"resetLink"`);
       } finally {
         await db.drop();
@@ -103,14 +113,20 @@ describe("--secrets-file", () => {
 
   test("is created 0600, holds every secret of the run as JSON lines, and is appended to, never truncated", () => {
     const path = join(cwd, "kept.jsonl");
-    const dry = run([binary, ...ARGS, "--secrets-file", path, "--dry-run"], { cwd, env: { DATABASE_URL: db.url, ...ENV } });
+    const dry = run([binary, ...ARGS, "--secrets-file", path, "--dry-run"], {
+      cwd,
+      env: { DATABASE_URL: db.url, ...ENV },
+    });
     expect(dry.exitCode, dry.stderr).toBe(0);
     expect(existsSync(path)).toBe(false); // a dry run has no secrets and creates nothing
 
     const first = run([binary, ...ARGS, "--secrets-file", path], { cwd, env: { DATABASE_URL: db.url, ...ENV } });
     expect(first.exitCode, first.stderr).toBe(0);
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    const lines = readFileSync(path, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
+    const lines = readFileSync(path, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.kind, l.for.kind])).toEqual([
       ["resetLink", "user"],
       ["masterApiKey", "masterApiKey"],
@@ -129,8 +145,13 @@ describe("--secrets-file", () => {
 
   test("a path that cannot be written is an invalid option (exit 2) before anything is written", async () => {
     const before = await checksumAllTables(db.sql);
-    const ran = run([binary, "--preset", "demo", "--secrets-file", join(cwd, "no-such-dir", "s.jsonl")], { cwd, env: { DATABASE_URL: db.url } });
-    expectCleanFailure(ran, 2, { message: /--secrets-file ".*no-such-dir\/s\.jsonl" cannot be opened for writing \(ENOENT\)/ });
+    const ran = run([binary, "--preset", "demo", "--secrets-file", join(cwd, "no-such-dir", "s.jsonl")], {
+      cwd,
+      env: { DATABASE_URL: db.url },
+    });
+    expectCleanFailure(ran, 2, {
+      message: /--secrets-file ".*no-such-dir\/s\.jsonl" cannot be opened for writing \(ENOENT\)/,
+    });
     expect(await checksumAllTables(db.sql)).toBe(before);
   });
 });

@@ -20,7 +20,9 @@ describe("did you mean", () => {
   });
 
   test("a mistyped option suggests an option of that command, exit 2", () => {
-    expectCleanFailure(cli("--dryrun"), 2, { message: /^error: unknown option "--dryrun"; did you mean "--dry-run"\?/ });
+    expectCleanFailure(cli("--dryrun"), 2, {
+      message: /^error: unknown option "--dryrun"; did you mean "--dry-run"\?/,
+    });
     expectCleanFailure(cli("reset", "--yse"), 2, { message: /did you mean "--yes"\?/ });
     // validate has no --dry-run: it is not suggested there.
     const ran = cli("validate", "--dryrun");
@@ -34,7 +36,15 @@ describe("each command's help is its own", () => {
     for (const args of [["--help"], ["apply", "--help"], ["-h"]]) {
       const ran = cli(...args);
       expect(ran.exitCode).toBe(0);
-      for (const word of ["--dry-run", "--secrets-file", "DJANGO_SECRET_KEY", "FLAGSMITH_DOMAIN", "NO_COLOR", "DATABASE_URL", "  3  the database"]) {
+      for (const word of [
+        "--dry-run",
+        "--secrets-file",
+        "DJANGO_SECRET_KEY",
+        "FLAGSMITH_DOMAIN",
+        "NO_COLOR",
+        "DATABASE_URL",
+        "  3  the database",
+      ]) {
         expect(ran.stdout, args.join(" ")).toContain(word);
       }
       expect(ran.stdout).not.toContain("--yes");

@@ -30,7 +30,9 @@ describe.each(availableSchemas())("checkCompatibility on %s", (schema) => {
     expect(compat.permissionKeys.project).toContain("CREATE_FEATURE");
     expect(compat.permissionKeys.environment).toContain("VIEW_IDENTITIES");
     expect(compat.permissionKeys.environment).not.toContain("VIEW_PROJECT");
-    expect(compat.description).toMatch(/^Flagsmith schema at features migration 00\d\d_\w+ \(\d+ migrations applied\)$/);
+    expect(compat.description).toMatch(
+      /^Flagsmith schema at features migration 00\d\d_\w+ \(\d+ migrations applied\)$/,
+    );
     // Every required written column is present; only optional ones may be missing.
     for (const [table, columns] of Object.entries(WRITTEN_COLUMNS)) {
       for (const c of columns) {
@@ -93,13 +95,17 @@ describe("checkCompatibility refuses what it cannot write (exit 3, naming it)", 
     );
     expect(error?.exitCode).toBe(3);
     expect(error?.issues).toHaveLength(1);
-    expect(error?.issues[0]?.message).toContain("column projects_project.approval_policy is NOT NULL without a default");
+    expect(error?.issues[0]?.message).toContain(
+      "column projects_project.approval_policy is NOT NULL without a default",
+    );
     expect(error?.issues[0]?.hint).toContain("upgrade flagsmith-provision");
   });
 
   test("without django_migrations it still names the problem", async () => {
     const error = await compatAfter("drop table django_migrations");
-    expect(error?.issues.map((i) => i.message)).toEqual([expect.stringContaining("table django_migrations is missing")]);
+    expect(error?.issues.map((i) => i.message)).toEqual([
+      expect.stringContaining("table django_migrations is missing"),
+    ]);
   });
 });
 

@@ -58,7 +58,10 @@ describe.skipIf(!availableSchemas().includes("v2.265.0"))("test/fixtures/schema.
 
   test("same permission keys and types, and the same site row", async () => {
     const read = (sql: postgres.Sql) =>
-      Promise.all([sql`select key, type from permissions_permissionmodel order by key`, sql`select id, domain, name from django_site`]);
+      Promise.all([
+        sql`select key, type from permissions_permissionmodel order by key`,
+        sql`select id, domain, name from django_site`,
+      ]);
     expect(await read(fixture.sql)).toEqual(await read(real.sql));
   });
 });

@@ -21,7 +21,13 @@ function compatWith(limits: Record<string, number>): Compatibility {
 
 function withKeys(...names: string[]): Desired {
   const d = emptyDesired();
-  d.masterApiKeys = names.map((name, i) => ({ organisation: "Acme", name, isAdmin: true, key: null, source: at(i + 1) }));
+  d.masterApiKeys = names.map((name, i) => ({
+    organisation: "Acme",
+    name,
+    isAdmin: true,
+    key: null,
+    source: at(i + 1),
+  }));
   return d;
 }
 
@@ -52,21 +58,47 @@ describe("checkLengths", () => {
   test("a value stored in two columns is held to the tighter one, and nested conditions are checked", () => {
     const d = emptyDesired();
     const project = { organisation: "Acme", name: "Web" };
-    d.features = [{ project, name: "f", description: null, defaultEnabled: false, initialValue: "x".repeat(11), source: at(7) }];
+    d.features = [
+      { project, name: "f", description: null, defaultEnabled: false, initialValue: "x".repeat(11), source: at(7) },
+    ];
     d.segments = [
       {
-        project, name: "s", description: null, source: at(9),
-        rules: [{ type: "ALL", conditions: [], rules: [{ type: "ANY", rules: [], conditions: [{ property: "p".repeat(6), operator: "EQUAL", value: "v", description: null }] }] }],
+        project,
+        name: "s",
+        description: null,
+        source: at(9),
+        rules: [
+          {
+            type: "ALL",
+            conditions: [],
+            rules: [
+              {
+                type: "ANY",
+                rules: [],
+                conditions: [{ property: "p".repeat(6), operator: "EQUAL", value: "v", description: null }],
+              },
+            ],
+          },
+        ],
       },
     ];
-    const issues = checkLengths(d, compatWith({
-      "features_feature.initial_value": 20,
-      "features_featurestatevalue.string_value": 10,
-      "segments_condition.property": 5,
-    }));
+    const issues = checkLengths(
+      d,
+      compatWith({
+        "features_feature.initial_value": 20,
+        "features_featurestatevalue.string_value": 10,
+        "segments_condition.property": 5,
+      }),
+    );
     expect(issues.map((i) => [i.message, i.position?.line])).toEqual([
-      [`segment "s" condition property is 6 characters long; Flagsmith stores it in segments_condition.property, which holds at most 5`, 9],
-      [`feature "f" initial_value is 11 characters long; Flagsmith stores it in features_featurestatevalue.string_value, which holds at most 10`, 7],
+      [
+        `segment "s" condition property is 6 characters long; Flagsmith stores it in segments_condition.property, which holds at most 5`,
+        9,
+      ],
+      [
+        `feature "f" initial_value is 11 characters long; Flagsmith stores it in features_featurestatevalue.string_value, which holds at most 10`,
+        7,
+      ],
     ]);
   });
 });
@@ -83,7 +115,17 @@ describe("checkLengths with limits read from the fixture database", () => {
   test("users, organisations, groups, identities, traits and app_domain", () => {
     const d = emptyDesired();
     d.appDomain = { value: "d".repeat(101), source: at(1) };
-    d.users = [{ email: "a".repeat(250) + "@x.io", isSuperuser: false, firstName: "", lastName: "", username: null, password: { kind: "unusable" }, source: at(2) }];
+    d.users = [
+      {
+        email: "a".repeat(250) + "@x.io",
+        isSuperuser: false,
+        firstName: "",
+        lastName: "",
+        username: null,
+        password: { kind: "unusable" },
+        source: at(2),
+      },
+    ];
     d.organisations = [{ name: "Acme", subscription: { plan: "p".repeat(101) }, source: at(3) }];
     d.groups = [{ organisation: "Acme", name: "g".repeat(201), isDefault: false, source: at(4) }];
     d.identities = [
@@ -131,14 +173,18 @@ describe("the lengths used offline (FLAGSMITH_LENGTHS)", () => {
     const issues = checkValueLengths(everythingLong(), FLAGSMITH_LENGTHS);
     const columns = new Set(issues.map((i) => /stores it in (\S+),/.exec(i.message)![1]));
     // An initial value goes to two columns of the same length: the message names the first.
-    expect([...columns].sort()).toEqual([...FLAGSMITH_LENGTHS.keys()].filter((c) => c !== "features_featurestatevalue.string_value").sort());
+    expect([...columns].sort()).toEqual(
+      [...FLAGSMITH_LENGTHS.keys()].filter((c) => c !== "features_featurestatevalue.string_value").sort(),
+    );
   });
 
   test.skipIf(schemaFile("v2.265.0") === null)("are those of the real v2.265.0 dump", async () => {
     const db = await createTestDatabase("v2.265.0");
     try {
       const compat = await checkCompatibility(db.sql);
-      expect(new Map([...FLAGSMITH_LENGTHS.keys()].map((c) => [c, compat.limits.get(c)]))).toEqual(new Map(FLAGSMITH_LENGTHS));
+      expect(new Map([...FLAGSMITH_LENGTHS.keys()].map((c) => [c, compat.limits.get(c)]))).toEqual(
+        new Map(FLAGSMITH_LENGTHS),
+      );
       // And no other column a value goes to has a length there that the table lacks.
       const desired = everythingLong();
       expect(checkValueLengths(desired, FLAGSMITH_LENGTHS)).toEqual(checkLengths(desired, compat));

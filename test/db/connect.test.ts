@@ -18,7 +18,9 @@ const django = {
 
 describe("resolveDatabaseUrl", () => {
   test("--database-url wins over everything", () => {
-    expect(resolveDatabaseUrl({ databaseUrl: "postgres://a/b", env: { DATABASE_URL: "postgres://c/d", ...django } })).toBe("postgres://a/b");
+    expect(
+      resolveDatabaseUrl({ databaseUrl: "postgres://a/b", env: { DATABASE_URL: "postgres://c/d", ...django } }),
+    ).toBe("postgres://a/b");
   });
 
   test("DATABASE_URL wins over DJANGO_DB_*, as in Flagsmith's settings", () => {
@@ -35,7 +37,9 @@ describe("resolveDatabaseUrl", () => {
   });
 
   test("empty DJANGO_DB_HOST/PORT mean localhost:5432", () => {
-    const url = new URL(resolveDatabaseUrl({ env: { ...django, DJANGO_DB_HOST: "", DJANGO_DB_PORT: "", DJANGO_DB_PASSWORD: "" } })!);
+    const url = new URL(
+      resolveDatabaseUrl({ env: { ...django, DJANGO_DB_HOST: "", DJANGO_DB_PORT: "", DJANGO_DB_PASSWORD: "" } })!,
+    );
     expect(url.hostname).toBe("localhost");
     expect(url.port === "" || url.port === "5432").toBe(true);
     expect(url.password).toBe("");
@@ -84,7 +88,11 @@ describe("withDatabase", () => {
     // An ended client refuses new queries.
     await expect(client!`select 1`).rejects.toThrow();
 
-    await expect(withDatabase(ADMIN_URL, async () => { throw new Error("boom"); })).rejects.toThrow("boom");
+    await expect(
+      withDatabase(ADMIN_URL, async () => {
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
   });
 
   test("an unreachable server fails within the connect timeout", async () => {
@@ -98,16 +106,34 @@ describe("parseDatabaseUrl", () => {
   test("takes a socket directory from ?host= or a percent-encoded host, and leaves other URLs alone", () => {
     const parse = (url: string) => parseDatabaseUrl(url, "DATABASE_URL");
     expect(parse("postgres://u:p@localhost:5433/db?host=/var/run/postgresql&sslmode=disable")).toEqual({
-      host: ["/var/run/postgresql"], port: [5433], database: "db", username: "u", password: "p", ssl: false, parameters: {},
+      host: ["/var/run/postgresql"],
+      port: [5433],
+      database: "db",
+      username: "u",
+      password: "p",
+      ssl: false,
+      parameters: {},
     });
-    expect(parse("postgres://u@%2Fvar%2Frun%2Fpostgresql:5432/db")).toMatchObject({ host: ["/var/run/postgresql"], port: [5432] });
+    expect(parse("postgres://u@%2Fvar%2Frun%2Fpostgresql:5432/db")).toMatchObject({
+      host: ["/var/run/postgresql"],
+      port: [5432],
+    });
     expect(parse("postgres://u@%2Ftmp/db")).toMatchObject({ host: ["/tmp"], port: [5432], database: "db" });
-    expect(parse("postgres://u@db.internal:5432/db?sslmode=require")).toMatchObject({ host: ["db.internal"], ssl: "require" });
+    expect(parse("postgres://u@db.internal:5432/db?sslmode=require")).toMatchObject({
+      host: ["db.internal"],
+      ssl: "require",
+    });
     expect(parse("postgres://u@db/db?host=db2")).toMatchObject({ host: ["db2"] });
     // libpq's usual socket form: no host in the authority at all.
-    expect(parse("postgres://u:pw@/db?host=/var/run/postgresql")).toMatchObject({ host: ["/var/run/postgresql"], database: "db", password: "pw" });
+    expect(parse("postgres://u:pw@/db?host=/var/run/postgresql")).toMatchObject({
+      host: ["/var/run/postgresql"],
+      database: "db",
+      password: "pw",
+    });
     expect(parse("postgresql://[::1]:6432/x?application_name=a&search_path=s")).toMatchObject({
-      host: ["::1"], port: [6432], parameters: { application_name: "a", search_path: "s" },
+      host: ["::1"],
+      port: [6432],
+      parameters: { application_name: "a", search_path: "s" },
     });
     expect(parse("postgres://h1:5433,h2/db")).toMatchObject({ host: ["h1", "h2"], port: [5433, 5432] });
   });
@@ -115,15 +141,24 @@ describe("parseDatabaseUrl", () => {
 
 // The local PostgreSQL of the development and CI machines listens on this Unix socket too (Debian's default).
 const SOCKET_DIR = "/var/run/postgresql";
-test.skipIf(!existsSync(`${SOCKET_DIR}/.s.PGSQL.5432`))("DJANGO_DB_HOST=/dir connects over the Unix socket in that directory", async () => {
-  const admin = new URL(ADMIN_URL);
-  const url = resolveDatabaseUrl({
-    env: { DJANGO_DB_HOST: SOCKET_DIR, DJANGO_DB_PORT: "5432", DJANGO_DB_NAME: admin.pathname.slice(1) || "postgres", DJANGO_DB_USER: admin.username || "postgres", DJANGO_DB_PASSWORD: "" },
-  })!;
-  // A TCP connection has a server address; a Unix-socket one has none.
-  const address = await withDatabase(url, async (sql) => (await sql`select inet_server_addr() as a`)[0]!.a);
-  expect(address).toBeNull();
-});
+test.skipIf(!existsSync(`${SOCKET_DIR}/.s.PGSQL.5432`))(
+  "DJANGO_DB_HOST=/dir connects over the Unix socket in that directory",
+  async () => {
+    const admin = new URL(ADMIN_URL);
+    const url = resolveDatabaseUrl({
+      env: {
+        DJANGO_DB_HOST: SOCKET_DIR,
+        DJANGO_DB_PORT: "5432",
+        DJANGO_DB_NAME: admin.pathname.slice(1) || "postgres",
+        DJANGO_DB_USER: admin.username || "postgres",
+        DJANGO_DB_PASSWORD: "",
+      },
+    })!;
+    // A TCP connection has a server address; a Unix-socket one has none.
+    const address = await withDatabase(url, async (sql) => (await sql`select inet_server_addr() as a`)[0]!.a);
+    expect(address).toBeNull();
+  },
+);
 
 test("a percent-encoded database name reaches the server decoded", async () => {
   const { createEmptyTestDatabase } = await import("../helpers/database.ts");

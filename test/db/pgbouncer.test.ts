@@ -12,7 +12,10 @@ setDefaultTimeout(30_000);
 // PgBouncer in transaction pooling mode (scripts/pgbouncer.sh): what init containers often talk to.
 const SCRIPT = join(import.meta.dir, "..", "..", "scripts", "pgbouncer.sh");
 const installed = Bun.which("pgbouncer") !== null;
-if (!installed) console.warn("NOTICE: test/db/pgbouncer.test.ts: pgbouncer is not installed (apt-get install -y pgbouncer); PgBouncer tests skipped.");
+if (!installed)
+  console.warn(
+    "NOTICE: test/db/pgbouncer.test.ts: pgbouncer is not installed (apt-get install -y pgbouncer); PgBouncer tests skipped.",
+  );
 
 let dir = "";
 const env = () => ({ ...process.env, PGBOUNCER_DIR: dir });
@@ -44,7 +47,8 @@ describe.skipIf(!installed)("through PgBouncer (transaction pooling)", () => {
   test("statements work without named prepared statements, also with parameters of many types", async () => {
     const rows = await withDatabase(bouncerUrl, async (sql) => {
       const out = [];
-      for (let i = 0; i < 5; i++) out.push((await sql`select ${i}::int + 1 as n, ${"x"}::text as s, ${[1, 2]}::int[] as a`)[0]);
+      for (let i = 0; i < 5; i++)
+        out.push((await sql`select ${i}::int + 1 as n, ${"x"}::text as s, ${[1, 2]}::int[] as a`)[0]);
       return out;
     });
     expect(rows.map((r) => r!.n)).toEqual([1, 2, 3, 4, 5]);
@@ -76,7 +80,9 @@ describe.skipIf(!installed)("through PgBouncer (transaction pooling)", () => {
 
   test("a dry run through PgBouncer leaves nothing behind and releases the lock", async () => {
     const before = (await db.sql`select count(*)::int as n from runs`)[0]!.n;
-    await withDatabase(bouncerUrl, (sql) => withTransaction(sql, (tx) => tx`insert into runs (run, step) values (99, 0)`, { rollback: true }));
+    await withDatabase(bouncerUrl, (sql) =>
+      withTransaction(sql, (tx) => tx`insert into runs (run, step) values (99, 0)`, { rollback: true }),
+    );
     await withDatabase(bouncerUrl, (sql) => withTransaction(sql, (tx) => tx`select 1`));
     expect((await db.sql`select count(*)::int as n from runs`)[0]!.n).toBe(before);
   });

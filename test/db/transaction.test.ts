@@ -101,7 +101,9 @@ describe("withTransaction", () => {
     await Promise.all([first, second]);
 
     expect(secondSawFirst).toBeGreaterThanOrEqual(2);
-    const rows = await db.sql<{ who: string }[]>`select who from marks where who in ('first', 'first-end', 'second') order by at`;
+    const rows = await db.sql<
+      { who: string }[]
+    >`select who from marks where who in ('first', 'first-end', 'second') order by at`;
     expect(rows.map((r) => r.who)).toEqual(["first", "first-end", "second"]);
   });
 });

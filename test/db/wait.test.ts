@@ -37,7 +37,9 @@ test("a database without Flagsmith's tables times out cleanly (exit 1), saying w
   expect(elapsed).toBeGreaterThanOrEqual(1400);
   expect(elapsed).toBeLessThan(8000);
   expect(lines.length).toBeGreaterThanOrEqual(2);
-  expect(lines[0]).toMatch(/^Waiting for the database \(\d+\.\ds of 1\.5s\): Flagsmith's migrations are not applied yet/);
+  expect(lines[0]).toMatch(
+    /^Waiting for the database \(\d+\.\ds of 1\.5s\): Flagsmith's migrations are not applied yet/,
+  );
 });
 
 test("succeeds once the migrations arrive", async () => {
@@ -52,7 +54,12 @@ test("succeeds once the migrations arrive", async () => {
 
 test("an unreachable server is retried and reported without the URL's password", async () => {
   const lines: string[] = [];
-  const error = await waitForDatabase("postgres://someone:s3cret@127.0.0.1:1/flagsmith", 1, (l) => lines.push(l), checkReadiness).then(
+  const error = await waitForDatabase(
+    "postgres://someone:s3cret@127.0.0.1:1/flagsmith",
+    1,
+    (l) => lines.push(l),
+    checkReadiness,
+  ).then(
     () => null,
     (e: unknown) => e,
   );
@@ -67,7 +74,10 @@ test("a schema waiting cannot fix (a newer Flagsmith's mandatory column) ends th
   await db.sql`alter table projects_project add column brand_new text not null default 'x'`;
   await db.sql`alter table projects_project alter column brand_new drop default`;
   const started = Date.now();
-  const error = await waitForDatabase(db.url, 30, () => {}, checkReadiness).then(() => null, (e: unknown) => e);
+  const error = await waitForDatabase(db.url, 30, () => {}, checkReadiness).then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(UserError);
   expect((error as UserError).exitCode).toBe(3);
   expect((error as UserError).message).toContain("projects_project.brand_new");
@@ -80,8 +90,14 @@ test("tables without their constraints yet (migrations still running) are not re
   const [pk] = await db.sql<{ name: string }[]>`
     select conname as name from pg_constraint where conrelid = 'public.users_userpermissiongroup_users'::regclass and contype = 'u'`;
   await db.sql.unsafe(`alter table users_userpermissiongroup_users drop constraint "${pk!.name}"`);
-  expect(await checkReadiness(db.sql)).toMatch(/^Flagsmith's migrations are still running: table users_userpermissiongroup_users has no primary key or unique constraint yet/);
+  expect(await checkReadiness(db.sql)).toMatch(
+    /^Flagsmith's migrations are still running: table users_userpermissiongroup_users has no primary key or unique constraint yet/,
+  );
   await db.sql`truncate permissions_permissionmodel cascade`;
-  await db.sql.unsafe(`alter table users_userpermissiongroup_users add unique (userpermissiongroup_id, ffadminuser_id)`);
-  expect(await checkReadiness(db.sql)).toBe("Flagsmith's migrations are still running: permissions_permissionmodel is still empty");
+  await db.sql.unsafe(
+    `alter table users_userpermissiongroup_users add unique (userpermissiongroup_id, ffadminuser_id)`,
+  );
+  expect(await checkReadiness(db.sql)).toBe(
+    "Flagsmith's migrations are still running: permissions_permissionmodel is still empty",
+  );
 });

@@ -15,11 +15,20 @@ import { createTestDatabase, schemaFile, type TestDatabase } from "../helpers/da
 const SHARED = join(import.meta.dir, "..", "..", "..", "shared");
 const REFERENCE_DIR = join(SHARED, "flagsmith", "reference");
 const FIDELITY = join(SHARED, "tools", "fidelity.py");
-const available = existsSync(join(REFERENCE_DIR, "api-entities.json")) && existsSync(FIDELITY) && schemaFile("v2.265.0") !== null;
-if (!available) console.warn("NOTICE: api-fidelity: ../shared (api-entities reference, fidelity.py, v2.265.0 dump) not found; comparison skipped.");
+const available =
+  existsSync(join(REFERENCE_DIR, "api-entities.json")) && existsSync(FIDELITY) && schemaFile("v2.265.0") !== null;
+if (!available)
+  console.warn(
+    "NOTICE: api-fidelity: ../shared (api-entities reference, fidelity.py, v2.265.0 dump) not found; comparison skipped.",
+  );
 
 /** Tables where only the REST API writes rows (README: "What only the REST API writes"). */
-const API_ONLY_TABLES = ["audit_auditlog", "environments_userenvironmentpermission", "features_feature_owners", "projects_userprojectpermission"];
+const API_ONLY_TABLES = [
+  "audit_auditlog",
+  "environments_userenvironmentpermission",
+  "features_feature_owners",
+  "projects_userprojectpermission",
+];
 
 interface TableDiff {
   reference: number;
@@ -57,20 +66,46 @@ describe.skipIf(!available)("api-entities.yaml against what Flagsmith's REST API
   test("no difference except the API-only extras", async () => {
     db = await createTestDatabase("v2.265.0");
     const lines: string[] = [];
-    const io: Io = { env: { DJANGO_SECRET_KEY: "api-fidelity" }, cwd: scratch, out: (l) => lines.push(l), err: () => {}, color: false };
+    const io: Io = {
+      env: { DJANGO_SECRET_KEY: "api-fidelity" },
+      cwd: scratch,
+      out: (l) => lines.push(l),
+      err: () => {},
+      color: false,
+    };
     await applyCommand(
-      { files: [join(REFERENCE_DIR, "api-entities.yaml")], dryRun: false, output: "text", databaseUrl: db.url, showEnvironmentKeys: false },
+      {
+        files: [join(REFERENCE_DIR, "api-entities.yaml")],
+        dryRun: false,
+        output: "text",
+        databaseUrl: db.url,
+        showEnvironmentKeys: false,
+      },
       io,
     );
     expect(lines.at(-1)).toContain("9 created, 0 skipped");
 
     const snapshot = join(scratch, "actual.json");
-    const taken = Bun.spawnSync(["python3", FIDELITY, "snapshot", "--db", db.url, "--out", snapshot], { stderr: "pipe" });
-    expect(taken.stderr.toString()).toBe("");
-    const diff = Bun.spawnSync(["python3", FIDELITY, "diff", "--ignore-historical", "--limit", "100", join(REFERENCE_DIR, "api-entities.json"), snapshot], {
-      stdout: "pipe",
+    const taken = Bun.spawnSync(["python3", FIDELITY, "snapshot", "--db", db.url, "--out", snapshot], {
       stderr: "pipe",
     });
+    expect(taken.stderr.toString()).toBe("");
+    const diff = Bun.spawnSync(
+      [
+        "python3",
+        FIDELITY,
+        "diff",
+        "--ignore-historical",
+        "--limit",
+        "100",
+        join(REFERENCE_DIR, "api-entities.json"),
+        snapshot,
+      ],
+      {
+        stdout: "pipe",
+        stderr: "pipe",
+      },
+    );
     const out = diff.stdout.toString() + diff.stderr.toString();
     const tables = parseDiff(out);
 
@@ -78,7 +113,11 @@ describe.skipIf(!available)("api-entities.yaml against what Flagsmith's REST API
     expect([...tables.keys()].sort()).toEqual([...API_ONLY_TABLES, "api_keys_masterapikey"].sort());
     for (const table of API_ONLY_TABLES) {
       const t = tables.get(table)!;
-      expect({ table, actual: t.actual, summary: t.summary }).toEqual({ table, actual: 0, summary: `${t.reference} missing` });
+      expect({ table, actual: t.actual, summary: t.summary }).toEqual({
+        table,
+        actual: 0,
+        summary: `${t.reference} missing`,
+      });
     }
     const key = tables.get("api_keys_masterapikey")!;
     expect(key.summary).toBe("1 changed");

@@ -6,7 +6,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { UserError } from "../../src/errors.ts";
 import type { DesiredMasterApiKey } from "../../src/kinds/index.ts";
-import { availableSchemas, checksumAllTables, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
+import {
+  availableSchemas,
+  checksumAllTables,
+  createTestDatabase,
+  noticeMissingDumps,
+  type TestDatabase,
+} from "../helpers/database.ts";
 import { at, desiredWith, provision } from "../helpers/org.ts";
 
 noticeMissingDumps("api-keys-revoked");
@@ -22,8 +28,10 @@ const key = (organisation: string, name: string, fixed: string | null = null): D
   isAdmin: true,
   key: fixed,
 });
-const keysIn = (organisation: string, ...keys: DesiredMasterApiKey[]) => desiredWith({ organisations: [org(organisation)], masterApiKeys: keys });
-const declared = () => keysIn("Acme", key("Acme", "Fixed", FIXED), key("Acme", "Generated"), key("Acme", "Deleted", DELETED));
+const keysIn = (organisation: string, ...keys: DesiredMasterApiKey[]) =>
+  desiredWith({ organisations: [org(organisation)], masterApiKeys: keys });
+const declared = () =>
+  keysIn("Acme", key("Acme", "Fixed", FIXED), key("Acme", "Generated"), key("Acme", "Deleted", DELETED));
 
 for (const schema of availableSchemas()) {
   describe(`revoked master API keys on ${schema}`, () => {
@@ -31,7 +39,10 @@ for (const schema of availableSchemas()) {
     beforeAll(async () => {
       db = await createTestDatabase(schema);
       const first = await provision(db.url, declared());
-      expect(first.plan.actions.map((a) => `${a.kind}:${a.op}`)).toEqual(["organisation:create", ...Array(3).fill("masterApiKey:create")]);
+      expect(first.plan.actions.map((a) => `${a.kind}:${a.op}`)).toEqual([
+        "organisation:create",
+        ...Array(3).fill("masterApiKey:create"),
+      ]);
       // As the dashboard does: revoke sets `revoked`, delete sets `deleted_at` (soft delete).
       await db.sql`update api_keys_masterapikey set revoked = true where name in ('Fixed', 'Generated')`;
       await db.sql`update api_keys_masterapikey set deleted_at = now() where name = 'Deleted'`;
@@ -51,7 +62,9 @@ for (const schema of availableSchemas()) {
       ]);
       expect(again.outcomes.every((o) => o.secrets.length === 0)).toBe(true);
       expect(again.warnings).toHaveLength(3);
-      expect(again.warnings[0]).toMatch(/^org\.yaml:\d+:3: master API key "Fixed" in organisation "Acme" was revoked or deleted in Flagsmith, so it is not created again\. To issue a replacement, give it a new name and a new key:/);
+      expect(again.warnings[0]).toMatch(
+        /^org\.yaml:\d+:3: master API key "Fixed" in organisation "Acme" was revoked or deleted in Flagsmith, so it is not created again\. To issue a replacement, give it a new name and a new key:/,
+      );
       expect(again.warnings[1]).toContain('master API key "Generated" in organisation "Acme"');
       expect(again.warnings[2]).toContain('master API key "Deleted" in organisation "Acme"');
       expect(again.warnings.join("\n")).not.toContain(FIXED.slice(0, 8));
@@ -76,8 +89,11 @@ for (const schema of availableSchemas()) {
     test("renamed, a generated key is created again: the way to rotate", async () => {
       const run = await provision(db.url, keysIn("Acme", key("Acme", "Generated 2")));
       expect(run.plan.actions.map((a) => a.op)).toEqual(["skip", "create"]);
-      expect(run.outcomes[1]!.secrets).toEqual([{ kind: "masterApiKey", key: expect.stringMatching(/^[A-Za-z0-9]{8}\.[A-Za-z0-9]{32}$/) }]);
-      const [{ n }] = (await db.sql`select count(*)::int as n from api_keys_masterapikey where name = 'Generated 2' and not revoked`) as any;
+      expect(run.outcomes[1]!.secrets).toEqual([
+        { kind: "masterApiKey", key: expect.stringMatching(/^[A-Za-z0-9]{8}\.[A-Za-z0-9]{32}$/) },
+      ]);
+      const [{ n }] =
+        (await db.sql`select count(*)::int as n from api_keys_masterapikey where name = 'Generated 2' and not revoked`) as any;
       expect(n).toBe(1);
     });
 

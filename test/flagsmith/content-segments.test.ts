@@ -6,11 +6,24 @@ const c = (property: string) => ({ property, operator: "EQUAL" as const, value: 
 
 describe("segment rule order (drf-writable-nested: a rule, its child rules each with their conditions, then its own conditions)", () => {
   const tree: SegmentRule[] = [
-    { type: "ALL", conditions: [c("top")], rules: [{ type: "ANY", conditions: [c("a1"), c("a2")], rules: [] }, { type: "NONE", conditions: [c("n1")], rules: [] }] },
+    {
+      type: "ALL",
+      conditions: [c("top")],
+      rules: [
+        { type: "ANY", conditions: [c("a1"), c("a2")], rules: [] },
+        { type: "NONE", conditions: [c("n1")], rules: [] },
+      ],
+    },
   ];
 
   test("rule ids are taken in order and parents are linked", () => {
-    const flat = flattenRules([{ id: 7, rules: tree }, { id: 8, rules: [{ type: "ALL", conditions: [], rules: [] }] }], [100, 101, 102, 103]);
+    const flat = flattenRules(
+      [
+        { id: 7, rules: tree },
+        { id: 8, rules: [{ type: "ALL", conditions: [], rules: [] }] },
+      ],
+      [100, 101, 102, 103],
+    );
     expect(flat.rules).toEqual([
       { id: 100, segment_id: 7, rule_id: null, type: "ALL" },
       { id: 101, segment_id: null, rule_id: 100, type: "ANY" },

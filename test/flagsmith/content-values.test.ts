@@ -72,7 +72,13 @@ describe("parsePythonInt", () => {
 
 describe("traitColumns (Trait.generate_trait_value_data)", () => {
   test("string, int, bool, float", () => {
-    expect(traitColumns("x")).toEqual({ valueType: "unicode", booleanValue: null, integerValue: null, floatValue: null, stringValue: "x" });
+    expect(traitColumns("x")).toEqual({
+      valueType: "unicode",
+      booleanValue: null,
+      integerValue: null,
+      floatValue: null,
+      stringValue: "x",
+    });
     expect(traitColumns("25")).toMatchObject({ valueType: "unicode", stringValue: "25" });
     expect(traitColumns(25)).toMatchObject({ valueType: "int", integerValue: 25, stringValue: null });
     expect(traitColumns(false)).toMatchObject({ valueType: "bool", booleanValue: false });

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import postgres from "postgres";
-import { availableSchemas, checksumAllTables, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
+import {
+  availableSchemas,
+  checksumAllTables,
+  createTestDatabase,
+  noticeMissingDumps,
+  type TestDatabase,
+} from "../helpers/database.ts";
 import { content, creations, declare, projectRef, provisionContent, seedProject } from "../helpers/content-seed.ts";
 import { ApplyError, UserError } from "../../src/errors.ts";
 import type { SegmentRule } from "../../src/kinds/index.ts";
@@ -12,7 +18,11 @@ const beta: SegmentRule[] = [
     type: "ALL",
     conditions: [],
     rules: [
-      { type: "ANY", conditions: [{ property: "is_beta", operator: "EQUAL", value: "true", description: null }], rules: [] },
+      {
+        type: "ANY",
+        conditions: [{ property: "is_beta", operator: "EQUAL", value: "true", description: null }],
+        rules: [],
+      },
       {
         type: "NONE",
         conditions: [
@@ -74,7 +84,13 @@ for (const schema of availableSchemas()) {
       expect(env!.api_key).toMatch(/^[2-9A-HJ-NP-Za-km-z]{22}$/);
       expect(env!.updated_at).toEqual(env!.created_date);
       const [history] = await db.sql`select * from environments_historicalenvironment where id = ${env!.id}`;
-      expect(history).toMatchObject({ name: "Production", api_key: env!.api_key, history_type: "+", history_user_id: null, use_mv_v2_evaluation: true });
+      expect(history).toMatchObject({
+        name: "Production",
+        api_key: env!.api_key,
+        history_type: "+",
+        history_user_id: null,
+        use_mv_v2_evaluation: true,
+      });
       expect(history!.history_date).toEqual(env!.created_date);
 
       const states = await db.sql`
@@ -90,7 +106,13 @@ for (const schema of availableSchemas()) {
         [false, "bool", true, null, null],
       ]);
       for (const s of states) {
-        expect(s).toMatchObject({ version: 1, identity_id: null, feature_segment_id: null, environment_feature_version_id: null, deleted_at: null });
+        expect(s).toMatchObject({
+          version: 1,
+          identity_id: null,
+          feature_segment_id: null,
+          environment_feature_version_id: null,
+          deleted_at: null,
+        });
         expect(s.live_from).toEqual(s.created_at);
       }
       // FSV ids follow FS ids (Flagsmith creates each value right after its state).
@@ -122,7 +144,8 @@ for (const schema of availableSchemas()) {
         ["Staging", true, "unicode", "hello"],
       ]);
       expect(rows[0]!.updated_at.getTime()).toBeGreaterThanOrEqual(before[0]!.t.getTime());
-      const [{ n }] = (await db.sql`select count(*)::int as n from features_featurestate fs join environments_environment e on e.id = fs.environment_id
+      const [{ n }] =
+        (await db.sql`select count(*)::int as n from features_featurestate fs join environments_environment e on e.id = fs.environment_id
         join projects_project p on p.id = e.project_id where p.name = 'App'`) as unknown as [{ n: number }];
       expect(n).toBe(2);
     });
@@ -157,7 +180,14 @@ for (const schema of availableSchemas()) {
       await db.sql`update environments_environment set updated_at = '2001-01-01' where name = 'Production'`;
       await provisionContent(db.sql, content({ segments: [declare.segment(web, "beta_users", beta)] }));
       const [segment] = await db.sql`select * from segments_segment where name = 'beta_users'`;
-      expect(segment).toMatchObject({ version: 1, description: null, feature_id: null, deleted_at: null, change_request_id: null, is_system_segment: false });
+      expect(segment).toMatchObject({
+        version: 1,
+        description: null,
+        feature_id: null,
+        deleted_at: null,
+        change_request_id: null,
+        is_system_segment: false,
+      });
       expect(segment!.version_of_id).toBe(segment!.id);
       expect(segment!.created_at).toEqual(segment!.updated_at);
       if ("managed_by" in segment!) expect(segment!.managed_by).toBe("");
@@ -167,7 +197,11 @@ for (const schema of availableSchemas()) {
             type: "ALL",
             conditions: [],
             rules: [
-              { type: "ANY", rules: [], conditions: [{ property: "is_beta", operator: "EQUAL", value: "true", description: null }] },
+              {
+                type: "ANY",
+                rules: [],
+                conditions: [{ property: "is_beta", operator: "EQUAL", value: "true", description: null }],
+              },
               {
                 type: "NONE",
                 rules: [],
@@ -180,13 +214,17 @@ for (const schema of availableSchemas()) {
           },
         ]);
       }
-      const rules = await db.sql`select id, type, segment_id, rule_id, created_at from segments_segmentrule order by id`;
+      const rules =
+        await db.sql`select id, type, segment_id, rule_id, created_at from segments_segmentrule order by id`;
       expect(rules.map((r) => r.type)).toEqual(["ALL", "ANY", "NONE"]);
       expect(rules[0]).toMatchObject({ segment_id: segment!.id, rule_id: null });
       expect(rules[1]).toMatchObject({ segment_id: null, rule_id: rules[0]!.id });
       expect(rules[2]).toMatchObject({ segment_id: null, rule_id: rules[0]!.id });
-      const conditions = await db.sql`select rule_id, property, operator, value, description, created_with_segment from segments_condition order by id`;
-      expect(conditions.map((c) => [c.rule_id, c.property, c.operator, c.value, c.description, c.created_with_segment])).toEqual([
+      const conditions =
+        await db.sql`select rule_id, property, operator, value, description, created_with_segment from segments_condition order by id`;
+      expect(
+        conditions.map((c) => [c.rule_id, c.property, c.operator, c.value, c.description, c.created_with_segment]),
+      ).toEqual([
         [rules[1]!.id, "is_beta", "EQUAL", "true", null, false],
         [rules[2]!.id, "plan", "IN", "free,trial", "not on a free plan", false],
         [rules[2]!.id, "banned", "IS_SET", null, null, false],
@@ -195,9 +233,18 @@ for (const schema of availableSchemas()) {
       expect(env!.updated_at.getUTCFullYear()).toBeGreaterThan(2001);
       // History '+' rows as django-simple-history writes them; the segment's is captured before version_of_id is set.
       const [history] = await db.sql`select * from segments_historicalsegment where id = ${segment!.id}`;
-      expect(history).toMatchObject({ history_type: "+", history_user_id: null, version_of_id: null, version: 1, name: "beta_users" });
-      const ruleHistory = await db.sql`select id, type, rule_id, segment_id from segments_historicalsegmentrule order by history_id`;
-      expect(ruleHistory).toEqual(rules.map((r) => ({ id: r.id, type: r.type, rule_id: r.rule_id, segment_id: r.segment_id })) as never);
+      expect(history).toMatchObject({
+        history_type: "+",
+        history_user_id: null,
+        version_of_id: null,
+        version: 1,
+        name: "beta_users",
+      });
+      const ruleHistory =
+        await db.sql`select id, type, rule_id, segment_id from segments_historicalsegmentrule order by history_id`;
+      expect(ruleHistory).toEqual(
+        rules.map((r) => ({ id: r.id, type: r.type, rule_id: r.rule_id, segment_id: r.segment_id })) as never,
+      );
       const conditionHistory = await db.sql`select property from segments_historicalcondition order by history_id`;
       expect(conditionHistory.map((c) => c.property)).toEqual(["is_beta", "plan", "banned"]);
     });
@@ -206,7 +253,11 @@ for (const schema of availableSchemas()) {
       const web = projectRef("Acme", "Web");
       await provisionContent(
         db.sql,
-        content({ identities: [declare.identity(web, "Production", "user-1", { plan: "pro", age: 42, beta: true, score: 1.5, code: "25" })] }),
+        content({
+          identities: [
+            declare.identity(web, "Production", "user-1", { plan: "pro", age: 42, beta: true, score: 1.5, code: "25" }),
+          ],
+        }),
       );
       const [identity] = await db.sql`select * from environments_identity where identifier = 'user-1'`;
       if ("system_traits" in identity!) expect(identity!.system_traits).toEqual({});
@@ -225,7 +276,10 @@ for (const schema of availableSchemas()) {
       const web = projectRef("Acme", "Web");
       const desired = content({
         environments: [declare.environment(web, "Production"), declare.environment(web, "Development")],
-        identities: [declare.identity(web, "Production", "user-1", { plan: "pro" }), declare.identity(web, "Development", "user-2")],
+        identities: [
+          declare.identity(web, "Production", "user-1", { plan: "pro" }),
+          declare.identity(web, "Development", "user-2"),
+        ],
         segments: [declare.segment(web, "beta_users", beta), declare.segment(web, "staff", beta)],
         // Case-insensitive: "DARK_MODE" is the existing "dark_mode".
         features: [declare.feature(web, "DARK_MODE"), declare.feature(web, "new_flag", { initialValue: "1_000" })],
@@ -237,23 +291,32 @@ for (const schema of availableSchemas()) {
       expect(creations(second.plan)).toEqual({});
       expect(await checksumAllTables(db.sql)).toBe(before);
       // Both environments hold exactly one state per non-deleted feature (no duplicates either way).
-      const dupes = await db.sql`select environment_id, feature_id from features_featurestate group by 1, 2 having count(*) > 1`;
+      const dupes =
+        await db.sql`select environment_id, feature_id from features_featurestate group by 1, 2 having count(*) > 1`;
       expect(dupes.length).toBe(0);
     });
 
     test("an existing name matching several rows is an error naming the ids", async () => {
       const web = projectRef("Acme", "Web");
       const [{ id }] = (await db.sql`select e.id from environments_environment e
-        join projects_project p on p.id = e.project_id where e.name = 'Development' and p.name = 'Web'`) as unknown as [{ id: number }];
+        join projects_project p on p.id = e.project_id where e.name = 'Development' and p.name = 'Web'`) as unknown as [
+        { id: number },
+      ];
       const [copy] = await db.sql`
         insert into environments_environment (name, uuid, created_date, project_id, api_key, webhooks_enabled, allow_client_traits,
           updated_at, use_mv_v2_evaluation, hide_sensitive_data, use_v2_feature_versioning, use_identity_overrides_in_local_eval, is_creating)
         select name, gen_random_uuid(), now(), project_id, 'dup-key', false, true, now(), true, false, false, true, false
         from environments_environment where id = ${id} returning id`;
       try {
-        const error = await provisionContent(db.sql, content({ environments: [declare.environment(web, "Development", 7)] })).catch((e) => e);
+        const error = await provisionContent(
+          db.sql,
+          content({ environments: [declare.environment(web, "Development", 7)] }),
+        ).catch((e) => e);
         expect(error).toBeInstanceOf(UserError);
-        expect(error.issues[0]).toMatchObject({ rule: "ambiguous-existing", position: { file: "test.yaml", line: 7, column: 1 } });
+        expect(error.issues[0]).toMatchObject({
+          rule: "ambiguous-existing",
+          position: { file: "test.yaml", line: 7, column: 1 },
+        });
         expect(error.issues[0].message).toContain(`ids ${id}, ${copy!.id}`);
       } finally {
         await db.sql`delete from environments_environment where id = ${copy!.id}`;
@@ -263,14 +326,19 @@ for (const schema of availableSchemas()) {
     test("an environment on versioning v2 gets an initial published version per new feature, and the state points at it", async () => {
       const [table] = await db.sql`select to_regclass('feature_versioning_environmentfeatureversion') as t`;
       if (table!.t === null) {
-        console.warn(`NOTICE: ${schema} has no feature_versioning_environmentfeatureversion table; v2 versioning test skipped`);
+        console.warn(
+          `NOTICE: ${schema} has no feature_versioning_environmentfeatureversion table; v2 versioning test skipped`,
+        );
         return;
       }
       const v2 = projectRef("V2 Org", "Versioned");
       await seedProject(db.sql, "V2 Org", "Versioned");
       await provisionContent(db.sql, content({ environments: [declare.environment(v2, "Main")] }));
       await db.sql`update environments_environment set use_v2_feature_versioning = true where name = 'Main'`;
-      await provisionContent(db.sql, content({ features: [declare.feature(v2, "versioned_flag", { defaultEnabled: true })] }));
+      await provisionContent(
+        db.sql,
+        content({ features: [declare.feature(v2, "versioned_flag", { defaultEnabled: true })] }),
+      );
       const [row] = await db.sql`
         select fs.live_from, fs.version, fs.enabled, efv.environment_id = fs.environment_id as same_env, efv.feature_id = fs.feature_id as same_feature,
                efv.published_at is not null and efv.live_from = efv.published_at and efv.created_at = efv.published_at as published,
@@ -296,13 +364,19 @@ for (const schema of availableSchemas()) {
       // of its own that no check before the write knows about.
       await db.sql`alter table environments_identity add constraint fsp_test_refuse check (identifier <> 'too-long') not valid`;
       const web = projectRef("Acme", "Web");
-      const identity = { ...declare.identity(web, "Production", "too-long", { note: "x" }), source: { file: "ids.yaml", line: 4, column: 7 } };
+      const identity = {
+        ...declare.identity(web, "Production", "too-long", { note: "x" }),
+        source: { file: "ids.yaml", line: 4, column: 7 },
+      };
       const error = await provisionContent(db.sql, content({ identities: [identity] })).catch((e) => e);
       await db.sql`alter table environments_identity drop constraint fsp_test_refuse`;
       expect(error).toBeInstanceOf(ApplyError);
       expect(error.message).toContain(`identity "too-long" (ids.yaml:4:7)`);
       expect(error.details).toMatchObject({ code: "23514", position: { file: "ids.yaml", line: 4, column: 7 } });
-      const [{ n }] = (await db.sql`select count(*)::int as n from environments_identity where identifier = 'too-long'`) as unknown as [{ n: number }];
+      const [{ n }] =
+        (await db.sql`select count(*)::int as n from environments_identity where identifier = 'too-long'`) as unknown as [
+          { n: number },
+        ];
       expect(n).toBe(0);
     });
 
@@ -318,7 +392,9 @@ for (const schema of availableSchemas()) {
             content({
               environments: [declare.environment(ref, "One"), declare.environment(ref, "Two")],
               segments: Array.from({ length: n }, (_, i) => declare.segment(ref, `segment-${i}`, beta)),
-              features: Array.from({ length: n }, (_, i) => declare.feature(ref, `feature-${i}`, { initialValue: String(i % 7) })),
+              features: Array.from({ length: n }, (_, i) =>
+                declare.feature(ref, `feature-${i}`, { initialValue: String(i % 7) }),
+              ),
             }),
           );
         } finally {

@@ -1,5 +1,14 @@
 import { describe, expect, test } from "bun:test";
-import { encodeUid, hashPassword, isDjangoPasswordHash, passwordResetLink, passwordResetToken, siteUrl, unusablePassword, verifyPassword } from "../../src/flagsmith/django.ts";
+import {
+  encodeUid,
+  hashPassword,
+  isDjangoPasswordHash,
+  passwordResetLink,
+  passwordResetToken,
+  siteUrl,
+  unusablePassword,
+  verifyPassword,
+} from "../../src/flagsmith/django.ts";
 
 // Vectors from WRITES.md §4.1/§4.2, computed with Django 5.2.17.
 const VECTOR_HASH = "pbkdf2_sha256$1000000$saltsaltsaltsaltsalt12$6Zh3lx4S0k/09KF+w6Wm/VoDWIYrrcEPezCEnUG29EA=";
@@ -48,7 +57,14 @@ describe("verifyPassword", () => {
   });
 
   test("rejects malformed and unusable hashes instead of throwing", async () => {
-    for (const bad of ["", "!abc", "pbkdf2_sha256$x$salt$AAAA", "pbkdf2_sha256$10$salt$short", "md5$a$b$c", unusablePassword()]) {
+    for (const bad of [
+      "",
+      "!abc",
+      "pbkdf2_sha256$x$salt$AAAA",
+      "pbkdf2_sha256$10$salt$short",
+      "md5$a$b$c",
+      unusablePassword(),
+    ]) {
       expect(await verifyPassword("anything", bad)).toBe(false);
     }
   });
@@ -83,7 +99,14 @@ describe("isDjangoPasswordHash", () => {
   });
 
   test("rejects plaintext and unknown algorithms", () => {
-    for (const value of ["password1234", "md5$salt$abc", "pbkdf2_sha256$1000000$salt", "sha1$a$b", "pbkdf2_sha256$0$s$AAAA", ""]) {
+    for (const value of [
+      "password1234",
+      "md5$salt$abc",
+      "pbkdf2_sha256$1000000$salt",
+      "sha1$a$b",
+      "pbkdf2_sha256$0$s$AAAA",
+      "",
+    ]) {
       expect(isDjangoPasswordHash(value)).toBe(false);
     }
   });

@@ -12,7 +12,13 @@ function user(email: string, password: UserPassword, op: Op = "create"): ActionO
 }
 
 function masterKey(name: string, key: string | null, op: Op = "create"): ActionOf<"masterApiKey"> {
-  return { kind: "masterApiKey", op, key: `Acme/${name}`, entity: { source, organisation: "Acme", name, isAdmin: true, key }, parent: null };
+  return {
+    kind: "masterApiKey",
+    op,
+    key: `Acme/${name}`,
+    entity: { source, organisation: "Acme", name, isAdmin: true, key },
+    parent: null,
+  };
 }
 
 /** Cheap stand-ins that record what they were asked to hash. */
@@ -21,7 +27,10 @@ function recording(): Hashers & { hashed: string[] } {
   return {
     hashed,
     password: async (plain) => (hashed.push(plain), `hash(${plain})`),
-    masterApiKey: async (key) => (hashed.push(key), { id: `id(${key})`, prefix: key.slice(0, 8), hashedKey: `hash(${key})` }),
+    masterApiKey: async (key) => (
+      hashed.push(key),
+      { id: `id(${key})`, prefix: key.slice(0, 8), hashedKey: `hash(${key})` }
+    ),
   };
 }
 
@@ -59,7 +68,11 @@ describe("startHashes", () => {
     const pending = hashes.masterApiKey(generated);
     expect(hashes.masterApiKey(generated)).toBe(pending);
     expect(isMasterApiKeyFormat(pending.key)).toBe(true);
-    expect(await pending.stored).toEqual({ id: `id(${pending.key})`, prefix: pending.key.slice(0, 8), hashedKey: `hash(${pending.key})` });
+    expect(await pending.stored).toEqual({
+      id: `id(${pending.key})`,
+      prefix: pending.key.slice(0, 8),
+      hashedKey: `hash(${pending.key})`,
+    });
     expect(hashers.hashed).toHaveLength(2);
   });
 
@@ -71,7 +84,10 @@ describe("startHashes", () => {
   });
 
   test("a failed hash is no unhandled rejection while nobody awaits it, and still rejects for whoever does", async () => {
-    const failing: Hashers = { password: async () => Promise.reject(new Error("no entropy")), masterApiKey: recording().masterApiKey };
+    const failing: Hashers = {
+      password: async () => Promise.reject(new Error("no entropy")),
+      masterApiKey: recording().masterApiKey,
+    };
     const plain = user("plain@example.com", { kind: "plain", value: "p1" });
     const hashes = startHashes([plain], failing);
     await Bun.sleep(1);

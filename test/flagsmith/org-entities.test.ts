@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { verifyPassword } from "../../src/flagsmith/django.ts";
-import { availableSchemas, checksumAllTables, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
+import {
+  availableSchemas,
+  checksumAllTables,
+  createTestDatabase,
+  noticeMissingDumps,
+  type TestDatabase,
+} from "../helpers/database.ts";
 import { at, desiredWith, ops, provision } from "../helpers/org.ts";
 import type { Desired } from "../../src/kinds/index.ts";
 
@@ -12,9 +18,33 @@ const GIVEN_HASH = "pbkdf2_sha256$1000$saltsaltsaltsaltsalt12$V3ry+0nly/1ooks+ri
 function richDesired(): Desired {
   return desiredWith({
     users: [
-      { ...at(), email: "Admin@Example.COM", isSuperuser: true, firstName: "", lastName: "", username: null, password: { kind: "unusable" } },
-      { ...at(), email: "dev@example.com", isSuperuser: false, firstName: "Dev", lastName: "Eloper", username: "dev", password: { kind: "plain", value: "Str0ngp4ssw0rd!" } },
-      { ...at(), email: "ops@example.com", isSuperuser: false, firstName: "", lastName: "", username: null, password: { kind: "hash", value: GIVEN_HASH } },
+      {
+        ...at(),
+        email: "Admin@Example.COM",
+        isSuperuser: true,
+        firstName: "",
+        lastName: "",
+        username: null,
+        password: { kind: "unusable" },
+      },
+      {
+        ...at(),
+        email: "dev@example.com",
+        isSuperuser: false,
+        firstName: "Dev",
+        lastName: "Eloper",
+        username: "dev",
+        password: { kind: "plain", value: "Str0ngp4ssw0rd!" },
+      },
+      {
+        ...at(),
+        email: "ops@example.com",
+        isSuperuser: false,
+        firstName: "",
+        lastName: "",
+        username: null,
+        password: { kind: "hash", value: GIVEN_HASH },
+      },
     ],
     organisations: [
       { ...at(), name: "Acme", subscription: { plan: "enterprise", seats: 8, subscriptionId: "sub_1" } },
@@ -33,7 +63,14 @@ function richDesired(): Desired {
       { ...at(), organisation: "Acme", group: "Ops", email: "ops@example.com" },
       { ...at(), organisation: "Acme", group: "Everyone", email: "dev@example.com" },
     ],
-    organisationPermissions: [{ ...at(), organisation: "Acme", email: "dev@example.com", permissions: ["CREATE_PROJECT", "MANAGE_USER_GROUPS"] }],
+    organisationPermissions: [
+      {
+        ...at(),
+        organisation: "Acme",
+        email: "dev@example.com",
+        permissions: ["CREATE_PROJECT", "MANAGE_USER_GROUPS"],
+      },
+    ],
     masterApiKeys: [
       { ...at(), organisation: "Acme", name: "CI", isAdmin: true, key: null },
       { ...at(), organisation: "Acme", name: "Chosen", isAdmin: false, key: CHOSEN_KEY },
@@ -42,10 +79,26 @@ function richDesired(): Desired {
       { ...at(), organisation: "Acme", name: "Web" },
       { ...at(), organisation: "Other", name: "Web" },
     ],
-    projectPermissions: [{ ...at(), project: { organisation: "Acme", name: "Web" }, email: "dev@example.com", permissions: ["VIEW_PROJECT", "CREATE_FEATURE"], admin: false }],
-    environments: [{ ...at(), project: { organisation: "Acme", name: "Web" }, name: "Dev", description: null, showKey: false }],
+    projectPermissions: [
+      {
+        ...at(),
+        project: { organisation: "Acme", name: "Web" },
+        email: "dev@example.com",
+        permissions: ["VIEW_PROJECT", "CREATE_FEATURE"],
+        admin: false,
+      },
+    ],
+    environments: [
+      { ...at(), project: { organisation: "Acme", name: "Web" }, name: "Dev", description: null, showKey: false },
+    ],
     environmentPermissions: [
-      { ...at(), environment: { project: { organisation: "Acme", name: "Web" }, name: "Dev" }, email: "dev@example.com", permissions: ["VIEW_ENVIRONMENT"], admin: true },
+      {
+        ...at(),
+        environment: { project: { organisation: "Acme", name: "Web" }, name: "Dev" },
+        email: "dev@example.com",
+        permissions: ["VIEW_ENVIRONMENT"],
+        admin: true,
+      },
     ],
   });
 }
@@ -69,13 +122,30 @@ for (const schema of availableSchemas()) {
       expect(rows.map((r) => r.email)).toEqual(["Admin@example.com", "dev@example.com", "ops@example.com"]);
       const [admin, dev, ops] = rows as any[];
       expect(admin.password).toMatch(/^![A-Za-z0-9]{40}$/);
-      expect([admin.is_superuser, admin.is_staff, admin.is_active, admin.marketing_consent_given]).toEqual([true, true, true, true]);
-      expect([admin.first_name, admin.last_name, admin.username, admin.last_login, admin.sign_up_type]).toEqual(["", "", null, null, null]);
+      expect([admin.is_superuser, admin.is_staff, admin.is_active, admin.marketing_consent_given]).toEqual([
+        true,
+        true,
+        true,
+        true,
+      ]);
+      expect([admin.first_name, admin.last_name, admin.username, admin.last_login, admin.sign_up_type]).toEqual([
+        "",
+        "",
+        null,
+        null,
+        null,
+      ]);
       expect(admin.uuid).toMatch(/^[0-9a-f-]{36}$/);
       expect(admin.date_joined).toBeInstanceOf(Date);
       expect(dev.password).toMatch(/^pbkdf2_sha256\$1000000\$[A-Za-z0-9]{22}\$[A-Za-z0-9+/]{43}=$/);
       expect(await verifyPassword("Str0ngp4ssw0rd!", dev.password)).toBe(true);
-      expect([dev.is_superuser, dev.is_staff, dev.first_name, dev.last_name, dev.username]).toEqual([false, false, "Dev", "Eloper", "dev"]);
+      expect([dev.is_superuser, dev.is_staff, dev.first_name, dev.last_name, dev.username]).toEqual([
+        false,
+        false,
+        "Dev",
+        "Eloper",
+        "dev",
+      ]);
       expect(ops.password).toBe(GIVEN_HASH);
     });
 
@@ -86,30 +156,76 @@ for (const schema of availableSchemas()) {
       const secret = userSecrets[0]!.secrets[0]!;
       expect(secret.kind).toBe("resetLink");
       const uid = Buffer.from(String(admin!.id)).toString("base64url");
-      expect((secret as { url: string }).url).toMatch(new RegExp(`^https://example\\.com/password-reset/confirm/${uid}/[0-9a-z]+-[0-9a-f]{32}$`));
+      expect((secret as { url: string }).url).toMatch(
+        new RegExp(`^https://example\\.com/password-reset/confirm/${uid}/[0-9a-z]+-[0-9a-f]{32}$`),
+      );
     });
 
     test("organisations: Flagsmith defaults, subscription with declared values, free '+' history row", async () => {
       const orgs = await db.sql`select * from organisations_organisation order by id`;
       expect(orgs.map((o) => o.name)).toEqual(["Acme", "Other"]);
       for (const o of orgs) {
-        expect([o.has_requested_features, o.alerted_over_plan_limit, o.stop_serving_flags, o.restrict_project_create_to_admin]).toEqual([false, false, false, false]);
-        expect([o.persist_trait_data, o.block_access_to_admin, o.feature_analytics, o.force_2fa, o.deleted_at, o.webhook_notification_email]).toEqual([true, false, false, false, null, null]);
+        expect([
+          o.has_requested_features,
+          o.alerted_over_plan_limit,
+          o.stop_serving_flags,
+          o.restrict_project_create_to_admin,
+        ]).toEqual([false, false, false, false]);
+        expect([
+          o.persist_trait_data,
+          o.block_access_to_admin,
+          o.feature_analytics,
+          o.force_2fa,
+          o.deleted_at,
+          o.webhook_notification_email,
+        ]).toEqual([true, false, false, false, null, null]);
       }
       const subs = await db.sql`
         select o.name, s.plan, s.max_seats, s.max_api_calls::int as max_api_calls, s.subscription_id, s.deleted_at, s.uuid is not null as has_uuid
         from organisations_subscription s join organisations_organisation o on o.id = s.organisation_id order by o.id`;
       expect(subs.map((s) => ({ ...s }))).toEqual([
-        { name: "Acme", plan: "enterprise", max_seats: 8, max_api_calls: 50000, subscription_id: "sub_1", deleted_at: null, has_uuid: true },
-        { name: "Other", plan: "free", max_seats: 1, max_api_calls: 50000, subscription_id: null, deleted_at: null, has_uuid: true },
+        {
+          name: "Acme",
+          plan: "enterprise",
+          max_seats: 8,
+          max_api_calls: 50000,
+          subscription_id: "sub_1",
+          deleted_at: null,
+          has_uuid: true,
+        },
+        {
+          name: "Other",
+          plan: "free",
+          max_seats: 1,
+          max_api_calls: 50000,
+          subscription_id: null,
+          deleted_at: null,
+          has_uuid: true,
+        },
       ]);
       const history = await db.sql`
         select h.plan, h.max_seats, h.max_api_calls::int as calls, h.subscription_id, h.history_type, h.history_user_id,
                h.id = s.id and h.uuid = s.uuid and h.organisation_id = s.organisation_id as same_row
         from organisations_historicalsubscription h join organisations_subscription s on s.id = h.id order by h.id`;
       expect(history.map((h) => ({ ...h }))).toEqual([
-        { plan: "free", max_seats: 1, calls: 50000, subscription_id: null, history_type: "+", history_user_id: null, same_row: true },
-        { plan: "free", max_seats: 1, calls: 50000, subscription_id: null, history_type: "+", history_user_id: null, same_row: true },
+        {
+          plan: "free",
+          max_seats: 1,
+          calls: 50000,
+          subscription_id: null,
+          history_type: "+",
+          history_user_id: null,
+          same_row: true,
+        },
+        {
+          plan: "free",
+          max_seats: 1,
+          calls: 50000,
+          subscription_id: null,
+          history_type: "+",
+          history_user_id: null,
+          same_row: true,
+        },
       ]);
     });
 
@@ -117,8 +233,13 @@ for (const schema of availableSchemas()) {
       const members = await db.sql`
         select o.name as org, u.email, m.role from organisations_userorganisation m
         join organisations_organisation o on o.id = m.organisation_id join users_ffadminuser u on u.id = m.user_id order by m.id`;
-      expect(members.map((m) => `${m.org}/${m.email}/${m.role}`)).toEqual(["Acme/Admin@example.com/ADMIN", "Acme/dev@example.com/USER", "Other/ops@example.com/USER"]);
-      const groups = await db.sql`select name, is_default, ldap_dn, external_id from users_userpermissiongroup order by id`;
+      expect(members.map((m) => `${m.org}/${m.email}/${m.role}`)).toEqual([
+        "Acme/Admin@example.com/ADMIN",
+        "Acme/dev@example.com/USER",
+        "Other/ops@example.com/USER",
+      ]);
+      const groups =
+        await db.sql`select name, is_default, ldap_dn, external_id from users_userpermissiongroup order by id`;
       expect(groups.map((g) => ({ ...g }))).toEqual([
         { name: "Everyone", is_default: true, ldap_dn: null, external_id: null },
         { name: "Ops", is_default: false, ldap_dn: null, external_id: null },
@@ -140,12 +261,16 @@ for (const schema of availableSchemas()) {
         select u.email, array_agg(pp.permissionmodel_id order by pp.permissionmodel_id) as keys
         from organisation_permissions_userorganisationpermission p join users_ffadminuser u on u.id = p.user_id
         join organisation_permissions_userorganisationpermission_permissions pp on pp.userorganisationpermission_id = p.id group by u.email`;
-      expect(org.map((r) => ({ ...r }))).toEqual([{ email: "dev@example.com", keys: ["CREATE_PROJECT", "MANAGE_USER_GROUPS"] }]);
+      expect(org.map((r) => ({ ...r }))).toEqual([
+        { email: "dev@example.com", keys: ["CREATE_PROJECT", "MANAGE_USER_GROUPS"] },
+      ]);
       const project = await db.sql`
         select pr.name, p.admin, array_agg(pp.permissionmodel_id order by pp.permissionmodel_id) as keys
         from projects_userprojectpermission p join projects_project pr on pr.id = p.project_id
         join projects_userprojectpermission_permissions pp on pp.userprojectpermission_id = p.id group by pr.name, p.admin`;
-      expect(project.map((r) => ({ ...r }))).toEqual([{ name: "Web", admin: false, keys: ["CREATE_FEATURE", "VIEW_PROJECT"] }]);
+      expect(project.map((r) => ({ ...r }))).toEqual([
+        { name: "Web", admin: false, keys: ["CREATE_FEATURE", "VIEW_PROJECT"] },
+      ]);
       const env = await db.sql`
         select e.name, p.admin, array_agg(pp.permissionmodel_id) as keys
         from environments_userenvironmentpermission p join environments_environment e on e.id = p.environment_id
@@ -157,7 +282,9 @@ for (const schema of availableSchemas()) {
       const rows = await db.sql`select * from api_keys_masterapikey order by name`;
       expect(rows.map((r) => r.name)).toEqual(["CI", "Chosen"]);
       const printed = new Map(
-        first.outcomes.filter((o) => o.action.kind === "masterApiKey" && o.secrets.length).map((o) => [(o.action.entity as { name: string }).name, (o.secrets[0] as { key: string }).key]),
+        first.outcomes
+          .filter((o) => o.action.kind === "masterApiKey" && o.secrets.length)
+          .map((o) => [(o.action.entity as { name: string }).name, (o.secrets[0] as { key: string }).key]),
       );
       expect(printed.has("Chosen")).toBe(false);
       expect(printed.get("CI")).toMatch(/^[A-Za-z0-9]{8}\.[A-Za-z0-9]{32}$/);
@@ -173,12 +300,30 @@ for (const schema of availableSchemas()) {
     });
 
     test("projects: every Flagsmith default", async () => {
-      const rows = await db.sql`select p.*, o.name as org from projects_project p join organisations_organisation o on o.id = p.organisation_id order by p.id`;
+      const rows =
+        await db.sql`select p.*, o.name as org from projects_project p join organisations_organisation o on o.id = p.organisation_id order by p.id`;
       expect(rows.map((r) => `${r.org}/${r.name}`)).toEqual(["Acme/Web", "Other/Web"]);
       for (const r of rows) {
-        expect([r.hide_disabled_flags, r.enable_dynamo_db, r.prevent_flag_defaults, r.enable_realtime_updates, r.only_allow_lower_case_feature_names]).toEqual([false, false, false, false, true]);
-        expect([r.max_segments_allowed, r.max_features_allowed, r.max_segment_overrides_allowed, r.stale_flags_limit_days]).toEqual([500, 1000, 2000, 30]);
-        expect([r.identity_overrides_v2_migration_status, r.feature_name_regex, r.edge_v2_migration_read_capacity_budget, r.minimum_change_request_approvals, r.deleted_at]).toEqual(["NOT_STARTED", null, null, null, null]);
+        expect([
+          r.hide_disabled_flags,
+          r.enable_dynamo_db,
+          r.prevent_flag_defaults,
+          r.enable_realtime_updates,
+          r.only_allow_lower_case_feature_names,
+        ]).toEqual([false, false, false, false, true]);
+        expect([
+          r.max_segments_allowed,
+          r.max_features_allowed,
+          r.max_segment_overrides_allowed,
+          r.stale_flags_limit_days,
+        ]).toEqual([500, 1000, 2000, 30]);
+        expect([
+          r.identity_overrides_v2_migration_status,
+          r.feature_name_regex,
+          r.edge_v2_migration_read_capacity_budget,
+          r.minimum_change_request_approvals,
+          r.deleted_at,
+        ]).toEqual(["NOT_STARTED", null, null, null, null]);
         if ("enforce_feature_owners" in r) expect(r.enforce_feature_owners).toBe(false);
       }
     });
@@ -193,11 +338,24 @@ for (const schema of availableSchemas()) {
 
     test("a new member of an existing organisation joins its default groups", async () => {
       const desired = desiredWith({
-        users: [{ ...at(), email: "late@example.com", isSuperuser: false, firstName: "", lastName: "", username: null, password: { kind: "unusable" } }],
+        users: [
+          {
+            ...at(),
+            email: "late@example.com",
+            isSuperuser: false,
+            firstName: "",
+            lastName: "",
+            username: null,
+            password: { kind: "unusable" },
+          },
+        ],
         memberships: [{ ...at(), organisation: "Acme", email: "late@example.com", role: "USER" }],
       });
       const run = await provision(db.url, desired);
-      expect(run.plan.actions.map((a) => `${a.kind}:${a.op}:${a.parent}`)).toEqual(["user:create:null", "membership:create:existing"]);
+      expect(run.plan.actions.map((a) => `${a.kind}:${a.op}:${a.parent}`)).toEqual([
+        "user:create:null",
+        "membership:create:existing",
+      ]);
       expect(run.outcomes.every((o) => o.secrets.length === 0)).toBe(true);
       const rows = await db.sql`
         select g.name from users_userpermissiongroup_users gu join users_userpermissiongroup g on g.id = gu.userpermissiongroup_id

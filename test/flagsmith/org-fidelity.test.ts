@@ -10,7 +10,10 @@ const SHARED = join(import.meta.dir, "..", "..", "..", "shared");
 const REFERENCE = join(SHARED, "flagsmith", "reference", "bootstrap.json");
 const FIDELITY = join(SHARED, "tools", "fidelity.py");
 const available = existsSync(REFERENCE) && existsSync(FIDELITY) && schemaFile("v2.265.0") !== null;
-if (!available) console.warn("NOTICE: org-fidelity: ../shared (reference snapshot, fidelity.py, v2.265.0 dump) not found; comparison skipped.");
+if (!available)
+  console.warn(
+    "NOTICE: org-fidelity: ../shared (reference snapshot, fidelity.py, v2.265.0 dump) not found; comparison skipped.",
+  );
 
 describe.skipIf(!available)("the bootstrap entities match what Flagsmith's bootstrap writes", () => {
   let db: TestDatabase;
@@ -22,7 +25,17 @@ describe.skipIf(!available)("the bootstrap entities match what Flagsmith's boots
     await provision(
       db.url,
       desiredWith({
-        users: [{ ...at(), email: "admin@example.com", isSuperuser: true, firstName: "", lastName: "", username: null, password: { kind: "unusable" } }],
+        users: [
+          {
+            ...at(),
+            email: "admin@example.com",
+            isSuperuser: true,
+            firstName: "",
+            lastName: "",
+            username: null,
+            password: { kind: "unusable" },
+          },
+        ],
         organisations: [{ ...at(), name: "Default Organisation", subscription: null }],
         memberships: [{ ...at(), organisation: "Default Organisation", email: "admin@example.com", role: "ADMIN" }],
         projects: [{ ...at(), organisation: "Default Organisation", name: "Default Project" }],

@@ -21,12 +21,14 @@ for (const schema of availableSchemas()) {
     /** Runs applySiteDomain in a transaction that is rolled back, so each test starts from example.com. */
     async function trial(fn: (sql: postgres.TransactionSql) => Promise<void>) {
       const sql = postgres(db.url, { max: 1, onnotice: () => {} });
-      await sql.begin(async (tx) => {
-        await fn(tx);
-        throw new Error("rollback");
-      }).catch((e) => {
-        if (e.message !== "rollback") throw e;
-      });
+      await sql
+        .begin(async (tx) => {
+          await fn(tx);
+          throw new Error("rollback");
+        })
+        .catch((e) => {
+          if (e.message !== "rollback") throw e;
+        });
       await sql.end();
     }
 
@@ -34,7 +36,9 @@ for (const schema of availableSchemas()) {
       trial(async (tx) => {
         const result = await applySiteDomain(tx, domain("flags.acme.io"), plain);
         expect(result).toEqual({ domain: "flags.acme.io", warnings: [] });
-        expect([...(await tx`select id, domain, name from django_site order by id`)]).toEqual([{ id: 1, domain: "flags.acme.io", name: "flags.acme.io" }]);
+        expect([...(await tx`select id, domain, name from django_site order by id`)]).toEqual([
+          { id: 1, domain: "flags.acme.io", name: "flags.acme.io" },
+        ]);
       }));
 
     test("a name longer than django_site.name keeps the full domain", () =>
@@ -49,8 +53,14 @@ for (const schema of availableSchemas()) {
       trial(async (tx) => {
         await tx`update django_site set domain = 'flags.acme.io', name = 'Acme' where id = 1`;
         const other = await applySiteDomain(tx, domain("localhost:8000"), plain);
-        expect(other).toEqual({ domain: "flags.acme.io", warnings: ['app_domain "localhost:8000" not applied: the site domain is already "flags.acme.io"'] });
-        expect(await applySiteDomain(tx, domain("flags.acme.io"), plain)).toEqual({ domain: "flags.acme.io", warnings: [] });
+        expect(other).toEqual({
+          domain: "flags.acme.io",
+          warnings: ['app_domain "localhost:8000" not applied: the site domain is already "flags.acme.io"'],
+        });
+        expect(await applySiteDomain(tx, domain("flags.acme.io"), plain)).toEqual({
+          domain: "flags.acme.io",
+          warnings: [],
+        });
         const [row] = await tx`select domain, name from django_site where id = 1`;
         expect([row!.domain, row!.name]).toEqual(["flags.acme.io", "Acme"]);
       }));
@@ -61,7 +71,10 @@ for (const schema of availableSchemas()) {
         expect(result).toEqual({ domain: "cdn.acme.io", warnings: [] });
         const [row] = await tx`select domain, name from django_site where id = 1`;
         expect([row!.domain, row!.name]).toEqual(["cdn.acme.io", "cdn.acme.io"]);
-        expect(await applySiteDomain(tx, null, { ...plain, flagsmithDomain: "cdn.acme.io" })).toEqual({ domain: "cdn.acme.io", warnings: [] });
+        expect(await applySiteDomain(tx, null, { ...plain, flagsmithDomain: "cdn.acme.io" })).toEqual({
+          domain: "cdn.acme.io",
+          warnings: [],
+        });
       }));
 
     test("no app_domain: nothing is written and the current domain is reported", () =>
@@ -76,10 +89,17 @@ for (const schema of availableSchemas()) {
         await tx`delete from django_site`;
         // As on a database whose sites migration never ran: the next generated id would be 1.
         await tx`select setval(pg_get_serial_sequence('django_site', 'id'), 1, false)`;
-        expect(await applySiteDomain(tx, domain("localhost:8000"), plain)).toEqual({ domain: "localhost:8000", warnings: [] });
-        const [added] = await tx`insert into django_site (domain, name) values ('second.example', 'second') returning id`;
+        expect(await applySiteDomain(tx, domain("localhost:8000"), plain)).toEqual({
+          domain: "localhost:8000",
+          warnings: [],
+        });
+        const [added] =
+          await tx`insert into django_site (domain, name) values ('second.example', 'second') returning id`;
         expect(added!.id).toBeGreaterThan(1);
-        expect([...(await tx`select id, domain from django_site order by id`)].map((r) => r.domain)).toEqual(["localhost:8000", "second.example"]);
+        expect([...(await tx`select id, domain from django_site order by id`)].map((r) => r.domain)).toEqual([
+          "localhost:8000",
+          "second.example",
+        ]);
       }));
 
     test("the reset link is built on the applied domain, http for localhost", async () => {
@@ -87,13 +107,25 @@ for (const schema of availableSchemas()) {
         db.url,
         desiredWith({
           appDomain: domain("localhost:8000"),
-          users: [{ ...at(), email: "admin@example.com", isSuperuser: true, firstName: "", lastName: "", username: null, password: { kind: "unusable" } }],
+          users: [
+            {
+              ...at(),
+              email: "admin@example.com",
+              isSuperuser: true,
+              firstName: "",
+              lastName: "",
+              username: null,
+              password: { kind: "unusable" },
+            },
+          ],
         }),
         { djangoSecretKey: "k", flagsmithDomain: null },
       );
       expect(run.warnings).toEqual([]);
       const [secret] = run.outcomes[0]!.secrets;
-      expect((secret as { url: string }).url).toMatch(/^http:\/\/localhost:8000\/password-reset\/confirm\/[A-Za-z0-9_-]+\/[0-9a-z]+-[0-9a-f]{32}$/);
+      expect((secret as { url: string }).url).toMatch(
+        /^http:\/\/localhost:8000\/password-reset\/confirm\/[A-Za-z0-9_-]+\/[0-9a-z]+-[0-9a-f]{32}$/,
+      );
     });
   });
 }

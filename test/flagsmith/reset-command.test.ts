@@ -3,7 +3,13 @@ import { resetCommand } from "../../src/commands/reset.ts";
 import type { Io } from "../../src/io.ts";
 import type { ApplyOptions } from "../../src/commands/options.ts";
 import { UserError } from "../../src/errors.ts";
-import { availableSchemas, checksumAllTables, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
+import {
+  availableSchemas,
+  checksumAllTables,
+  createTestDatabase,
+  noticeMissingDumps,
+  type TestDatabase,
+} from "../helpers/database.ts";
 import { createSeeder } from "../helpers/reset-fixture.ts";
 
 noticeMissingDumps("reset command");
@@ -18,7 +24,15 @@ function options(extra: Partial<ApplyOptions> = {}): ApplyOptions {
 function capture(url: string): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { env: { DATABASE_URL: url }, cwd: "/nonexistent", color: false, out: (l) => stdout.push(l), err: (l) => stderr.push(l), stdout, stderr };
+  return {
+    env: { DATABASE_URL: url },
+    cwd: "/nonexistent",
+    color: false,
+    out: (l) => stdout.push(l),
+    err: (l) => stderr.push(l),
+    stdout,
+    stderr,
+  };
 }
 
 /** Row counts of every table except the history tables (which a reset keeps, see src/flagsmith/reset.ts). */
@@ -65,12 +79,18 @@ for (const schema of availableSchemas()) {
       await db.sql`update users_ffadminuser set first_name = 'Changed' where id = ${e2eUser!.id}`;
       const outsider = await seed.insert("organisations_organisation", { name: "Outsider Ltd" });
       const outsiderUser = await seed.insert("users_ffadminuser", { email: "outsider@example.com" });
-      await seed.insert("organisations_userorganisation", { organisation_id: outsider.id, user_id: outsiderUser.id, role: "ADMIN" });
+      await seed.insert("organisations_userorganisation", {
+        organisation_id: outsider.id,
+        user_id: outsiderUser.id,
+        role: "ADMIN",
+      });
 
       const second = capture(db.url);
       await resetCommand(options(), true, second);
       expect(second.stdout).toEqual(first.stdout);
-      expect(second.stderr.find((l) => l.startsWith("Reset:"))).toMatch(/^Reset: deleted 3 organisations, 7 users and \d+ rows that belonged to them\.$/);
+      expect(second.stderr.find((l) => l.startsWith("Reset:"))).toMatch(
+        /^Reset: deleted 3 organisations, 7 users and \d+ rows that belonged to them\.$/,
+      );
 
       // Declared data is exactly as freshly seeded; the outsider organisation, its user and their membership are kept.
       const now = await counts(db);
@@ -93,7 +113,11 @@ for (const schema of availableSchemas()) {
       const [outsider] = await db.sql`select id from organisations_organisation where name = 'Outsider Ltd'`;
       const [e2eUser] = await db.sql`select id from users_ffadminuser where email = ${E2E_USER}`;
       const seed = await createSeeder(db.sql);
-      const membership = await seed.insert("organisations_userorganisation", { organisation_id: outsider!.id, user_id: e2eUser!.id, role: "USER" });
+      const membership = await seed.insert("organisations_userorganisation", {
+        organisation_id: outsider!.id,
+        user_id: e2eUser!.id,
+        role: "USER",
+      });
       const before = await checksumAllTables(db.sql);
       for (const dryRun of [false, true]) {
         const io = capture(db.url);
@@ -120,7 +144,11 @@ for (const schema of availableSchemas()) {
       const seed = await createSeeder(db.sql);
       const renamed = await seed.insert("organisations_organisation", { name: "Test Organisation" });
       const [e2eUser] = await db.sql`select id from users_ffadminuser where email = ${E2E_USER}`;
-      await seed.insert("organisations_userorganisation", { organisation_id: renamed.id, user_id: e2eUser!.id, role: "ADMIN" });
+      await seed.insert("organisations_userorganisation", {
+        organisation_id: renamed.id,
+        user_id: e2eUser!.id,
+        role: "ADMIN",
+      });
       await seed.insert("projects_project", { organisation_id: renamed.id, name: "Left by a UI test" });
       const io = capture(db.url);
       await resetCommand({ ...options(), memberOrganisations: true }, true, io);
@@ -135,7 +163,9 @@ for (const schema of availableSchemas()) {
       const before = await checksumAllTables(db.sql);
       const io = capture(db.url);
       await resetCommand(options({ dryRun: true }), true, io);
-      expect(io.stderr.find((l) => l.startsWith("Would reset:"))).toMatch(/^Would reset: deleted 3 organisations, 7 users and \d+ rows/);
+      expect(io.stderr.find((l) => l.startsWith("Would reset:"))).toMatch(
+        /^Would reset: deleted 3 organisations, 7 users and \d+ rows/,
+      );
       expect(io.stdout.at(-1)).toMatch(/^Dry run complete: \d+ would be created, 0 skipped\. Nothing was written\.$/);
       expect(await checksumAllTables(db.sql)).toBe(before);
     });

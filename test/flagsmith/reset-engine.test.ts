@@ -3,7 +3,16 @@ import { ApplyError } from "../../src/errors.ts";
 import { readCatalog } from "../../src/flagsmith/sql/catalog.ts";
 import { resetDeclared, type ResetResult } from "../../src/flagsmith/reset.ts";
 import { availableSchemas, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
-import { compareSnapshots, DECLARED, expectedTotals, seedScenario, snapshot, sortKeys, type Seeded, type Snapshot } from "../helpers/reset-scenario.ts";
+import {
+  compareSnapshots,
+  DECLARED,
+  expectedTotals,
+  seedScenario,
+  snapshot,
+  sortKeys,
+  type Seeded,
+  type Snapshot,
+} from "../helpers/reset-scenario.ts";
 
 noticeMissingDumps("reset engine");
 setDefaultTimeout(60_000); // snapshots read every table of the real dumps twice
@@ -44,7 +53,8 @@ for (const schema of availableSchemas()) {
         } else {
           const cleared = s.fate === "kept" ? [] : s.fate.nulled;
           const expected = { ...was, ...Object.fromEntries(cleared.map((c) => [c, null])) };
-          if (JSON.stringify(now) !== JSON.stringify(expected)) wrong.push(`${s.name} (${s.table}): ${JSON.stringify(was)} became ${JSON.stringify(now)}`);
+          if (JSON.stringify(now) !== JSON.stringify(expected))
+            wrong.push(`${s.name} (${s.table}): ${JSON.stringify(was)} became ${JSON.stringify(now)}`);
           for (const c of cleared) if (was[c] === null) wrong.push(`${s.name}: ${c} was not set by the seed`);
         }
       }
@@ -70,7 +80,9 @@ for (const schema of availableSchemas()) {
       const dangling: string[] = [];
       for (const fk of catalog.foreignKeys) {
         const gone = new Set(
-          [...before.get(fk.refTable)!].filter(([k]) => !after.get(fk.refTable)!.has(k)).map(([, r]) => String(r[fk.refColumn])),
+          [...before.get(fk.refTable)!]
+            .filter(([k]) => !after.get(fk.refTable)!.has(k))
+            .map(([, r]) => String(r[fk.refColumn])),
         );
         if (gone.size === 0) continue;
         for (const row of after.get(fk.table)!.values()) {
@@ -89,8 +101,14 @@ for (const schema of availableSchemas()) {
     });
 
     test("declaring nothing touches nothing", async () => {
-      expect(await db.sql.begin((tx) => resetDeclared(tx, { organisations: [], emails: [] }))).toEqual({ deleted: {}, nulled: {}, statements: 0 });
-      expect(await db.sql.begin((tx) => resetDeclared(tx, { organisations: ["Other "], emails: ["bob@example.co"] }))).toMatchObject({ deleted: {}, nulled: {} });
+      expect(await db.sql.begin((tx) => resetDeclared(tx, { organisations: [], emails: [] }))).toEqual({
+        deleted: {},
+        nulled: {},
+        statements: 0,
+      });
+      expect(
+        await db.sql.begin((tx) => resetDeclared(tx, { organisations: ["Other "], emails: ["bob@example.co"] })),
+      ).toMatchObject({ deleted: {}, nulled: {} });
       expect(compareSnapshots(after, await snapshot(db.sql))).toEqual({ removed: {}, nulled: {}, other: [] });
     });
   });
@@ -104,10 +122,13 @@ test("a reference the engine cannot follow fails the reset with a named error, i
       create unique index extra_user_id_email on public.users_ffadminuser (id, email);
       create table public.extra_badge (id serial primary key, user_id integer, user_email varchar(254),
         foreign key (user_id, user_email) references public.users_ffadminuser (id, email) deferrable initially deferred)`);
-    const [alice] = await db.sql`insert into public.users_ffadminuser (password, is_superuser, first_name, last_name, email, is_staff, is_active, date_joined, marketing_consent_given, uuid)
+    const [alice] =
+      await db.sql`insert into public.users_ffadminuser (password, is_superuser, first_name, last_name, email, is_staff, is_active, date_joined, marketing_consent_given, uuid)
       values ('!', false, '', '', 'alice@example.com', false, true, now(), true, gen_random_uuid()) returning id, email`;
     await db.sql`insert into public.extra_badge (user_id, user_email) values (${alice!.id}, ${alice!.email})`;
-    const error = await db.sql.begin((tx) => resetDeclared(tx, { organisations: [], emails: ["alice@example.com"] })).catch((e) => e);
+    const error = await db.sql
+      .begin((tx) => resetDeclared(tx, { organisations: [], emails: ["alice@example.com"] }))
+      .catch((e) => e);
     expect(error).toBeInstanceOf(ApplyError);
     expect(error.message).toStartWith('reset could not remove every reference to user "alice@example.com": ');
     expect(error.details.code).toBe("23503");

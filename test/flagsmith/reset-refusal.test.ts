@@ -4,7 +4,13 @@ import { UserError } from "../../src/errors.ts";
 import { readCatalog } from "../../src/flagsmith/sql/catalog.ts";
 import { resetDeclared, type ResetTargets } from "../../src/flagsmith/reset.ts";
 import { organisationPaths } from "../../src/flagsmith/reset-guard.ts";
-import { availableSchemas, checksumAllTables, createTestDatabase, noticeMissingDumps, type TestDatabase } from "../helpers/database.ts";
+import {
+  availableSchemas,
+  checksumAllTables,
+  createTestDatabase,
+  noticeMissingDumps,
+  type TestDatabase,
+} from "../helpers/database.ts";
 import { createSeeder } from "../helpers/reset-fixture.ts";
 import { ALICE_IN_OTHER, DECLARED, seedScenario, type AliceInOther } from "../helpers/reset-scenario.ts";
 
@@ -19,17 +25,23 @@ async function refusal(db: TestDatabase, targets: ResetTargets = DECLARED): Prom
 }
 
 /** Runs `fn` in a transaction that is always rolled back. */
-async function rolledBack(db: TestDatabase, fn: (tx: postgres.TransactionSql, sql: postgres.Sql) => Promise<void>): Promise<void> {
+async function rolledBack(
+  db: TestDatabase,
+  fn: (tx: postgres.TransactionSql, sql: postgres.Sql) => Promise<void>,
+): Promise<void> {
   const rollback = new Error("rollback");
-  await db.sql.begin(async (tx) => {
-    await fn(tx, tx as unknown as postgres.Sql);
-    throw rollback;
-  }).catch((e) => {
-    if (e !== rollback) throw e;
-  });
+  await db.sql
+    .begin(async (tx) => {
+      await fn(tx, tx as unknown as postgres.Sql);
+      throw rollback;
+    })
+    .catch((e) => {
+      if (e !== rollback) throw e;
+    });
 }
 
-const MEMBER = 'user "alice@example.com" is also a member of organisation "Other", which the sources do not declare; reset would delete their membership and data there';
+const MEMBER =
+  'user "alice@example.com" is also a member of organisation "Other", which the sources do not declare; reset would delete their membership and data there';
 
 for (const schema of availableSchemas()) {
   // One database per schema; each case seeds in a transaction that is rolled back, and resets in a savepoint.
@@ -40,12 +52,22 @@ for (const schema of availableSchemas()) {
     });
     afterAll(async () => db?.drop());
 
-    /** Seeds the scenario with the given rows of alice in Other, then resets in a savepoint: what it threw, and whether anything changed. */
+    /**
+     * Seeds the scenario with the given rows of alice in Other, then resets in a savepoint: what it threw, and whether
+     * anything changed.
+     */
     async function attempt(sql: postgres.Sql, tx: postgres.TransactionSql, pick: (row: AliceInOther) => boolean) {
       const seeded = await seedScenario(sql, { aliceInOther: pick });
-      const present = (Object.keys(ALICE_IN_OTHER) as AliceInOther[]).filter((name) => seeded.some((s) => s.name === `b${name}`));
+      const present = (Object.keys(ALICE_IN_OTHER) as AliceInOther[]).filter((name) =>
+        seeded.some((s) => s.name === `b${name}`),
+      );
       const before = await checksumAllTables(sql);
-      const error = await tx.savepoint((sp) => resetDeclared(sp, DECLARED)).then(() => null, (e: unknown) => e);
+      const error = await tx
+        .savepoint((sp) => resetDeclared(sp, DECLARED))
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
       return { error, present, unchanged: (await checksumAllTables(sql)) === before };
     }
 
@@ -102,7 +124,11 @@ describe("refusal details", () => {
     await s.insert("organisations_userorganisation", { organisation_id: gone.id, user_id: alice.id, role: "ADMIN" });
     const before = await checksumAllTables(db.sql);
     const position = { file: "users.yaml", line: 3, column: 5 };
-    const { issues } = await refusal(db, { organisations: [], emails: ["ALICE@example.com"], userSources: new Map([["alice@example.com", position]]) });
+    const { issues } = await refusal(db, {
+      organisations: [],
+      emails: ["ALICE@example.com"],
+      userSources: new Map([["alice@example.com", position]]),
+    });
     expect(issues).toEqual([
       {
         rule: "reset-undeclared-organisation",
@@ -114,8 +140,14 @@ describe("refusal details", () => {
     ]);
     expect(await checksumAllTables(db.sql)).toBe(before);
     // Declaring that organisation too makes the reset legitimate.
-    const done = await db.sql.begin((tx) => resetDeclared(tx, { organisations: ["Gone Ltd"], emails: ["alice@example.com"] }));
-    expect(done.deleted).toMatchObject({ organisations_organisation: 1, users_ffadminuser: 1, organisations_userorganisation: 1 });
+    const done = await db.sql.begin((tx) =>
+      resetDeclared(tx, { organisations: ["Gone Ltd"], emails: ["alice@example.com"] }),
+    );
+    expect(done.deleted).toMatchObject({
+      organisations_organisation: 1,
+      users_ffadminuser: 1,
+      organisations_userorganisation: 1,
+    });
   });
 
   test("deeper in the walk: a row that reaches another organisation through a user's own row is refused too", async () => {

@@ -1,6 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { verifyPassword } from "../../src/flagsmith/django.ts";
-import { generateEnvironmentKey, generateMasterApiKey, hashMasterApiKey, isMasterApiKeyFormat } from "../../src/flagsmith/secrets.ts";
+import {
+  generateEnvironmentKey,
+  generateMasterApiKey,
+  hashMasterApiKey,
+  isMasterApiKeyFormat,
+} from "../../src/flagsmith/secrets.ts";
 
 const ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 

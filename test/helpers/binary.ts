@@ -17,12 +17,18 @@ function newestSource(path: string): number {
 
 /** Builds dist/flagsmith-provision unless it is newer than src/, presets/, package.json and the build script. */
 export function ensureBinary(): string {
-  const inputs = ["src", "presets", "package.json", "bun.lock", "scripts/build.ts"].map((p) => join(REPO, p)).filter(existsSync);
+  const inputs = ["src", "presets", "package.json", "bun.lock", "scripts/build.ts"]
+    .map((p) => join(REPO, p))
+    .filter(existsSync);
   const newest = Math.max(...inputs.map(newestSource));
   if (existsSync(BINARY) && statSync(BINARY).mtimeMs > newest) return BINARY;
   // Build beside the target and rename, so a concurrently running test file never sees half a binary.
   const partial = `${BINARY}.${process.pid}.partial`;
-  const build = Bun.spawnSync([process.execPath, join(REPO, "scripts", "build.ts"), "--outfile", partial], { cwd: REPO, stdout: "pipe", stderr: "pipe" });
+  const build = Bun.spawnSync([process.execPath, join(REPO, "scripts", "build.ts"), "--outfile", partial], {
+    cwd: REPO,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   if (build.exitCode !== 0) throw new Error(`build failed:\n${build.stdout.toString()}${build.stderr.toString()}`);
   renameSync(partial, BINARY);
   return BINARY;

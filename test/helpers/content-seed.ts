@@ -52,8 +52,18 @@ export const projectRef = (organisation: string, name: string): ProjectRef => ({
 
 /** Builders for desired content, with positions. */
 export const declare = {
-  environment: (project: ProjectRef, name: string, line = 1) => ({ project, name, description: null, showKey: false, source: at(line) }),
-  feature: (project: ProjectRef, name: string, o: { defaultEnabled?: boolean; initialValue?: string | null; line?: number } = {}) => ({
+  environment: (project: ProjectRef, name: string, line = 1) => ({
+    project,
+    name,
+    description: null,
+    showKey: false,
+    source: at(line),
+  }),
+  feature: (
+    project: ProjectRef,
+    name: string,
+    o: { defaultEnabled?: boolean; initialValue?: string | null; line?: number } = {},
+  ) => ({
     project,
     name,
     description: null,
@@ -61,8 +71,19 @@ export const declare = {
     initialValue: o.initialValue ?? null,
     source: at(o.line ?? 1),
   }),
-  segment: (project: ProjectRef, name: string, rules: SegmentRule[], line = 1) => ({ project, name, description: null, rules, source: at(line) }),
-  identity: (project: ProjectRef, environment: string, identifier: string, traits: Record<string, string | number | boolean> = {}) => ({
+  segment: (project: ProjectRef, name: string, rules: SegmentRule[], line = 1) => ({
+    project,
+    name,
+    description: null,
+    rules,
+    source: at(line),
+  }),
+  identity: (
+    project: ProjectRef,
+    environment: string,
+    identifier: string,
+    traits: Record<string, string | number | boolean> = {},
+  ) => ({
     environment: { project, name: environment },
     identifier,
     traits,
@@ -71,7 +92,9 @@ export const declare = {
 };
 
 /** A desired state holding only content kinds. */
-export function content(parts: Partial<Pick<Desired, "environments" | "identities" | "segments" | "features">>): Desired {
+export function content(
+  parts: Partial<Pick<Desired, "environments" | "identities" | "segments" | "features">>,
+): Desired {
   return { ...emptyDesired(), ...parts };
 }
 
@@ -82,7 +105,9 @@ export interface ContentRun {
 
 /** Provisions `desired` in one transaction through the product's own entry (provision.ts), as `apply` does. */
 export async function provisionContent(sql: postgres.Sql, desired: Desired): Promise<ContentRun> {
-  const result = await sql.begin((tx) => provisionInTransaction(tx, desired, { dryRun: false, settings: { djangoSecretKey: null, flagsmithDomain: null } }));
+  const result = await sql.begin((tx) =>
+    provisionInTransaction(tx, desired, { dryRun: false, settings: { djangoSecretKey: null, flagsmithDomain: null } }),
+  );
   return { plan: { actions: result.outcomes.map((o) => o.action), appDomain: null, warnings: result.warnings } };
 }
 

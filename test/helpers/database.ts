@@ -17,7 +17,9 @@ const SHARED = join(import.meta.dir, "..", "..", "..", "shared", "flagsmith");
 /** Where each schema's SQL lives; null when it is not available on this machine. */
 export function schemaFile(schema: SchemaName): string | null {
   const path =
-    schema === "fixture" ? join(import.meta.dir, "..", "fixtures", "schema.sql") : join(SHARED, `flagsmith-${schema}.sql`);
+    schema === "fixture"
+      ? join(import.meta.dir, "..", "fixtures", "schema.sql")
+      : join(SHARED, `flagsmith-${schema}.sql`);
   return existsSync(path) ? path : null;
 }
 
@@ -56,7 +58,10 @@ function templateName(schema: SchemaName, path: string): string {
 
 async function ensureTemplate(schema: SchemaName): Promise<string> {
   const path = schemaFile(schema);
-  if (!path) throw new Error(`schema ${schema} is not available (${schema === "fixture" ? "test/fixtures/schema.sql" : "../shared/flagsmith"} missing)`);
+  if (!path)
+    throw new Error(
+      `schema ${schema} is not available (${schema === "fixture" ? "test/fixtures/schema.sql" : "../shared/flagsmith"} missing)`,
+    );
   const name = templateName(schema, path);
   return withAdmin(async (admin) => {
     // Serialise template creation across concurrently running test files.
@@ -136,7 +141,9 @@ export async function checksumAllTables(sql: postgres.Sql): Promise<string> {
     where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`;
   const parts: string[] = [];
   for (const { name } of tables) {
-    const [row] = await sql.unsafe(`select count(*)::text as n, coalesce(md5(string_agg(t::text, '|' order by t::text)), '') as h from public.${name} t`);
+    const [row] = await sql.unsafe(
+      `select count(*)::text as n, coalesce(md5(string_agg(t::text, '|' order by t::text)), '') as h from public.${name} t`,
+    );
     parts.push(`${name}:${row!.n}:${row!.h}`);
   }
   return Bun.hash(parts.join("\n")).toString(16);

@@ -16,7 +16,11 @@ const INSIDES = [
 ];
 
 /** Asserts a failed run: its exit code, stderr free of the program's insides, and none of `secrets` anywhere. */
-export function expectCleanFailure(ran: Ran, exitCode: number, options: { secrets?: string[]; message?: RegExp } = {}): void {
+export function expectCleanFailure(
+  ran: Ran,
+  exitCode: number,
+  options: { secrets?: string[]; message?: RegExp } = {},
+): void {
   const shown = `exit ${ran.exitCode}\n--- stdout\n${ran.stdout}\n--- stderr\n${ran.stderr}`;
   expect(ran.exitCode, shown).toBe(exitCode);
   for (const pattern of INSIDES) expect(ran.stderr, shown).not.toMatch(pattern);

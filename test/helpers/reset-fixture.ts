@@ -22,7 +22,9 @@ interface Column {
 }
 
 export async function createSeeder(sql: postgres.Sql): Promise<Seeder> {
-  const rows = await sql<{ table: string; name: string; type: string; notNull: boolean; hasDefault: boolean; maxLength: number | null }[]>`
+  const rows = await sql<
+    { table: string; name: string; type: string; notNull: boolean; hasDefault: boolean; maxLength: number | null }[]
+  >`
     select c.relname as "table", a.attname as name, format_type(a.atttypid, null) as type, a.attnotnull as "notNull",
            (a.atthasdef or a.attidentity <> '') as "hasDefault",
            case when a.atttypmod > 4 and a.atttypid = 'varchar'::regtype then a.atttypmod - 4 end as "maxLength"
@@ -50,7 +52,8 @@ export async function createSeeder(sql: postgres.Sql): Promise<Seeder> {
           continue;
         }
         if (!column.notNull || column.hasDefault) continue;
-        if (fkColumns.has(`${table}.${column.name}`)) throw new Error(`seed ${table}: give the foreign key ${column.name}`);
+        if (fkColumns.has(`${table}.${column.name}`))
+          throw new Error(`seed ${table}: give the foreign key ${column.name}`);
         names.push(q(column.name));
         exprs.push(dummy(column, `${table}.${column.name}.${counter++}`));
       }

@@ -39,12 +39,17 @@ export const ALICE_IN_OTHER = {
 } as const;
 export type AliceInOther = keyof typeof ALICE_IN_OTHER;
 
-export async function seedScenario(sql: postgres.Sql, options: { aliceInOther?: (row: AliceInOther) => boolean } = {}): Promise<Seeded[]> {
+export async function seedScenario(
+  sql: postgres.Sql,
+  options: { aliceInOther?: (row: AliceInOther) => boolean } = {},
+): Promise<Seeded[]> {
   const s = await createSeeder(sql);
   const seeded: Seeded[] = [];
   const add = async (name: string, table: string, values: Row, fate: Fate = "deleted"): Promise<number | null> => {
     if (!s.has(table)) return null;
-    const present = Object.fromEntries(Object.entries(values).filter(([c, v]) => v !== null && v !== undefined && s.hasColumn(table, c)));
+    const present = Object.fromEntries(
+      Object.entries(values).filter(([c, v]) => v !== null && v !== undefined && s.hasColumn(table, c)),
+    );
     const row = await s.insert(table, present);
     const kept = typeof fate === "object" ? { nulled: fate.nulled.filter((c) => c in present) } : fate;
     seeded.push({ table, name, row, fate: typeof kept === "object" && kept.nulled.length === 0 ? "kept" : kept });
@@ -53,63 +58,169 @@ export async function seedScenario(sql: postgres.Sql, options: { aliceInOther?: 
   const alice = await add("alice", "users_ffadminuser", { email: "alice@example.com" });
   const bob = await add("bob", "users_ffadminuser", { email: "bob@example.com" }, "kept");
 
-  for (const [prefix, name, deletedAt] of [["a", "Acme", null], ["old", "Acme", new Date()], ["b", "Other", null]] as const) {
+  for (const [prefix, name, deletedAt] of [
+    ["a", "Acme", null],
+    ["old", "Acme", new Date()],
+    ["b", "Other", null],
+  ] as const) {
     const mine = prefix !== "b";
     const own = (other: Fate = "kept"): Fate => (mine ? "deleted" : other);
     /** Rows alice has in Acme always; in Other only when asked for (reset refuses then). */
     const alices = (row: AliceInOther) => mine || (options.aliceInOther?.(row) ?? false);
     const org = await add(`${prefix}Org`, "organisations_organisation", { name, deleted_at: deletedAt }, own());
     await add(`${prefix}Sub`, "organisations_subscription", { organisation_id: org }, own());
-    const project = await add(`${prefix}Project`, "projects_project", { organisation_id: org, name: `${name} project` }, own());
+    const project = await add(
+      `${prefix}Project`,
+      "projects_project",
+      { organisation_id: org, name: `${name} project` },
+      own(),
+    );
     const env = await add(`${prefix}Env`, "environments_environment", { project_id: project }, own());
     const feature = await add(`${prefix}Feature`, "features_feature", { project_id: project }, own());
     const fs = await add(`${prefix}Fs`, "features_featurestate", { feature_id: feature, environment_id: env }, own());
     await add(`${prefix}Fsv`, "features_featurestatevalue", { feature_state_id: fs }, own());
     if (prefix === "old") continue;
-    await add(`${prefix}Member`, "organisations_userorganisation", { organisation_id: org, user_id: mine ? alice : bob, role: "ADMIN" }, own());
-    if (alices("CrossMember")) await add(`${prefix}CrossMember`, "organisations_userorganisation", { organisation_id: org, user_id: mine ? bob : alice, role: "USER" });
+    await add(
+      `${prefix}Member`,
+      "organisations_userorganisation",
+      { organisation_id: org, user_id: mine ? alice : bob, role: "ADMIN" },
+      own(),
+    );
+    if (alices("CrossMember"))
+      await add(`${prefix}CrossMember`, "organisations_userorganisation", {
+        organisation_id: org,
+        user_id: mine ? bob : alice,
+        role: "USER",
+      });
     const segment = await add(`${prefix}Segment`, "segments_segment", { project_id: project }, own());
     const top = await add(`${prefix}Rule`, "segments_segmentrule", { segment_id: segment, type: "ALL" }, own());
     const child = await add(`${prefix}ChildRule`, "segments_segmentrule", { rule_id: top, type: "ANY" }, own());
     await add(`${prefix}Condition`, "segments_condition", { rule_id: child, operator: "EQUAL" }, own());
-    const fseg = await add(`${prefix}FeatureSegment`, "features_featuresegment", { feature_id: feature, segment_id: segment, environment_id: env }, own());
+    const fseg = await add(
+      `${prefix}FeatureSegment`,
+      "features_featuresegment",
+      { feature_id: feature, segment_id: segment, environment_id: env },
+      own(),
+    );
     if (fseg !== null) {
-      const segFs = await add(`${prefix}SegmentFs`, "features_featurestate", { feature_id: feature, environment_id: env, feature_segment_id: fseg }, own());
+      const segFs = await add(
+        `${prefix}SegmentFs`,
+        "features_featurestate",
+        { feature_id: feature, environment_id: env, feature_segment_id: fseg },
+        own(),
+      );
       await add(`${prefix}SegmentFsv`, "features_featurestatevalue", { feature_state_id: segFs }, own());
     }
     const identity = await add(`${prefix}Identity`, "environments_identity", { environment_id: env }, own());
     await add(`${prefix}Trait`, "environments_trait", { identity_id: identity }, own());
-    const idFs = await add(`${prefix}IdentityFs`, "features_featurestate", { feature_id: feature, environment_id: env, identity_id: identity }, own());
+    const idFs = await add(
+      `${prefix}IdentityFs`,
+      "features_featurestate",
+      { feature_id: feature, environment_id: env, identity_id: identity },
+      own(),
+    );
     await add(`${prefix}IdentityFsv`, "features_featurestatevalue", { feature_state_id: idFs }, own());
     const key = `${prefix}key.id`;
-    await add(`${prefix}Key`, "api_keys_masterapikey", { id: key, organisation_id: org, created_by_id: alice }, own({ nulled: ["created_by_id"] }));
+    await add(
+      `${prefix}Key`,
+      "api_keys_masterapikey",
+      { id: key, organisation_id: org, created_by_id: alice },
+      own({ nulled: ["created_by_id"] }),
+    );
     if (alices("OrgPerm")) {
-      const orgPerm = await add(`${prefix}OrgPerm`, "organisation_permissions_userorganisationpermission", { organisation_id: org, user_id: alice });
-      await add(`${prefix}OrgPermKey`, "organisation_permissions_userorganisationpermission_permissions", { userorganisationpermission_id: orgPerm, permissionmodel_id: "CREATE_PROJECT" });
+      const orgPerm = await add(`${prefix}OrgPerm`, "organisation_permissions_userorganisationpermission", {
+        organisation_id: org,
+        user_id: alice,
+      });
+      await add(`${prefix}OrgPermKey`, "organisation_permissions_userorganisationpermission_permissions", {
+        userorganisationpermission_id: orgPerm,
+        permissionmodel_id: "CREATE_PROJECT",
+      });
     }
     if (alices("ProjPerm")) {
-      const projPerm = await add(`${prefix}ProjPerm`, "projects_userprojectpermission", { project_id: project, user_id: mine ? bob : alice });
-      await add(`${prefix}ProjPermKey`, "projects_userprojectpermission_permissions", { userprojectpermission_id: projPerm, permissionmodel_id: "VIEW_PROJECT" });
+      const projPerm = await add(`${prefix}ProjPerm`, "projects_userprojectpermission", {
+        project_id: project,
+        user_id: mine ? bob : alice,
+      });
+      await add(`${prefix}ProjPermKey`, "projects_userprojectpermission_permissions", {
+        userprojectpermission_id: projPerm,
+        permissionmodel_id: "VIEW_PROJECT",
+      });
     }
-    if (alices("EnvPermAlice")) await add(`${prefix}EnvPermAlice`, "environments_userenvironmentpermission", { environment_id: env, user_id: alice });
-    const envPerm = await add(`${prefix}EnvPerm`, "environments_userenvironmentpermission", { environment_id: env, user_id: bob }, own());
-    await add(`${prefix}EnvPermKey`, "environments_userenvironmentpermission_permissions", { userenvironmentpermission_id: envPerm, permissionmodel_id: "VIEW_ENVIRONMENT" }, own());
+    if (alices("EnvPermAlice"))
+      await add(`${prefix}EnvPermAlice`, "environments_userenvironmentpermission", {
+        environment_id: env,
+        user_id: alice,
+      });
+    const envPerm = await add(
+      `${prefix}EnvPerm`,
+      "environments_userenvironmentpermission",
+      { environment_id: env, user_id: bob },
+      own(),
+    );
+    await add(
+      `${prefix}EnvPermKey`,
+      "environments_userenvironmentpermission_permissions",
+      { userenvironmentpermission_id: envPerm, permissionmodel_id: "VIEW_ENVIRONMENT" },
+      own(),
+    );
     const group = await add(`${prefix}Group`, "users_userpermissiongroup", { organisation_id: org }, own());
-    if (alices("GroupAlice")) await add(`${prefix}GroupAlice`, "users_userpermissiongroup_users", { userpermissiongroup_id: group, ffadminuser_id: alice });
-    await add(`${prefix}GroupBob`, "users_userpermissiongroup_users", { userpermissiongroup_id: group, ffadminuser_id: bob }, own());
-    if (alices("OwnerAlice")) await add(`${prefix}OwnerAlice`, "features_feature_owners", { feature_id: feature, ffadminuser_id: alice });
-    if (alices("LdImport")) await add(`${prefix}LdImport`, "launch_darkly_launchdarklyimportrequest", { project_id: project, created_by_id: alice });
+    if (alices("GroupAlice"))
+      await add(`${prefix}GroupAlice`, "users_userpermissiongroup_users", {
+        userpermissiongroup_id: group,
+        ffadminuser_id: alice,
+      });
+    await add(
+      `${prefix}GroupBob`,
+      "users_userpermissiongroup_users",
+      { userpermissiongroup_id: group, ffadminuser_id: bob },
+      own(),
+    );
+    if (alices("OwnerAlice"))
+      await add(`${prefix}OwnerAlice`, "features_feature_owners", { feature_id: feature, ffadminuser_id: alice });
+    if (alices("LdImport"))
+      await add(`${prefix}LdImport`, "launch_darkly_launchdarklyimportrequest", {
+        project_id: project,
+        created_by_id: alice,
+      });
     await add(`${prefix}OwnerBob`, "features_feature_owners", { feature_id: feature, ffadminuser_id: bob }, own());
-    await add(`${prefix}Audit`, "audit_auditlog", { project_id: project, environment_id: env, author_id: alice, log: "New Flag created" }, own({ nulled: ["author_id"] }));
+    await add(
+      `${prefix}Audit`,
+      "audit_auditlog",
+      { project_id: project, environment_id: env, author_id: alice, log: "New Flag created" },
+      own({ nulled: ["author_id"] }),
+    );
     // History rows are kept whoever they belong to (no FK on their copied ids); only live references are cleared.
-    await add(`${prefix}History`, "features_historicalfeature", { id: feature, history_type: "+", history_user_id: alice, master_api_key_id: key, project_id: project },
-      { nulled: mine ? ["history_user_id", "master_api_key_id"] : ["history_user_id"] });
-    if (alices("Invite")) await add(`${prefix}Invite`, "users_invite", { organisation_id: org, invited_by_id: alice, email: `${prefix}@invitee.test` }); // Django: CASCADE
-    const cr = await add(`${prefix}ChangeRequest`, "workflows_core_changerequest", { project_id: project, environment_id: env, user_id: alice, committed_by_id: bob },
-      own({ nulled: ["user_id"] }));
+    await add(
+      `${prefix}History`,
+      "features_historicalfeature",
+      { id: feature, history_type: "+", history_user_id: alice, master_api_key_id: key, project_id: project },
+      { nulled: mine ? ["history_user_id", "master_api_key_id"] : ["history_user_id"] },
+    );
+    if (alices("Invite"))
+      await add(`${prefix}Invite`, "users_invite", {
+        organisation_id: org,
+        invited_by_id: alice,
+        email: `${prefix}@invitee.test`,
+      }); // Django: CASCADE
+    const cr = await add(
+      `${prefix}ChangeRequest`,
+      "workflows_core_changerequest",
+      { project_id: project, environment_id: env, user_id: alice, committed_by_id: bob },
+      own({ nulled: ["user_id"] }),
+    );
     if (cr !== null) {
-      if (alices("Approval")) await add(`${prefix}Approval`, "workflows_core_changerequestapproval", { change_request_id: cr, user_id: alice });
-      await add(`${prefix}BobApproval`, "workflows_core_changerequestapproval", { change_request_id: cr, user_id: bob }, own());
+      if (alices("Approval"))
+        await add(`${prefix}Approval`, "workflows_core_changerequestapproval", {
+          change_request_id: cr,
+          user_id: alice,
+        });
+      await add(
+        `${prefix}BobApproval`,
+        "workflows_core_changerequestapproval",
+        { change_request_id: cr, user_id: bob },
+        own(),
+      );
     }
   }
   await add("aliceToken", "authtoken_token", { key: "alice-token", user_id: alice });

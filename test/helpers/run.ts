@@ -13,7 +13,10 @@ export const SCHEMA: SchemaName = schemaFile("v2.265.0") ? "v2.265.0" : "fixture
 
 /** Runs the compiled binary with `--output json` against url (no other environment leaks in). */
 export function applyJson(url: string, sourceArgs: string[], cwd: string): Promise<Measured> {
-  return runMeasured(ensureBinary(), [...sourceArgs, "--output", "json"], { cwd, env: { DATABASE_URL: url, DJANGO_SECRET_KEY: "test-secret" } });
+  return runMeasured(ensureBinary(), [...sourceArgs, "--output", "json"], {
+    cwd,
+    env: { DATABASE_URL: url, DJANGO_SECRET_KEY: "test-secret" },
+  });
 }
 
 /** Rows of one organisation's dataset, and duplicates that must never exist. */

@@ -9,8 +9,18 @@ const FIXTURES = join(import.meta.dir, "..", "fixtures");
 
 /** A fixture file, or a folder of files loaded together (for mistakes that need two files). */
 function sourcesOf(path: string): Source[] {
-  const files = statSync(path).isDirectory() ? readdirSync(path).sort().map((name) => join(path, name)) : [path];
-  return files.map((file) => ({ name: file.slice(path.length - (statSync(path).isDirectory() ? 0 : file.split("/").pop()!.length)).replace(/^\//, ""), text: readFileSync(file, "utf8"), baseDir: join(file, "..") }));
+  const files = statSync(path).isDirectory()
+    ? readdirSync(path)
+        .sort()
+        .map((name) => join(path, name))
+    : [path];
+  return files.map((file) => ({
+    name: file
+      .slice(path.length - (statSync(path).isDirectory() ? 0 : file.split("/").pop()!.length))
+      .replace(/^\//, ""),
+    text: readFileSync(file, "utf8"),
+    baseDir: join(file, ".."),
+  }));
 }
 
 /** `# env: NAME=value` header lines. */
@@ -28,7 +38,15 @@ describe("valid fixtures", () => {
     test(name, () => {
       const sources = sourcesOf(join(dir, name));
       const { desired } = loadDesired(sources, envOf(sources));
-      expect(desired.users.length + desired.organisations.length + desired.projects.length + desired.environments.length + desired.features.length + desired.segments.length + desired.masterApiKeys.length).toBeGreaterThan(0);
+      expect(
+        desired.users.length +
+          desired.organisations.length +
+          desired.projects.length +
+          desired.environments.length +
+          desired.features.length +
+          desired.segments.length +
+          desired.masterApiKeys.length,
+      ).toBeGreaterThan(0);
     });
   }
 });

@@ -27,13 +27,21 @@ const brief = (list: Issue[]) => list.map((i) => `${i.position?.line}:${i.positi
 describe("text PostgreSQL cannot store is refused where it is written (item 5)", () => {
   test("a NUL character in a value, a key, or brought by interpolation", () => {
     expect(brief(issues('organisations: [{name: "A\\0"}]\n'))).toEqual(["2:24 nul-character"]);
-    expect(brief(issues('projects: [{name: P, organisation: O, environments: [{name: E, identities: [{identifier: i, traits: {"k\\0": 1}}]}]}]\n'))).toEqual([
-      "2:102 nul-character",
-    ]);
+    expect(
+      brief(
+        issues(
+          'projects: [{name: P, organisation: O, environments: [{name: E, identities: [{identifier: i, traits: {"k\\0": 1}}]}]}]\n',
+        ),
+      ),
+    ).toEqual(["2:102 nul-character"]);
     const dir = mkdtempSync(join(tmpdir(), "fsp-nul-"));
     writeFileSync(join(dir, "secret"), "pass\0word\n");
-    const found = issuesOf([{ name: "f.yaml", text: V + 'users: [{email: a@b.co, password: "$__file{secret}"}]\n', baseDir: dir }]);
-    expect(found.map((i) => i.message)).toEqual(['"password" contains a NUL character (\\0), which PostgreSQL cannot store in text']);
+    const found = issuesOf([
+      { name: "f.yaml", text: V + 'users: [{email: a@b.co, password: "$__file{secret}"}]\n', baseDir: dir },
+    ]);
+    expect(found.map((i) => i.message)).toEqual([
+      '"password" contains a NUL character (\\0), which PostgreSQL cannot store in text',
+    ]);
   });
 
   test("a lone surrogate, in either reader's text (the fast reader refuses it, `yaml` reads it)", () => {
@@ -48,14 +56,24 @@ describe("text PostgreSQL cannot store is refused where it is written (item 5)",
     expect(brief(found)).toEqual(["2:49 out-of-range"]);
     expect(found[0]!.message).toBe('"seats" must be at most 2147483647, got 3000000000');
     expect(issues("organisations: [{name: A, subscription: {seats: 2147483647}}]\n")).toEqual([]);
-    expect(brief(issues('organisations: [{name: A, subscription: {seats: "${SEATS}"}}]\n', { SEATS: "2147483648" }))).toEqual(["2:49 out-of-range"]);
+    expect(
+      brief(issues('organisations: [{name: A, subscription: {seats: "${SEATS}"}}]\n', { SEATS: "2147483648" })),
+    ).toEqual(["2:49 out-of-range"]);
   });
 
   test("app_domain must be a host or host:port", () => {
-    for (const good of ["flagsmith.example.com", "localhost:8000", "10.0.0.1:80", "[::1]:8000", "flagsmith_api", "bücher.example"]) {
+    for (const good of [
+      "flagsmith.example.com",
+      "localhost:8000",
+      "10.0.0.1:80",
+      "[::1]:8000",
+      "flagsmith_api",
+      "bücher.example",
+    ]) {
       expect(isHostAndPort(good)).toBe(true);
     }
-    for (const bad of ["https://x/", "x/", "x:0", "x:65536", "x y", "-x", "x..y", "user@x", ""]) expect(isHostAndPort(bad)).toBe(false);
+    for (const bad of ["https://x/", "x/", "x:0", "x:65536", "x y", "-x", "x..y", "user@x", ""])
+      expect(isHostAndPort(bad)).toBe(false);
     const found = issues('app_domain: "https://x/"\n');
     expect(found.map((i) => `${brief([i])[0]} ${i.message}`)).toEqual([
       '2:13 bad-domain "app_domain" must be a host or host:port, like flagsmith.example.com or localhost:8000, got "https://x/"',
@@ -70,7 +88,12 @@ describe("invalid UTF-8 is refused at its first bad byte, not written as U+FFFD 
     expect(decodeUtf8(bytes).text).toBe("a: 1\nb: é\ufffdA");
     expect(decodeUtf8(new Uint8Array([0xc3]))).toEqual({ text: "\ufffd", invalid: { offset: 0, line: 1, column: 1 } });
     // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8 either.
-    for (const bad of [[0xc0, 0xaf], [0xe0, 0x80, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80]]) {
+    for (const bad of [
+      [0xc0, 0xaf],
+      [0xe0, 0x80, 0xaf],
+      [0xed, 0xa0, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+    ]) {
       expect(decodeUtf8(new Uint8Array(bad)).invalid?.offset).toBe(0);
     }
     expect(decodeUtf8(new TextEncoder().encode("\ufeffé🚀")).text).toBe("\ufeffé🚀");
@@ -78,7 +101,14 @@ describe("invalid UTF-8 is refused at its first bad byte, not written as U+FFFD 
 
   test("a file read from disk carries the problem, reported with the file's other problems", () => {
     const dir = mkdtempSync(join(tmpdir(), "fsp-utf8-"));
-    writeFileSync(join(dir, "latin1.yaml"), Buffer.concat([Buffer.from(V + "organisations:\n  - name: Caf"), Buffer.from([0xe9]), Buffer.from("\n  - nme: x\n")]));
+    writeFileSync(
+      join(dir, "latin1.yaml"),
+      Buffer.concat([
+        Buffer.from(V + "organisations:\n  - name: Caf"),
+        Buffer.from([0xe9]),
+        Buffer.from("\n  - nme: x\n"),
+      ]),
+    );
     const sources = discoverSources({ files: ["latin1.yaml"], env: {}, cwd: dir });
     expect(brief(issuesOf(sources))).toEqual(["3:14 invalid-utf8", "4:5 missing-field", "4:5 unknown-key"]);
     expect(issuesOf(sources)[0]!.message).toBe("the file is not valid UTF-8: byte 43 (0xe9) does not belong here");
@@ -87,8 +117,12 @@ describe("invalid UTF-8 is refused at its first bad byte, not written as U+FFFD 
   test("a $__file{} secret that is not UTF-8", () => {
     const dir = mkdtempSync(join(tmpdir(), "fsp-utf8-"));
     writeFileSync(join(dir, "secret"), Buffer.from([0x70, 0xe9, 0x0a]));
-    const found = issuesOf([{ name: "f.yaml", text: V + 'users: [{email: a@b.co, password: "$__file{secret}"}]\n', baseDir: dir }]);
-    expect(found.map((i) => `${brief([i])[0]} ${i.message}`)).toEqual([`2:35 invalid-utf8 "${join(dir, "secret")}" (read for $__file{secret}) is not valid UTF-8`]);
+    const found = issuesOf([
+      { name: "f.yaml", text: V + 'users: [{email: a@b.co, password: "$__file{secret}"}]\n', baseDir: dir },
+    ]);
+    expect(found.map((i) => `${brief([i])[0]} ${i.message}`)).toEqual([
+      `2:35 invalid-utf8 "${join(dir, "secret")}" (read for $__file{secret}) is not valid UTF-8`,
+    ]);
   });
 });
 
@@ -123,7 +157,9 @@ describe("input parts of item 15", () => {
     ]) {
       expect(isFlagsmithPasswordHash(bad)).toBe(false);
     }
-    expect(brief(issues("users: [{email: a@b.co, password_hash: md5$s$9135274bbe810f23c6367af17b802128}]\n"))).toEqual(["2:40 bad-password-hash"]);
+    expect(brief(issues("users: [{email: a@b.co, password_hash: md5$s$9135274bbe810f23c6367af17b802128}]\n"))).toEqual([
+      "2:40 bad-password-hash",
+    ]);
   });
 });
 
@@ -137,7 +173,10 @@ describe("one run reports problems of every kind (item 5)", () => {
           "organisations:\n  - name: Acme\n    subscription: {seats: lots}\n  - name: Beta\n    permissions: [{user: a@b.co, permissions: [CREATE_PROJCT]}]\n" +
           `projects:\n  - {name: Web, organisation: Beta}\n  - {name: Mobile, organisation: Beta, features: [{name: ${"f".repeat(2001)}}, {name: g, default_enabled: maybe}]}\n`,
       },
-      { name: "b.yaml", text: V + "features: [{name: h, project: Webb, organisation: Beta}]\nusers: [{email: a@b.co}]\n" },
+      {
+        name: "b.yaml",
+        text: V + "features: [{name: h, project: Webb, organisation: Beta}]\nusers: [{email: a@b.co}]\n",
+      },
     ]);
     expect(brief(found)).toEqual([
       "4:27 wrong-type", // seats: lots (organisation Acme is left out of the rules across files)
@@ -150,12 +189,22 @@ describe("one run reports problems of every kind (item 5)", () => {
   });
 
   test("a reference to a kind some of whose declarations were left out is not called a typo", () => {
-    const found = issuesOf([{ name: "a.yaml", text: V + "projects:\n  - {name: Web, organisation: O, nope: 1}\n  - {name: Webb, organisation: O}\nfeatures: [{name: f, project: Web, organisation: O}]\n" }]);
+    const found = issuesOf([
+      {
+        name: "a.yaml",
+        text:
+          V +
+          "projects:\n  - {name: Web, organisation: O, nope: 1}\n  - {name: Webb, organisation: O}\nfeatures: [{name: f, project: Web, organisation: O}]\n",
+      },
+    ]);
     expect(brief(found)).toEqual(["3:34 unknown-key"]);
     // Likewise when the entity is in a file that cannot be read at all (here: a YAML syntax error).
     const unreadable = issuesOf([
       { name: "a.yaml", text: V + "projects:\n  - {name: Web, organisation: O\n" },
-      { name: "b.yaml", text: V + "projects: [{name: Webb, organisation: O}]\nfeatures: [{name: f, project: Web, organisation: O}]\n" },
+      {
+        name: "b.yaml",
+        text: V + "projects: [{name: Webb, organisation: O}]\nfeatures: [{name: f, project: Web, organisation: O}]\n",
+      },
     ]);
     expect(unreadable.map((i) => i.rule)).toEqual(["yaml-syntax"]);
   });
@@ -163,7 +212,9 @@ describe("one run reports problems of every kind (item 5)", () => {
 
 describe("problems past a bound are counted, not kept (item 11)", () => {
   test("the first ones found are listed, sorted, then one line with the count of the others", () => {
-    const features = Array.from({ length: 7 }, (_, i) => `  - {name: f${i}, project: P, default_enabled: maybe}`).join("\n");
+    const features = Array.from({ length: 7 }, (_, i) => `  - {name: f${i}, project: P, default_enabled: maybe}`).join(
+      "\n",
+    );
     let error: unknown;
     try {
       loadDesired([{ name: "f.yaml", text: `${V}features:\n${features}\n` }], {}, { maxIssues: 3 });
@@ -171,7 +222,12 @@ describe("problems past a bound are counted, not kept (item 11)", () => {
       error = e;
     }
     const issues = (error as UserError).issues;
-    expect(brief(issues)).toEqual(["3:45 wrong-type", "4:45 wrong-type", "5:45 wrong-type", "undefined:undefined more-issues"]);
+    expect(brief(issues)).toEqual([
+      "3:45 wrong-type",
+      "4:45 wrong-type",
+      "5:45 wrong-type",
+      "undefined:undefined more-issues",
+    ]);
     expect(issues[3]!.message).toBe("and 4 more problems (only the first 3 are listed)");
   });
 });

@@ -100,7 +100,9 @@ describe("interpolation inside files", () => {
       load('version: "1.0"\norganisations:\n  - name: A\n    subscription: {seats: "${SEATS}"}\n', { SEATS: "many" });
       throw new Error("no error");
     } catch (error) {
-      expect((error as UserError).issues).toMatchObject([{ rule: "wrong-type", position: { file: "f.yaml", line: 4, column: 27 } }]);
+      expect((error as UserError).issues).toMatchObject([
+        { rule: "wrong-type", position: { file: "f.yaml", line: 4, column: 27 } },
+      ]);
     }
   });
 

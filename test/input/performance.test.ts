@@ -9,7 +9,12 @@ function generated(): string {
     for (let e = 0; e < 10; e++) lines.push(`      - name: Env ${e}`);
     lines.push("    features:");
     for (let f = 0; f < 1000; f++) {
-      lines.push(`      - name: feature_${f}`, `        default_enabled: ${f % 2 === 0}`, `        initial_value: ${f}`, `        description: "\${DESC:generated} ${f}"`);
+      lines.push(
+        `      - name: feature_${f}`,
+        `        default_enabled: ${f % 2 === 0}`,
+        `        initial_value: ${f}`,
+        `        description: "\${DESC:generated} ${f}"`,
+      );
     }
   }
   return lines.join("\n") + "\n";
@@ -33,6 +38,8 @@ test("a large generated file loads and validates at a small multiple of the YAML
   expect(desired.features).toHaveLength(10_000);
   expect(desired.features[1]).toMatchObject({ name: "feature_1", initialValue: "1", description: "generated 1" });
   expect(desired.features[9_999]!.source.line).toBeGreaterThan(40_000);
-  console.log(`loaded ${text.length} bytes, 10k features, in ${elapsed.toFixed(0)} ms (YAML parse alone: ${parseOnly.toFixed(0)} ms)`);
+  console.log(
+    `loaded ${text.length} bytes, 10k features, in ${elapsed.toFixed(0)} ms (YAML parse alone: ${parseOnly.toFixed(0)} ms)`,
+  );
   expect(elapsed).toBeLessThan(10 * parseOnly + 500);
 }, 60_000);

@@ -24,14 +24,29 @@ const FULL = {
       name: "P",
       organisation: "O",
       permissions: [{ user: "a@b.co", permissions: ["VIEW_PROJECT"] }],
-      environments: [{ name: "E", permissions: [{ user: "a@b.co", permissions: ["VIEW_ENVIRONMENT"] }], identities: [{ identifier: "i", traits: { t: 1 } }] }],
+      environments: [
+        {
+          name: "E",
+          permissions: [{ user: "a@b.co", permissions: ["VIEW_ENVIRONMENT"] }],
+          identities: [{ identifier: "i", traits: { t: 1 } }],
+        },
+      ],
       features: [{ name: "f" }],
-      segments: [{ name: "s", rules: [{ type: "ALL", rules: [{ type: "ANY", conditions: [{ property: "p", operator: "EQUAL", value: "v" }] }] }] }],
+      segments: [
+        {
+          name: "s",
+          rules: [
+            { type: "ALL", rules: [{ type: "ANY", conditions: [{ property: "p", operator: "EQUAL", value: "v" }] }] },
+          ],
+        },
+      ],
     },
   ],
   environments: [{ name: "E2", project: "P", identities: [{ identifier: "j", traits: { u: "x" } }] }],
   features: [{ name: "f2", project: "P" }],
-  segments: [{ name: "s2", project: "P", rules: [{ type: "ALL", conditions: [{ property: "q", operator: "IS_SET" }] }] }],
+  segments: [
+    { name: "s2", project: "P", rules: [{ type: "ALL", conditions: [{ property: "q", operator: "IS_SET" }] }] },
+  ],
 };
 
 type Path = (string | number)[];
@@ -48,7 +63,12 @@ function withKey(path: Path, key: string): unknown {
   const copy = structuredClone(FULL);
   let node: any = copy;
   for (const step of path) node = node[step];
-  Object.defineProperty(node, key, { value: { is_superuser: true, seats: 3000000000 }, enumerable: true, writable: true, configurable: true });
+  Object.defineProperty(node, key, {
+    value: { is_superuser: true, seats: 3000000000 },
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
   return copy;
 }
 

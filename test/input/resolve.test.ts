@@ -23,8 +23,19 @@ describe("segment rules are stored in the dashboard's shape", () => {
   const c = (property: string) => ({ property, operator: "EQUAL" as const, value: "1", description: null });
 
   test("ALL with c1, c2 → ALL[ANY[c1], ANY[c2]]", () => {
-    expect(rulesOf("[{type: ALL, conditions: [{property: a, operator: EQUAL, value: 1}, {property: b, operator: EQUAL, value: 1}]}]")).toEqual([
-      { type: "ALL", conditions: [], rules: [{ type: "ANY", conditions: [c("a")], rules: [] }, { type: "ANY", conditions: [c("b")], rules: [] }] },
+    expect(
+      rulesOf(
+        "[{type: ALL, conditions: [{property: a, operator: EQUAL, value: 1}, {property: b, operator: EQUAL, value: 1}]}]",
+      ),
+    ).toEqual([
+      {
+        type: "ALL",
+        conditions: [],
+        rules: [
+          { type: "ANY", conditions: [c("a")], rules: [] },
+          { type: "ANY", conditions: [c("b")], rules: [] },
+        ],
+      },
     ]);
   });
   test("ANY with c1, c2 → ALL[ANY[c1, c2]]; NONE → ALL[NONE[…]]", () => {
@@ -36,7 +47,9 @@ describe("segment rules are stored in the dashboard's shape", () => {
   });
   test("a rule already in dashboard shape stays as it is", () => {
     const written = "[{type: ALL, rules: [{type: ANY, conditions: [{property: a, operator: EQUAL, value: 1}]}]}]";
-    expect(rulesOf(written)).toEqual([{ type: "ALL", conditions: [], rules: [{ type: "ANY", conditions: [c("a")], rules: [] }] }]);
+    expect(rulesOf(written)).toEqual([
+      { type: "ALL", conditions: [], rules: [{ type: "ANY", conditions: [c("a")], rules: [] }] },
+    ]);
   });
   test("condition values are stored as Flagsmith's API stringifies them", () => {
     const rules = rulesOf(
@@ -61,9 +74,20 @@ describe("resolution", () => {
       ].join("\n"),
     );
     const ref = { organisation: "O", name: "P" };
-    expect(desired.environments.map((e) => [e.name, e.project])).toEqual([["Dev", ref], ["Prod", ref]]);
-    expect(desired.identities[0]).toMatchObject({ environment: { project: ref, name: "Dev" }, identifier: "u1", traits: { age: 42, beta: true, n: 1 } });
-    expect(desired.environmentPermissions[0]).toMatchObject({ email: "A@b.co", permissions: ["VIEW_ENVIRONMENT"], admin: false });
+    expect(desired.environments.map((e) => [e.name, e.project])).toEqual([
+      ["Dev", ref],
+      ["Prod", ref],
+    ]);
+    expect(desired.identities[0]).toMatchObject({
+      environment: { project: ref, name: "Dev" },
+      identifier: "u1",
+      traits: { age: 42, beta: true, n: 1 },
+    });
+    expect(desired.environmentPermissions[0]).toMatchObject({
+      email: "A@b.co",
+      permissions: ["VIEW_ENVIRONMENT"],
+      admin: false,
+    });
     expect(desired.features.map((f) => f.initialValue)).toEqual(["True", "1.0"]);
     expect(desired.groupMembers[0]).toMatchObject({ organisation: "O", group: "G", email: "x@y.co" });
     expect(desired.memberships[0]).toMatchObject({ role: "USER" });
@@ -72,21 +96,30 @@ describe("resolution", () => {
   test("a project not declared anywhere stays unbound (must exist in the database), with a warning", () => {
     const { desired, warnings } = load("features: [{name: f, project: Elsewhere}]\n");
     expect(desired.features[0]!.project).toEqual({ organisation: null, name: "Elsewhere" });
-    expect(warnings.map(formatUndeclared)).toEqual(['f.yaml:2:12: project "Elsewhere" is not declared in these files; it must already exist in the database.']);
+    expect(warnings.map(formatUndeclared)).toEqual([
+      'f.yaml:2:12: project "Elsewhere" is not declared in these files; it must already exist in the database.',
+    ]);
   });
 
   test("references to the same undeclared entity make one warning, at the first, with the count of the others", () => {
-    const { warnings } = load("features: [{name: f, project: Elsewhere}, {name: g, project: Elsewhere}, {name: h, project: Elsewhere}]\n");
+    const { warnings } = load(
+      "features: [{name: f, project: Elsewhere}, {name: g, project: Elsewhere}, {name: h, project: Elsewhere}]\n",
+    );
     expect(warnings.map(formatUndeclared)).toEqual([
       'f.yaml:2:12: project "Elsewhere" is not declared in these files; it must already exist in the database (2 more references to it).',
     ]);
   });
 
   test("organisation: picks between projects of the same name", () => {
-    const text = "projects: [{name: P, organisation: A}, {name: P, organisation: B}]\nfeatures: [{name: f, project: P, organisation: B}]\n";
+    const text =
+      "projects: [{name: P, organisation: A}, {name: P, organisation: B}]\nfeatures: [{name: f, project: P, organisation: B}]\n";
     expect(load(text).desired.features[0]!.project).toEqual({ organisation: "B", name: "P" });
-    const issues = issuesOf("projects: [{name: P, organisation: A}, {name: P, organisation: B}]\nfeatures: [{name: f, project: P}]\n");
-    expect(issues).toMatchObject([{ rule: "ambiguous-project", message: 'project "P" is declared in several organisations: "A", "B"' }]);
+    const issues = issuesOf(
+      "projects: [{name: P, organisation: A}, {name: P, organisation: B}]\nfeatures: [{name: f, project: P}]\n",
+    );
+    expect(issues).toMatchObject([
+      { rule: "ambiguous-project", message: 'project "P" is declared in several organisations: "A", "B"' },
+    ]);
   });
 
   test("identical duplicates merge; conflicting ones name both places", () => {
@@ -108,15 +141,33 @@ describe("resolution", () => {
         'environments: [{name: C, project: P, show_key: "true"}, {name: D, project: P, show_key: false}]',
       ].join("\n"),
     );
-    expect(desired.environments.map((e) => [e.name, e.showKey])).toEqual([["A", true], ["B", false], ["C", true], ["D", false]]);
-    expect(issuesOf("environments: [{name: E, project: P, show_key: maybe}]\n")).toMatchObject([{ rule: "wrong-type", message: "\"show_key\" must be true or false, got \"maybe\"", position: { line: 2, column: 48 } }]);
+    expect(desired.environments.map((e) => [e.name, e.showKey])).toEqual([
+      ["A", true],
+      ["B", false],
+      ["C", true],
+      ["D", false],
+    ]);
+    expect(issuesOf("environments: [{name: E, project: P, show_key: maybe}]\n")).toMatchObject([
+      {
+        rule: "wrong-type",
+        message: '"show_key" must be true or false, got "maybe"',
+        position: { line: 2, column: 48 },
+      },
+    ]);
   });
 
   test("show_key is how a creation is reported, not content: a file adding it merges with one without, in any order", () => {
     const plain = "projects: [{name: P, organisation: O, environments: [{name: Prod, description: d}]}]\n";
-    const asking = "projects: [{name: P, organisation: O, environments: [{name: Prod, description: d, show_key: true}]}]\n";
-    for (const order of [[plain, asking, plain], [asking, plain]]) {
-      const { desired } = loadDesired(order.map((text, i) => ({ name: `${i}.yaml`, text: V + text })), {});
+    const asking =
+      "projects: [{name: P, organisation: O, environments: [{name: Prod, description: d, show_key: true}]}]\n";
+    for (const order of [
+      [plain, asking, plain],
+      [asking, plain],
+    ]) {
+      const { desired } = loadDesired(
+        order.map((text, i) => ({ name: `${i}.yaml`, text: V + text })),
+        {},
+      );
       expect(desired.environments.map((e) => [e.name, e.showKey])).toEqual([["Prod", true]]);
     }
     // Content still conflicts, whatever show_key says.
@@ -129,8 +180,14 @@ describe("resolution", () => {
   });
 
   test("a user's password and password_hash map to UserPassword", () => {
-    const { desired } = load("users: [{email: a@b.co, password: x}, {email: c@d.co, password_hash: '!unusable'}, {email: e@f.co}]\n");
-    expect(desired.users.map((u) => u.password)).toEqual([{ kind: "plain", value: "x" }, { kind: "hash", value: "!unusable" }, { kind: "unusable" }]);
+    const { desired } = load(
+      "users: [{email: a@b.co, password: x}, {email: c@d.co, password_hash: '!unusable'}, {email: e@f.co}]\n",
+    );
+    expect(desired.users.map((u) => u.password)).toEqual([
+      { kind: "plain", value: "x" },
+      { kind: "hash", value: "!unusable" },
+      { kind: "unusable" },
+    ]);
   });
 
   test("several problems in several files are all reported, sorted by place", () => {
@@ -149,44 +206,85 @@ describe("resolution", () => {
 
 describe("YAML conveniences", () => {
   test("x- keys hold anchors and merge keys reuse them", () => {
-    const text = 'version: "1.0"\nx-defaults: &d {project: Web, default_enabled: true}\nfeatures:\n  - <<: *d\n    name: a\n';
+    const text =
+      'version: "1.0"\nx-defaults: &d {project: Web, default_enabled: true}\nfeatures:\n  - <<: *d\n    name: a\n';
     const { desired } = loadDesired([{ name: "f.yaml", text }], {});
     expect(desired.features[0]).toMatchObject({ name: "a", defaultEnabled: true, project: { name: "Web" } });
   });
 
   test("an unquoted version: 1.0 is refused, as the JSON Schema refuses it (a number, not text)", () => {
     for (const text of ["version: 1.0\n", "version: 1\n", "version: 1.10\n"]) {
-      expect(() => loadDesired([{ name: "f.yaml", text }], {})).toThrow(/^f\.yaml:1:10: error: version must be text; (1|1\.0|1\.10) unquoted is a number\n {2}hint: write version: "1\.0" \(quoted\)$/);
+      expect(() => loadDesired([{ name: "f.yaml", text }], {})).toThrow(
+        /^f\.yaml:1:10: error: version must be text; (1|1\.0|1\.10) unquoted is a number\n {2}hint: write version: "1\.0" \(quoted\)$/,
+      );
     }
   });
 });
 
 describe("checkPermissionKeys takes the valid keys from the caller (e.g. the target database)", () => {
-  const { desired } = load("organisations: [{name: O, permissions: [{user: a@b.co, permissions: [CUSTOM_KEY]}]}]\n".replace("CUSTOM_KEY", "CREATE_PROJECT"));
+  const { desired } = load(
+    "organisations: [{name: O, permissions: [{user: a@b.co, permissions: [CUSTOM_KEY]}]}]\n".replace(
+      "CUSTOM_KEY",
+      "CREATE_PROJECT",
+    ),
+  );
   test("accepts keys the database knows", () => {
-    expect(checkPermissionKeys(desired, { organisation: ["CREATE_PROJECT"], project: [], environment: [] })).toEqual([]);
+    expect(checkPermissionKeys(desired, { organisation: ["CREATE_PROJECT"], project: [], environment: [] })).toEqual(
+      [],
+    );
     const rejected = checkPermissionKeys(desired, { organisation: ["OTHER"], project: [], environment: [] });
     expect(rejected).toMatchObject([{ rule: "unknown-permission-key", hint: "valid here: OTHER" }]);
   });
   test("loadDesired can skip the offline list", () => {
     const text = V + "organisations: [{name: O, permissions: [{user: a@b.co, permissions: [RBAC_ONLY]}]}]\n";
     expect(() => loadDesired([{ name: "f.yaml", text }], {})).toThrow(UserError);
-    expect(loadDesired([{ name: "f.yaml", text }], {}, { permissionKeys: null }).desired.organisationPermissions).toHaveLength(1);
+    expect(
+      loadDesired([{ name: "f.yaml", text }], {}, { permissionKeys: null }).desired.organisationPermissions,
+    ).toHaveLength(1);
   });
 });
 
 describe("file order does not matter", () => {
   const files: Source[] = [
-    { name: "users.yaml", text: V + "users: [{email: b@x.co}, {email: a@x.co}]\norganisations: [{name: O, members: [{email: a@x.co, role: ADMIN}]}]\n" },
-    { name: "projects.yaml", text: V + "projects: [{name: P, organisation: O, environments: [{name: Dev}, {name: Prod}]}]\nfeatures: [{name: late, project: P}]\n" },
-    { name: "more.yaml", text: V + "environments: [{name: QA, project: P}]\nfeatures: [{name: early, project: P}]\nusers: [{email: a@x.co}]\nsegments: [{name: s, project: P, rules: [{type: ALL, conditions: [{property: a, operator: IS_SET}]}]}]\n" },
+    {
+      name: "users.yaml",
+      text:
+        V +
+        "users: [{email: b@x.co}, {email: a@x.co}]\norganisations: [{name: O, members: [{email: a@x.co, role: ADMIN}]}]\n",
+    },
+    {
+      name: "projects.yaml",
+      text:
+        V +
+        "projects: [{name: P, organisation: O, environments: [{name: Dev}, {name: Prod}]}]\nfeatures: [{name: late, project: P}]\n",
+    },
+    {
+      name: "more.yaml",
+      text:
+        V +
+        "environments: [{name: QA, project: P}]\nfeatures: [{name: early, project: P}]\nusers: [{email: a@x.co}]\nsegments: [{name: s, project: P, rules: [{type: ALL, conditions: [{property: a, operator: IS_SET}]}]}]\n",
+    },
   ];
-  const permutations = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
-  const withoutSources = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (key, v) => (key === "source" ? undefined : v)));
+  const permutations = [
+    [0, 1, 2],
+    [0, 2, 1],
+    [1, 0, 2],
+    [1, 2, 0],
+    [2, 0, 1],
+    [2, 1, 0],
+  ];
+  const withoutSources = (value: unknown): unknown =>
+    JSON.parse(JSON.stringify(value, (key, v) => (key === "source" ? undefined : v)));
   const planOf = (desired: Desired) => withoutSources(diffState(desired, emptyExisting(false)));
 
   test("every permutation of the same three files gives the same Desired and the same plan", () => {
-    const results = permutations.map((order) => loadDesired(order.map((i) => files[i]!), {}).desired);
+    const results = permutations.map(
+      (order) =>
+        loadDesired(
+          order.map((i) => files[i]!),
+          {},
+        ).desired,
+    );
     for (const desired of results) {
       expect(desired).toEqual(results[0]!);
       expect(planOf(desired)).toEqual(planOf(results[0]!));

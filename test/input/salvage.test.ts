@@ -18,7 +18,10 @@ test("broken variants of the presets end in input errors with positions, never i
     [...lines.slice(0, i), lines[i]!.replace(/(\w+):/, "$1x:"), ...lines.slice(i + 1)],
   ];
   // A second file referring to the first one's entities, so that references to left-out entities are exercised.
-  const other = { name: "z.yaml", text: 'version: "1.0"\nfeatures: [{name: extra, project: Dev Project, organisation: Dev Organisation}]\n' };
+  const other = {
+    name: "z.yaml",
+    text: 'version: "1.0"\nfeatures: [{name: extra, project: Dev Project, organisation: Dev Organisation}]\n',
+  };
   let broken = 0;
   const wrong: string[] = [];
   for (const file of PRESETS.flatMap((p) => p.files)) {
@@ -30,7 +33,9 @@ test("broken variants of the presets end in input errors with positions, never i
           loadDesired([{ name: "a.yaml", text }, other], {});
         } catch (error) {
           broken++;
-          const placed = error instanceof UserError && error.issues.every((issue) => issue.rule === "more-issues" || issue.position!.line > 0);
+          const placed =
+            error instanceof UserError &&
+            error.issues.every((issue) => issue.rule === "more-issues" || issue.position!.line > 0);
           if (!placed) wrong.push(`${String(error)}\n--- in ---\n${text}`);
         }
       }

@@ -41,7 +41,10 @@ describe("discoverSources", () => {
     expect(sources[0]!.baseDir).toBe(k8s);
   });
   test("--file is repeatable and keeps the names as given", () => {
-    expect(discoverSources(base({ files: ["one.yaml", "k8s/20-b.yaml"] })).map((s) => s.name)).toEqual(["one.yaml", "k8s/20-b.yaml"]);
+    expect(discoverSources(base({ files: ["one.yaml", "k8s/20-b.yaml"] })).map((s) => s.name)).toEqual([
+      "one.yaml",
+      "k8s/20-b.yaml",
+    ]);
   });
   test("--preset loads an embedded preset; an unknown one names the valid presets", () => {
     expect(discoverSources(base({ preset: "bootstrap" }))[0]!.name).toStartWith("preset:bootstrap/");
@@ -50,7 +53,10 @@ describe("discoverSources", () => {
     expect(issue.hint).toContain("bootstrap");
   });
   test("PROVISIONING_DIRECTORY, then ./provisioning/, then the bootstrap preset", () => {
-    expect(discoverSources(base({ env: { PROVISIONING_DIRECTORY: "k8s" } })).map((s) => s.name)).toEqual(["k8s/10-a.yml", "k8s/20-b.yaml"]);
+    expect(discoverSources(base({ env: { PROVISIONING_DIRECTORY: "k8s" } })).map((s) => s.name)).toEqual([
+      "k8s/10-a.yml",
+      "k8s/20-b.yaml",
+    ]);
     expect(discoverSources(base({}))[0]!.name).toStartWith("preset:bootstrap/");
     mkdirSync(join(root, "provisioning"));
     writeFileSync(join(root, "provisioning", "x.yaml"), V);

@@ -22,11 +22,17 @@ function yamlReading(text: string) {
   if (doc) {
     visit(doc, {
       Scalar: (_, node) => {
-        if (isScalar(node) && typeof node.value === "number") numbers.push({ written: String(node.source), printed: String(node.value) });
+        if (isScalar(node) && typeof node.value === "number")
+          numbers.push({ written: String(node.source), printed: String(node.value) });
       },
     });
   }
-  return { errors, documents: list.length, value: doc && !errors.length ? doc.toJS({ maxAliasCount: 100 }) : undefined, numbers };
+  return {
+    errors,
+    documents: list.length,
+    value: doc && !errors.length ? doc.toJS({ maxAliasCount: 100 }) : undefined,
+    numbers,
+  };
 }
 
 function expectSameReading(text: string): void {
@@ -68,7 +74,10 @@ describe("the fast path reads every project YAML text as `yaml` does", () => {
  * changes, broken indentation). Whatever the fast path takes must read as `yaml` reads it.
  */
 describe("mutated texts: the fast path takes one only when it reads as `yaml` does", () => {
-  const texts = [...filesUnder(FIXTURES).map((path) => readFileSync(path, "utf8")), ...PRESETS.flatMap((p) => p.files.map((f) => f.text))];
+  const texts = [
+    ...filesUnder(FIXTURES).map((path) => readFileSync(path, "utf8")),
+    ...PRESETS.flatMap((p) => p.files.map((f) => f.text)),
+  ];
   test(`${texts.length} texts, with CRLF line ends, and each line duplicated, dropped, indented or outdented in turn`, () => {
     let taken = 0;
     let refused = 0;
@@ -78,7 +87,12 @@ describe("mutated texts: the fast path takes one only when it reads as `yaml` do
       for (let i = 0; i < lines.length; i++) {
         const indented = [...lines.slice(0, i), " " + lines[i], ...lines.slice(i + 1)];
         const outdented = [...lines.slice(0, i), lines[i]!.replace(/^ {2}/, ""), ...lines.slice(i + 1)];
-        for (const mutated of [[...lines.slice(0, i + 1), ...lines.slice(i)], [...lines.slice(0, i), ...lines.slice(i + 1)], indented, outdented]) {
+        for (const mutated of [
+          [...lines.slice(0, i + 1), ...lines.slice(i)],
+          [...lines.slice(0, i), ...lines.slice(i + 1)],
+          indented,
+          outdented,
+        ]) {
           const mutatedText = mutated.join("\n");
           if (parseFast(mutatedText)) taken++;
           else refused++;
@@ -100,11 +114,13 @@ const TAKEN: Record<string, string> = {
   "quoted keys and values": "\"a b\": 'it''s'\n'c': \"x\\ty\\u00e9 \\\"q\\\" # not a comment\"\n",
   "colons and hashes inside scalars": "url: http://x.y/z?q=1#f\ntime: 12:30\nhash: a#b\n",
   "comments everywhere": "# head\na: 1 # one\n# between\nb:   # empty value\n  - x # item\n",
-  "null, booleans and strings that look like neither": "a: ~\nb: null\nc:\nd: true\ne: False\nf: yes\ng: tRue\nh: 2024-01-01\n",
+  "null, booleans and strings that look like neither":
+    "a: ~\nb: null\nc:\nd: true\ne: False\nf: yes\ng: tRue\nh: 2024-01-01\n",
   "canonical numbers": "a: 1\nb: -2\nc: 0.5\nd: 1.25\ne: [0, 10, -3.5]\n",
   "multi-line plain and quoted scalars": 'a: one\n  two\n\n  three\nb: "x\n  y"\n',
   "literal block scalar": "a: |\n  line 1\n    indented\n\n  line 3\nb: after\n",
-  "folded block scalar, stripped": "- name: x\n  description: >-\n    one\n    two\n\n    three\n  value: 1\n- name: y\n",
+  "folded block scalar, stripped":
+    "- name: x\n  description: >-\n    one\n    two\n\n    three\n  value: 1\n- name: y\n",
   "kept block scalar with trailing blank lines": "a: |+\n  keep\n\n\nb: 1\n",
   "block scalar at the end without a newline": "a: |\n  end",
   "block scalar whose content looks like keys": "a: |\n  b: 1\n  b: 2\nc: 3\n",
@@ -122,11 +138,11 @@ const REFUSED: Record<string, string> = {
   "duplicate nested key": "a:\n  b: 1\n  c: 2\n  b: 3\n",
   "duplicate flow key": "a: {b: 1, b: 2}\n",
   "duplicate JSON-style key": '{"a":1,"a":2}\n',
-  "duplicate key, once quoted": "a: 1\n\"a\": 2\n",
+  "duplicate key, once quoted": 'a: 1\n"a": 2\n',
   "duplicate key in a sequence entry": "- name: x\n  name: y\n",
   "number with trailing zero": "a: 1.50\n",
   "version written as a number": "version: 1.0\n",
-  "hexadecimal": "a: 0x1F\n",
+  hexadecimal: "a: 0x1F\n",
   octal: "a: 0o17\n",
   exponent: "a: 1e3\n",
   "leading zeros": "a: 007\n",
@@ -167,7 +183,10 @@ describe("the fast path", () => {
 
   test("a text nested deeper than the parsers' stacks is one too-deep issue, not a crash", () => {
     const depth = 20_000;
-    const { file, issues } = parseSource({ name: "f.yaml", text: `version: "1.0"\nx-deep: ${"[".repeat(depth)}${"]".repeat(depth)}\n` });
+    const { file, issues } = parseSource({
+      name: "f.yaml",
+      text: `version: "1.0"\nx-deep: ${"[".repeat(depth)}${"]".repeat(depth)}\n`,
+    });
     expect(file).toBeNull();
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({ rule: "too-deep", position: { file: "f.yaml", line: 2 } });
@@ -180,11 +199,16 @@ describe("the fast path", () => {
   });
 
   test("positions of a fast-read file are found on demand, and numbers keep their text", () => {
-    const text = 'version: "1.0"\nprojects:\n  - name: P\n    organisation: O\n    features:\n      - name: f\n        initial_value: 42\n';
+    const text =
+      'version: "1.0"\nprojects:\n  - name: P\n    organisation: O\n    features:\n      - name: f\n        initial_value: 42\n';
     const { file } = parseSource({ name: "f.yaml", text });
     expect(parseFast(text)).not.toBeNull();
     expect(file!.at(["projects", 0, "features", 0, "initial_value"])).toEqual({ file: "f.yaml", line: 7, column: 24 });
-    expect(file!.at(["projects", 0, "features", 0, "initial_value"], "key")).toEqual({ file: "f.yaml", line: 7, column: 9 });
+    expect(file!.at(["projects", 0, "features", 0, "initial_value"], "key")).toEqual({
+      file: "f.yaml",
+      line: 7,
+      column: 9,
+    });
     expect(file!.numberText(["projects", 0, "features", 0, "initial_value"], 42)).toBe("42");
   });
 
@@ -204,7 +228,8 @@ describe("positions stay unbuilt on the way to a valid desired state", () => {
     const { loadDesired, formatUndeclared } = await import("../../src/input/index.ts");
     const spy = spyOn(yaml, "parseAllDocuments");
     try {
-      const text = 'version: "1.0"\nfeatures:\n  - { name: a, project: Existing, organisation: Org }\n  - { name: b, project: Existing, organisation: Org }\n';
+      const text =
+        'version: "1.0"\nfeatures:\n  - { name: a, project: Existing, organisation: Org }\n  - { name: b, project: Existing, organisation: Org }\n';
       const { desired, warnings } = loadDesired([{ name: "f.yaml", text }], {}, { permissionKeys: null });
       expect(desired.features).toHaveLength(2);
       expect(warnings).toHaveLength(1);

@@ -15,7 +15,13 @@ type Path = (string | number)[];
 
 /** Every path of `value` (the root, each key, each item), plus a few that are not in it (missing keys, items). */
 function pathsOf(value: unknown, path: Path = []): Path[] {
-  const missing: Path[] = value !== null && typeof value === "object" ? [[...path, "not-there"], [...path, 999]] : [];
+  const missing: Path[] =
+    value !== null && typeof value === "object"
+      ? [
+          [...path, "not-there"],
+          [...path, 999],
+        ]
+      : [];
   if (Array.isArray(value)) return [path, ...missing, ...value.flatMap((item, i) => pathsOf(item, [...path, i]))];
   if (value === null || typeof value !== "object") return [path];
   return [path, ...missing, ...Object.entries(value).flatMap(([key, item]) => pathsOf(item, [...path, key]))];
@@ -47,7 +53,10 @@ function filesUnder(dir: string): string[] {
 }
 
 const FIXTURES = join(import.meta.dir, "..", "fixtures");
-const texts = [...filesUnder(FIXTURES).map((path) => readFileSync(path, "utf8")), ...PRESETS.flatMap((p) => p.files.map((f) => f.text))];
+const texts = [
+  ...filesUnder(FIXTURES).map((path) => readFileSync(path, "utf8")),
+  ...PRESETS.flatMap((p) => p.files.map((f) => f.text)),
+];
 
 describe("positions from the scan are the syntax tree's", () => {
   test("every preset and valid fixture is located by the scan, at the tree's positions", () => {
@@ -93,7 +102,8 @@ describe("positions from the scan are the syntax tree's", () => {
     "empty values and items": "a:\nb:\n  -\n  - \n  - x\nc: [a, ]\nd: {e: , f: 1}\n",
     "a sequence as a mapping's value at the key's column": "a:\n- x\n- y\nb: 1\n",
     "multi-line plain and quoted scalars": 'a: one\n  two\n\n  three\nb: "x\n  y"\nc: 1\n',
-    "block scalars": "a: |\n  line 1\n    indented\n\n  line 3\nb: >-\n  x\nc:\n  - |\n    y: z\n  - k: |+\n      kept\n\n",
+    "block scalars":
+      "a: |\n  line 1\n    indented\n\n  line 3\nb: >-\n  x\nc:\n  - |\n    y: z\n  - k: |+\n      kept\n\n",
     "single-pair mappings in a flow sequence": "a: [b: c, d: e]\n",
     "a dash alone with its item on the next lines": "-\n  name: x\n-\n  - y\n",
     "keys that look like numbers": "traits:\n  b: 1\n  a: 2\n",

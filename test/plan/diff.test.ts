@@ -2,17 +2,41 @@ import { describe, expect, test } from "bun:test";
 import { UserError } from "../../src/errors.ts";
 import { isReported } from "../../src/kinds/plan.ts";
 import { diffState } from "../../src/plan/diff.ts";
-import { emptyExisting, featureKey, membershipKey, organisationKey, projectKey, userKey, emptyDesired, type Desired } from "../../src/kinds/index.ts";
+import {
+  emptyExisting,
+  featureKey,
+  membershipKey,
+  organisationKey,
+  projectKey,
+  userKey,
+  emptyDesired,
+  type Desired,
+} from "../../src/kinds/index.ts";
 
 const at = (line: number) => ({ file: "a.yaml", line, column: 3 });
 
 function sample(): Desired {
   const d = emptyDesired();
-  d.users.push({ email: "Dev@example.com", isSuperuser: false, firstName: "", lastName: "", username: null, password: { kind: "unusable" }, source: at(1) });
+  d.users.push({
+    email: "Dev@example.com",
+    isSuperuser: false,
+    firstName: "",
+    lastName: "",
+    username: null,
+    password: { kind: "unusable" },
+    source: at(1),
+  });
   d.organisations.push({ name: "Acme", subscription: null, source: at(2) });
   d.memberships.push({ organisation: "Acme", email: "Dev@example.com", role: "USER", source: at(3) });
   d.projects.push({ organisation: "Acme", name: "Web", source: at(4) });
-  d.features.push({ project: { organisation: null, name: "Mobile" }, name: "Dark_Mode", description: null, defaultEnabled: true, initialValue: null, source: at(5) });
+  d.features.push({
+    project: { organisation: null, name: "Mobile" },
+    name: "Dark_Mode",
+    description: null,
+    defaultEnabled: true,
+    initialValue: null,
+    source: at(5),
+  });
   return d;
 }
 
@@ -28,7 +52,10 @@ describe("diffState", () => {
     ]);
     expect(plan.actions.filter(isReported).map((a) => a.kind)).toEqual(["user", "organisation", "project", "feature"]);
     // Offline, the undeclared project is assumed to exist (the loader warns about it); its reference stays unbound.
-    expect(plan.actions.at(-1)).toMatchObject({ kind: "feature", entity: { project: { organisation: null, name: "Mobile" } } });
+    expect(plan.actions.at(-1)).toMatchObject({
+      kind: "feature",
+      entity: { project: { organisation: null, name: "Mobile" } },
+    });
   });
 
   test("existing rows are skipped; a nested item under an existing parent is reported", () => {
@@ -42,7 +69,11 @@ describe("diffState", () => {
     const byKind = Object.fromEntries(plan.actions.map((a) => [a.kind, a]));
     expect(byKind.user!.op).toBe("skip");
     expect(byKind.organisation!.op).toBe("skip");
-    expect(byKind.membership).toMatchObject({ op: "create", parent: "existing", key: membershipKey("Acme", "dev@example.com") });
+    expect(byKind.membership).toMatchObject({
+      op: "create",
+      parent: "existing",
+      key: membershipKey("Acme", "dev@example.com"),
+    });
     expect(isReported(byKind.membership!)).toBe(true);
     // The feature's project was bound to its organisation and the case-insensitive key matched.
     expect(byKind.feature).toMatchObject({ op: "skip", entity: { project: { organisation: "Acme", name: "Mobile" } } });

@@ -120,7 +120,8 @@ describe(`SIGKILL in the middle of a large apply (${SCHEMA})`, () => {
 
     // The server aborts the orphaned transaction once it notices the client is gone.
     while (Date.now() < deadline) {
-      const [left] = await db.sql`select count(*)::int as n from pg_stat_activity where datname = ${db.name} and application_name = 'flagsmith-provision'`;
+      const [left] =
+        await db.sql`select count(*)::int as n from pg_stat_activity where datname = ${db.name} and application_name = 'flagsmith-provision'`;
       if (left!.n === 0) break;
       await Bun.sleep(50);
     }

@@ -15,10 +15,19 @@ import { applyJson, countDataset, SCHEMA } from "../helpers/run.ts";
 setDefaultTimeout(60_000);
 
 const RUNS = 8;
-const SHAPE: WorkloadShape = { projects: 2, environments: 3, features: 40, segments: 4, organisation: "Concurrent Org" };
+const SHAPE: WorkloadShape = {
+  projects: 2,
+  environments: 3,
+  features: 40,
+  segments: 4,
+  organisation: "Concurrent Org",
+};
 const SCRIPT = join(import.meta.dir, "..", "..", "scripts", "pgbouncer.sh");
 const bouncerInstalled = Bun.which("pgbouncer") !== null;
-if (!bouncerInstalled) console.warn("NOTICE: test/run/concurrency.test.ts: pgbouncer is not installed (apt-get install -y pgbouncer); the PgBouncer variant is skipped.");
+if (!bouncerInstalled)
+  console.warn(
+    "NOTICE: test/run/concurrency.test.ts: pgbouncer is not installed (apt-get install -y pgbouncer); the PgBouncer variant is skipped.",
+  );
 
 let work = "";
 let expected: ReturnType<typeof writeWorkload>;
@@ -32,7 +41,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Starts RUNS binaries at once against url and checks the outcome in db. */
 async function concurrentRuns(db: TestDatabase, url: string): Promise<void> {
-  const runs = await Promise.all(Array.from({ length: RUNS }, () => applyJson(url, ["--directory", join(work, "provisioning")], work)));
+  const runs = await Promise.all(
+    Array.from({ length: RUNS }, () => applyJson(url, ["--directory", join(work, "provisioning")], work)),
+  );
   for (const run of runs) {
     expect(run.stderr).toBe("");
     expect(run.exitCode).toBe(0);
@@ -56,7 +67,8 @@ async function concurrentRuns(db: TestDatabase, url: string): Promise<void> {
     duplicateStates: 0,
     statesWithoutValue: 0,
   });
-  const [users] = await db.sql`select count(*)::int as n from users_ffadminuser where email = 'bench-admin@example.com'`;
+  const [users] =
+    await db.sql`select count(*)::int as n from users_ffadminuser where email = 'bench-admin@example.com'`;
   expect(users!.n).toBe(1);
 }
 
@@ -74,28 +86,31 @@ describe(`${RUNS} processes at once (${SCHEMA})`, () => {
   });
 });
 
-describe.skipIf(!bouncerInstalled)(`${RUNS} processes at once through PgBouncer, transaction pooling (${SCHEMA})`, () => {
-  let db: TestDatabase;
-  let bouncerDir = "";
-  const script = (command: string): string => {
-    const ran = Bun.spawnSync(["bash", SCRIPT, command], { env: { ...process.env, PGBOUNCER_DIR: bouncerDir } });
-    if (ran.exitCode !== 0) throw new Error(`pgbouncer.sh ${command} failed: ${ran.stderr.toString()}`);
-    return ran.stdout.toString().trim();
-  };
-  beforeAll(async () => {
-    bouncerDir = mkdtempSync(join(tmpdir(), "fsp-run-pgbouncer-"));
-    db = await createTestDatabase(SCHEMA);
-  });
-  afterAll(async () => {
-    if (bouncerDir) script("stop");
-    rmSync(bouncerDir, { recursive: true, force: true });
-    await db?.drop();
-  });
+describe.skipIf(!bouncerInstalled)(
+  `${RUNS} processes at once through PgBouncer, transaction pooling (${SCHEMA})`,
+  () => {
+    let db: TestDatabase;
+    let bouncerDir = "";
+    const script = (command: string): string => {
+      const ran = Bun.spawnSync(["bash", SCRIPT, command], { env: { ...process.env, PGBOUNCER_DIR: bouncerDir } });
+      if (ran.exitCode !== 0) throw new Error(`pgbouncer.sh ${command} failed: ${ran.stderr.toString()}`);
+      return ran.stdout.toString().trim();
+    };
+    beforeAll(async () => {
+      bouncerDir = mkdtempSync(join(tmpdir(), "fsp-run-pgbouncer-"));
+      db = await createTestDatabase(SCHEMA);
+    });
+    afterAll(async () => {
+      if (bouncerDir) script("stop");
+      rmSync(bouncerDir, { recursive: true, force: true });
+      await db?.drop();
+    });
 
-  test("all exit 0 and exactly one dataset exists (more clients than the pool's 4 server connections)", async () => {
-    const url = new URL(db.url);
-    url.hostname = "127.0.0.1";
-    url.port = script("start");
-    await concurrentRuns(db, url.toString());
-  });
-});
+    test("all exit 0 and exactly one dataset exists (more clients than the pool's 4 server connections)", async () => {
+      const url = new URL(db.url);
+      url.hostname = "127.0.0.1";
+      url.port = script("start");
+      await concurrentRuns(db, url.toString());
+    });
+  },
+);

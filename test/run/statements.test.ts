@@ -62,9 +62,16 @@ describe(`statements sent through the CLI (${SCHEMA})`, () => {
     dbs.push(db);
     const dir = join(work, "text");
     writeWorkload(dir, SMALL);
-    const run = Bun.spawnSync([ensureBinary(), "--directory", dir], { cwd: work, env: { PATH: process.env.PATH ?? "/usr/bin", DATABASE_URL: db.url }, stdout: "pipe", stderr: "pipe" });
+    const run = Bun.spawnSync([ensureBinary(), "--directory", dir], {
+      cwd: work,
+      env: { PATH: process.env.PATH ?? "/usr/bin", DATABASE_URL: db.url },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     expect(run.exitCode).toBe(0);
     expect(run.stdout.toString()).not.toMatch(/statement|durationMs/i);
-    expect(run.stdout.toString().trim().split("\n").at(-1)).toMatch(/^Provisioning complete: \d+ created, 0 skipped\.$/);
+    expect(run.stdout.toString().trim().split("\n").at(-1)).toMatch(
+      /^Provisioning complete: \d+ created, 0 skipped\.$/,
+    );
   });
 });

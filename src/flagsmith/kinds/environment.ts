@@ -3,12 +3,26 @@
  * Python defaults, a fresh client-side key, and a feature state for every feature the project
  * already had (the environment's AFTER_CREATE create_feature_states).
  */
-import { environmentRefsOf, type Desired, type Sourced, environmentKey, projectKey, type Existing } from "../../kinds/index.ts";
+import {
+  environmentRefsOf,
+  type Desired,
+  type Sourced,
+  environmentKey,
+  projectKey,
+  type Existing,
+} from "../../kinds/index.ts";
 import type { ActionOf, Secret } from "../../kinds/plan.ts";
 import type { KindModule, Sql } from "../context.ts";
 import { insertBatch } from "../sql/batch.ts";
 import { guardWrite } from "../sql/write-error.ts";
-import { findInProjects, recordFoundInProjects, scopedName, type ProjectScopedRow, type RowInProject, type ScopedName } from "../sql/find-in-projects.ts";
+import {
+  findInProjects,
+  recordFoundInProjects,
+  scopedName,
+  type ProjectScopedRow,
+  type RowInProject,
+  type ScopedName,
+} from "../sql/find-in-projects.ts";
 import { createFeatureStates } from "../feature-states.ts";
 import { copyToHistory } from "../sql/history.ts";
 import { generateEnvironmentKey } from "../secrets.ts";
@@ -32,7 +46,9 @@ export function findEnvironments(sql: Sql, names: ScopedName[], existing: Existi
   );
 }
 
-/** Marks the environments of these projects as changed (§2.4), so conditional SDK fetches do not serve stale documents. */
+/**
+ * Marks the environments of these projects as changed (§2.4), so conditional SDK fetches do not serve stale documents.
+ */
 export async function touchEnvironments(sql: Sql, projectIds: number[]): Promise<void> {
   if (projectIds.length === 0) return;
   await sql`update environments_environment set updated_at = now()
@@ -42,14 +58,21 @@ export async function touchEnvironments(sql: Sql, projectIds: number[]): Promise
 /** The id of an already known project (existing, or created earlier in this run). */
 export function projectIdOf(ids: Map<string, number | string>, ref: Parameters<typeof projectKey>[0]): number {
   const id = ids.get(projectKey(ref));
-  if (id === undefined) throw new Error(`project "${ref.name}" has no id: the plan references a project that was neither found nor created`);
+  if (id === undefined)
+    throw new Error(
+      `project "${ref.name}" has no id: the plan references a project that was neither found nor created`,
+    );
   return Number(id);
 }
 
 export const environments: KindModule<"environment"> = {
   async read(sql, desired, existing) {
     const wanted = wantedEnvironments(desired);
-    const rows = await findEnvironments(sql, wanted.map((w) => w.name), existing);
+    const rows = await findEnvironments(
+      sql,
+      wanted.map((w) => w.name),
+      existing,
+    );
     const ids = recordFoundInProjects(rows, wanted, {
       noun: "environment",
       key: (project, name) => environmentKey({ project, name }),
@@ -89,7 +112,11 @@ export const environments: KindModule<"environment"> = {
         },
         rows,
       );
-      await copyToHistory(ctx, { table: "environments_environment", historyTable: "environments_historicalenvironment" }, inserted.map((r) => r.id));
+      await copyToHistory(
+        ctx,
+        { table: "environments_environment", historyTable: "environments_historicalenvironment" },
+        inserted.map((r) => r.id),
+      );
       // Environments precede features in the processing order, so the project's features here are
       // exactly those that existed before this run; features created later add their own states.
       await createFeatureStates(ctx.sql, { environmentIds: inserted.map((r) => r.id) });

@@ -8,7 +8,14 @@ import { featureKey, type Existing } from "../../kinds/index.ts";
 import type { KindModule, Sql } from "../context.ts";
 import { insertBatch } from "../sql/batch.ts";
 import { guardWrite } from "../sql/write-error.ts";
-import { findInProjects, recordFoundInProjects, scopedName, type ProjectScopedRow, type RowInProject, type ScopedName } from "../sql/find-in-projects.ts";
+import {
+  findInProjects,
+  recordFoundInProjects,
+  scopedName,
+  type ProjectScopedRow,
+  type RowInProject,
+  type ScopedName,
+} from "../sql/find-in-projects.ts";
 import { projectIdOf, touchEnvironments } from "./environment.ts";
 import { createFeatureStates } from "../feature-states.ts";
 import { copyToHistory } from "../sql/history.ts";
@@ -32,7 +39,11 @@ function findFeatures(sql: Sql, names: ScopedName[], existing: Existing): Promis
 export const features: KindModule<"feature"> = {
   async read(sql, desired, existing) {
     const wanted = desired.features.map((f) => ({ name: scopedName(f.project, f.name), at: f }));
-    const rows = await findFeatures(sql, wanted.map((w) => w.name), existing);
+    const rows = await findFeatures(
+      sql,
+      wanted.map((w) => w.name),
+      existing,
+    );
     const ids = recordFoundInProjects(rows, wanted, {
       noun: "feature",
       key: featureKey,
@@ -55,7 +66,13 @@ export const features: KindModule<"feature"> = {
         ctx.sql,
         {
           table: "features_feature",
-          columns: { name: "text", project_id: "int", initial_value: "text", description: "text", default_enabled: "boolean" },
+          columns: {
+            name: "text",
+            project_id: "int",
+            initial_value: "text",
+            description: "text",
+            default_enabled: "boolean",
+          },
           computed: {
             uuid: "gen_random_uuid()",
             created_date: "now()",
@@ -67,14 +84,23 @@ export const features: KindModule<"feature"> = {
         },
         rows,
       );
-      await copyToHistory(ctx, { table: "features_feature", historyTable: "features_historicalfeature" }, inserted.map((r) => r.id));
+      await copyToHistory(
+        ctx,
+        { table: "features_feature", historyTable: "features_historicalfeature" },
+        inserted.map((r) => r.id),
+      );
       await createFeatureStates(ctx.sql, { featureIds: inserted.map((r) => r.id) });
       // The API's audit hook bumps these; an authorless insert must do it itself (§2.4).
-      await touchEnvironments(ctx.sql, rows.map((r) => r.project_id));
+      await touchEnvironments(
+        ctx.sql,
+        rows.map((r) => r.project_id),
+      );
       return inserted;
     });
     const idOf = new Map(created.map((r) => [`${r.project_id}/${r.name}`, r.id]));
-    actions.forEach((action, i) => ctx.ids.feature.set(action.key, idOf.get(`${rows[i]!.project_id}/${rows[i]!.name}`)!));
+    actions.forEach((action, i) =>
+      ctx.ids.feature.set(action.key, idOf.get(`${rows[i]!.project_id}/${rows[i]!.name}`)!),
+    );
     return new Map<ActionOf<"feature">, Secret[]>();
   },
 };

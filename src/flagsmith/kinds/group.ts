@@ -15,7 +15,8 @@ export const groups: KindModule<"group"> = {
     const probes = new Map<string, { key: string; o: number | string; name: string }>();
     for (const g of wanted) {
       const o = existing.ids.organisation.get(organisationKey(g.organisation));
-      if (o !== undefined) probes.set(groupKey(g.organisation, g.name), { key: groupKey(g.organisation, g.name), o, name: g.name });
+      if (o !== undefined)
+        probes.set(groupKey(g.organisation, g.name), { key: groupKey(g.organisation, g.name), o, name: g.name });
     }
     if (probes.size === 0) return { ids };
     const rows = await sql<{ key: string; id: number }[]>`
@@ -28,7 +29,13 @@ export const groups: KindModule<"group"> = {
         continue;
       }
       const at = wanted.find((g) => groupKey(g.organisation, g.name) === key)!;
-      issues.push(ambiguousExisting(`group "${at.name}" of organisation "${at.organisation}"`, found.map((r) => r.id), at));
+      issues.push(
+        ambiguousExisting(
+          `group "${at.name}" of organisation "${at.organisation}"`,
+          found.map((r) => r.id),
+          at,
+        ),
+      );
     }
     if (issues.length) throw new UserError(issues);
     return { ids };
@@ -40,12 +47,19 @@ export const groups: KindModule<"group"> = {
       name: a.entity.name,
       is_default: a.entity.isDefault,
     }));
-    const batch = actions.map((a) => ({ label: `"${a.entity.name}" in "${a.entity.organisation}"`, source: a.entity.source }));
+    const batch = actions.map((a) => ({
+      label: `"${a.entity.name}" in "${a.entity.organisation}"`,
+      source: a.entity.source,
+    }));
     await guardWrite("group", batch, async () => {
       // ldap_dn and external_id stay NULL (LDAP/SCIM only).
       const created = await insertBatch<{ id: number; organisation_id: number; name: string }>(
         ctx.sql,
-        { table: "users_userpermissiongroup", columns: { organisation_id: "int", name: "text", is_default: "boolean" }, returning: ["id", "organisation_id", "name"] },
+        {
+          table: "users_userpermissiongroup",
+          columns: { organisation_id: "int", name: "text", is_default: "boolean" },
+          returning: ["id", "organisation_id", "name"],
+        },
         rows,
       );
       const idOf = new Map(created.map((r) => [`${r.organisation_id}:${r.name}`, r.id]));
@@ -72,7 +86,9 @@ export const groupMembers: KindModule<"groupMember"> = {
     const probes = desired.groupMembers.flatMap((m) => {
       const g = existing.ids.group.get(groupKey(m.organisation, m.group));
       const u = existing.ids.user.get(userKey(m.email));
-      return g !== undefined && u !== undefined ? [{ key: groupMemberKey(m.organisation, m.group, m.email), g, u }] : [];
+      return g !== undefined && u !== undefined
+        ? [{ key: groupMemberKey(m.organisation, m.group, m.email), g, u }]
+        : [];
     });
     if (probes.length === 0) return { ids };
     const rows = await sql<{ key: string; id: number }[]>`
@@ -88,7 +104,10 @@ export const groupMembers: KindModule<"groupMember"> = {
       g: idFor(ctx.ids.group, groupKey(a.entity.organisation, a.entity.group), a.entity),
       u: idFor(ctx.ids.user, userKey(a.entity.email), a.entity),
     }));
-    const batch = actions.map((a) => ({ label: `"${a.entity.email}" in group "${a.entity.group}"`, source: a.entity.source }));
+    const batch = actions.map((a) => ({
+      label: `"${a.entity.email}" in group "${a.entity.group}"`,
+      source: a.entity.source,
+    }));
     await guardWrite("group member", batch, async () => {
       // A new member of a new default group may already be in it (added with the group, above).
       await ctx.sql`

@@ -16,7 +16,11 @@ import { traitColumns } from "../values.ts";
  * first (KIND_ORDER), so each wanted identity's environment is known by id: one probe per (environment,
  * identifier) of the table's unique index. Identities of environments that do not exist are not looked up.
  */
-async function findIdentities(sql: Sql, wanted: DesiredIdentity[], existing: Existing): Promise<Array<{ key: string; identifier: string; id: number; at: DesiredIdentity }>> {
+async function findIdentities(
+  sql: Sql,
+  wanted: DesiredIdentity[],
+  existing: Existing,
+): Promise<Array<{ key: string; identifier: string; id: number; at: DesiredIdentity }>> {
   const environmentIds: number[] = [];
   const identifiers: string[] = [];
   const wantedByPair = new Map<string, { key: string; at: DesiredIdentity }>();
@@ -37,7 +41,11 @@ async function findIdentities(sql: Sql, wanted: DesiredIdentity[], existing: Exi
     select i.environment_id, i.identifier, i.id
     from unnest(${environmentIds}::int[], ${identifiers}::text[]) as w(environment_id, identifier)
     join environments_identity i on i.environment_id = w.environment_id and i.identifier = w.identifier`;
-  return rows.map((r) => ({ ...wantedByPair.get(`${r.environment_id}\u0000${r.identifier}`)!, identifier: r.identifier, id: r.id }));
+  return rows.map((r) => ({
+    ...wantedByPair.get(`${r.environment_id}\u0000${r.identifier}`)!,
+    identifier: r.identifier,
+    id: r.id,
+  }));
 }
 
 export const identities: KindModule<"identity"> = {
@@ -58,7 +66,10 @@ export const identities: KindModule<"identity"> = {
   async create(ctx, actions) {
     const rows = actions.map((a) => {
       const id = ctx.ids.environment.get(environmentKey(a.entity.environment));
-      if (id === undefined) throw new Error(`environment "${a.entity.environment.name}" has no id: the plan references an environment that was neither found nor created`);
+      if (id === undefined)
+        throw new Error(
+          `environment "${a.entity.environment.name}" has no id: the plan references an environment that was neither found nor created`,
+        );
       return { identifier: a.entity.identifier, environment_id: Number(id) };
     });
     const written = actions.map((a) => ({ label: `"${a.entity.identifier}"`, source: a.entity.source }));
@@ -112,7 +123,9 @@ export const identities: KindModule<"identity"> = {
       );
       return idOf;
     });
-    actions.forEach((action, i) => ctx.ids.identity.set(action.key, created.get(`${rows[i]!.environment_id}/${rows[i]!.identifier}`)!));
+    actions.forEach((action, i) =>
+      ctx.ids.identity.set(action.key, created.get(`${rows[i]!.environment_id}/${rows[i]!.identifier}`)!),
+    );
     return new Map<ActionOf<"identity">, Secret[]>();
   },
 };

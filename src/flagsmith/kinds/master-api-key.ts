@@ -35,19 +35,29 @@ export const masterApiKeys: KindModule<"masterApiKey"> = {
 
   async create(ctx, actions) {
     const pending = actions.map((a) => ctx.hashes.masterApiKey(a));
-    await checkPrefixes(ctx.sql, actions, pending.map((p) => p.key));
+    await checkPrefixes(
+      ctx.sql,
+      actions,
+      pending.map((p) => p.key),
+    );
     // Nothing references a key, so its row waits for its hash (begun when applying started) at the
     // end of the run, while the other kinds are written. The key itself is known now, for the report.
     ctx.deferredWrites.push(() => insertKeys(ctx, actions, pending));
     const secrets = new Map<ActionOf<"masterApiKey">, Secret[]>();
     // Only a generated key is a secret to show; one the files supplied (`key:`) is not echoed (issue 8).
-    actions.forEach((a, i) => secrets.set(a, a.entity.key === null ? [{ kind: "masterApiKey", key: pending[i]!.key }] : []));
+    actions.forEach((a, i) =>
+      secrets.set(a, a.entity.key === null ? [{ kind: "masterApiKey", key: pending[i]!.key }] : []),
+    );
     return secrets;
   },
 };
 
 /** Inserts the keys once their hashes are ready: one statement for all of them. */
-async function insertKeys(ctx: WriteContext, actions: ActionOf<"masterApiKey">[], pending: PendingMasterApiKey[]): Promise<void> {
+async function insertKeys(
+  ctx: WriteContext,
+  actions: ActionOf<"masterApiKey">[],
+  pending: PendingMasterApiKey[],
+): Promise<void> {
   const hashed = await Promise.all(pending.map((p) => p.stored));
   const rows = actions.map((a, i) => ({
     id: hashed[i]!.id,
@@ -64,7 +74,14 @@ async function insertKeys(ctx: WriteContext, actions: ActionOf<"masterApiKey">[]
       ctx.sql,
       {
         table: "api_keys_masterapikey",
-        columns: { id: "text", prefix: "text", hashed_key: "text", name: "text", organisation_id: "int", is_admin: "boolean" },
+        columns: {
+          id: "text",
+          prefix: "text",
+          hashed_key: "text",
+          name: "text",
+          organisation_id: "int",
+          is_admin: "boolean",
+        },
         computed: { created: "now()", revoked: "false" },
       },
       rows,
@@ -73,7 +90,10 @@ async function insertKeys(ctx: WriteContext, actions: ActionOf<"masterApiKey">[]
   actions.forEach((a, i) => ctx.ids.masterApiKey.set(a.key, rows[i]!.id));
 }
 
-/** `prefix` is UNIQUE across every key ever stored (revoked and deleted ones too): a caller-chosen key must not reuse one. */
+/**
+ * `prefix` is UNIQUE across every key ever stored (revoked and deleted ones too): a caller-chosen key must not reuse
+ * one.
+ */
 async function checkPrefixes(sql: Sql, actions: ActionOf<"masterApiKey">[], keys: string[]) {
   const prefixes = keys.map((k) => k.split(".")[0]!);
   const taken = await sql<{ prefix: string }[]>`
@@ -89,10 +109,14 @@ async function checkPrefixes(sql: Sql, actions: ActionOf<"masterApiKey">[], keys
       rule: "master-api-key-prefix-taken",
       message:
         `master API key "${a.entity.name}": the key's prefix "${prefix}" (the part before the dot) ` +
-        (twin >= 0 ? `is also used by master API key "${actions[twin]!.entity.name}" in these files` : `is already used by another master API key in the database`) +
+        (twin >= 0
+          ? `is also used by master API key "${actions[twin]!.entity.name}" in these files`
+          : `is already used by another master API key in the database`) +
         `; Flagsmith looks keys up by prefix, so it must be unique`,
       position: a.entity.source,
-      hint: chosen ? "choose a key with another 8-character prefix, or leave out key: to have one generated" : "run again (a generated prefix collided)",
+      hint: chosen
+        ? "choose a key with another 8-character prefix, or leave out key: to have one generated"
+        : "run again (a generated prefix collided)",
     });
   });
   if (issues.length) throw new UserError(issues);

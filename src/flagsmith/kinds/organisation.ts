@@ -7,7 +7,10 @@ import type { KindModule } from "../context.ts";
 import { ambiguousExisting, firstMention, groupRows, idFor, referencedOrganisations } from "../sql/lookups.ts";
 import { guardWrite } from "../sql/write-error.ts";
 
-/** Flagsmith's free-plan subscription written by Organisation's AFTER_CREATE hook (organisations/subscriptions/constants.py). */
+/**
+ * Flagsmith's free-plan subscription written by Organisation's AFTER_CREATE hook
+ * (organisations/subscriptions/constants.py).
+ */
 const FREE = { plan: "free", maxSeats: 1, maxApiCalls: 50_000 } as const;
 
 export const organisations: KindModule<"organisation"> = {
@@ -20,7 +23,14 @@ export const organisations: KindModule<"organisation"> = {
       where deleted_at is null and name = any(${names}::text[]) order by id`;
     const issues: Issue[] = [];
     for (const [name, found] of groupRows(rows, (r) => organisationKey(r.name))) {
-      if (found.length > 1) issues.push(ambiguousExisting(`organisation "${name}"`, found.map((r) => r.id), firstMention(desired, name)));
+      if (found.length > 1)
+        issues.push(
+          ambiguousExisting(
+            `organisation "${name}"`,
+            found.map((r) => r.id),
+            firstMention(desired, name),
+          ),
+        );
       else ids.set(name, found[0]!.id);
     }
     if (issues.length) throw new UserError(issues);
@@ -61,7 +71,13 @@ export const organisations: KindModule<"organisation"> = {
         ctx.sql,
         {
           table: "organisations_subscription",
-          columns: { organisation_id: "int", plan: "text", max_seats: "int", max_api_calls: "bigint", subscription_id: "text" },
+          columns: {
+            organisation_id: "int",
+            plan: "text",
+            max_seats: "int",
+            max_api_calls: "bigint",
+            subscription_id: "text",
+          },
           computed: { uuid: "gen_random_uuid()" },
         },
         actions.map((a) => ({
@@ -111,7 +127,10 @@ export const memberships: KindModule<"membership"> = {
       user_id: idFor(ctx.ids.user, userKey(a.entity.email), a.entity),
       role: a.entity.role,
     }));
-    const batch = actions.map((a) => ({ label: `"${a.entity.email}" in "${a.entity.organisation}"`, source: a.entity.source }));
+    const batch = actions.map((a) => ({
+      label: `"${a.entity.email}" in "${a.entity.organisation}"`,
+      source: a.entity.source,
+    }));
     await guardWrite("membership", batch, async () => {
       const created = await insertBatch<{ id: number; organisation_id: number; user_id: number }>(
         ctx.sql,
@@ -124,7 +143,9 @@ export const memberships: KindModule<"membership"> = {
         rows,
       );
       const idOf = new Map(created.map((r) => [`${r.organisation_id}:${r.user_id}`, r.id]));
-      actions.forEach((a, i) => ctx.ids.membership.set(a.key, idOf.get(`${rows[i]!.organisation_id}:${rows[i]!.user_id}`)!));
+      actions.forEach((a, i) =>
+        ctx.ids.membership.set(a.key, idOf.get(`${rows[i]!.organisation_id}:${rows[i]!.user_id}`)!),
+      );
       // FFAdminUser.add_organisation also puts the user in every default group of the organisation.
       await ctx.sql`
         insert into public.users_userpermissiongroup_users (userpermissiongroup_id, ffadminuser_id, group_admin)

@@ -4,7 +4,17 @@
  * Create-only at the (user, target) key: an existing row is left as it is, keys included.
  */
 import type { ActionOf, Secret } from "../../kinds/plan.ts";
-import { type EntityOf, type Existing, type ExistingIds, keyOf as keyOfKind, environmentKey, organisationKey, projectKey, userKey, type Desired } from "../../kinds/index.ts";
+import {
+  type EntityOf,
+  type Existing,
+  type ExistingIds,
+  keyOf as keyOfKind,
+  environmentKey,
+  organisationKey,
+  projectKey,
+  userKey,
+  type Desired,
+} from "../../kinds/index.ts";
 import { insertBatch, recordset } from "../sql/batch.ts";
 import type { KindModule } from "../context.ts";
 import { bindProject, idFor, requireId } from "../sql/lookups.ts";
@@ -78,7 +88,11 @@ function permissionModule<K extends PermissionKind>(level: Level<K>): KindModule
           ctx.ids[level.kind].set(a.key, id);
           return [...new Set(a.entity.permissions)].map((key) => ({ [level.m2mColumn]: id, permissionmodel_id: key }));
         });
-        await insertBatch(ctx.sql, { table: level.m2m, columns: { [level.m2mColumn]: "int", permissionmodel_id: "text" } }, links);
+        await insertBatch(
+          ctx.sql,
+          { table: level.m2m, columns: { [level.m2mColumn]: "int", permissionmodel_id: "text" } },
+          links,
+        );
       });
       return new Map<ActionOf<K>, Secret[]>();
     },

@@ -53,7 +53,14 @@ export const projects: KindModule<"project"> = {
       const ref = wanted.get(key);
       if (!ref) continue;
       if (found.length === 1) ids.set(key, found[0]!.id);
-      else issues.push(ambiguousExisting(`project "${ref.name}" of organisation "${found[0]!.organisation}"`, found.map((r) => r.id), ref));
+      else
+        issues.push(
+          ambiguousExisting(
+            `project "${ref.name}" of organisation "${found[0]!.organisation}"`,
+            found.map((r) => r.id),
+            ref,
+          ),
+        );
     }
     if (issues.length) throw new UserError(issues);
     return { ids, projectOrganisations };
@@ -65,14 +72,20 @@ export const projects: KindModule<"project"> = {
       name: a.entity.name,
       organisation_id: idFor(ctx.ids.organisation, organisationKey(a.entity.organisation), a.entity),
     }));
-    const batch = actions.map((a) => ({ label: `"${a.entity.name}" in "${a.entity.organisation}"`, source: a.entity.source }));
+    const batch = actions.map((a) => ({
+      label: `"${a.entity.name}" in "${a.entity.organisation}"`,
+      source: a.entity.source,
+    }));
     const created = await guardWrite("project", batch, () =>
       insertBatch<{ id: number; name: string; organisation_id: number }>(
         ctx.sql,
         {
           table: "projects_project",
           columns: { name: "text", organisation_id: "int" },
-          computed: { ...DEFAULTS, ...(ctx.present.has("projects_project.enforce_feature_owners") ? { enforce_feature_owners: "false" } : {}) },
+          computed: {
+            ...DEFAULTS,
+            ...(ctx.present.has("projects_project.enforce_feature_owners") ? { enforce_feature_owners: "false" } : {}),
+          },
           returning: ["id", "name", "organisation_id"],
         },
         rows,

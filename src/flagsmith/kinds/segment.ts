@@ -8,7 +8,14 @@ import { segmentKey, type DesiredSegment, type SegmentRule, type Existing } from
 import type { KindModule, Sql, WriteContext } from "../context.ts";
 import { insertBatch } from "../sql/batch.ts";
 import { guardWrite } from "../sql/write-error.ts";
-import { findInProjects, recordFoundInProjects, scopedName, type ProjectScopedRow, type RowInProject, type ScopedName } from "../sql/find-in-projects.ts";
+import {
+  findInProjects,
+  recordFoundInProjects,
+  scopedName,
+  type ProjectScopedRow,
+  type RowInProject,
+  type ScopedName,
+} from "../sql/find-in-projects.ts";
 import { projectIdOf, touchEnvironments } from "./environment.ts";
 import { copyToHistory } from "../sql/history.ts";
 
@@ -33,27 +40,49 @@ export function rulesData(rules: SegmentRule[]): unknown[] {
   return rules.map((rule) => ({
     type: rule.type,
     rules: rulesData(rule.rules),
-    conditions: rule.conditions.map((c) => ({ property: c.property, operator: c.operator, value: c.value, description: c.description })),
+    conditions: rule.conditions.map((c) => ({
+      property: c.property,
+      operator: c.operator,
+      value: c.value,
+      description: c.description,
+    })),
   }));
 }
 
 type RuleRow = { id: number; segment_id: number | null; rule_id: number | null; type: string };
-type ConditionRow = { rule_id: number; operator: string; property: string | null; value: string | null; description: string | null };
+type ConditionRow = {
+  rule_id: number;
+  operator: string;
+  property: string | null;
+  value: string | null;
+  description: string | null;
+};
 
 /**
  * Rules and conditions in API insertion order: a rule, then its child rules (each followed by its
  * own conditions), then the rule's own conditions. Rule ids are taken in order from `ruleIds`.
  */
-export function flattenRules(segments: { id: number; rules: SegmentRule[] }[], ruleIds: number[]): { rules: RuleRow[]; conditions: ConditionRow[] } {
+export function flattenRules(
+  segments: { id: number; rules: SegmentRule[] }[],
+  ruleIds: number[],
+): { rules: RuleRow[]; conditions: ConditionRow[] } {
   const rules: RuleRow[] = [];
   const conditions: ConditionRow[] = [];
   const visit = (rule: SegmentRule, owner: { segment_id: number | null; rule_id: number | null }) => {
     const id = ruleIds[rules.length]!;
     rules.push({ id, ...owner, type: rule.type });
     for (const child of rule.rules) visit(child, { segment_id: null, rule_id: id });
-    for (const c of rule.conditions) conditions.push({ rule_id: id, operator: c.operator, property: c.property, value: c.value, description: c.description });
+    for (const c of rule.conditions)
+      conditions.push({
+        rule_id: id,
+        operator: c.operator,
+        property: c.property,
+        value: c.value,
+        description: c.description,
+      });
   };
-  for (const segment of segments) for (const rule of segment.rules) visit(rule, { segment_id: segment.id, rule_id: null });
+  for (const segment of segments)
+    for (const rule of segment.rules) visit(rule, { segment_id: segment.id, rule_id: null });
   return { rules, conditions };
 }
 
@@ -68,7 +97,12 @@ async function drawIds(sql: Sql, segments: number, rules: number): Promise<{ seg
   return row!;
 }
 
-async function insertSegments(ctx: WriteContext, entities: DesiredSegment[], projectIds: number[], ids: number[]): Promise<void> {
+async function insertSegments(
+  ctx: WriteContext,
+  entities: DesiredSegment[],
+  projectIds: number[],
+  ids: number[],
+): Promise<void> {
   const { sql, present } = ctx;
   const hasRulesData = present.has("segments_segment.rules_data");
   const rows: Record<string, unknown>[] = entities.map((s, i) => ({
@@ -110,14 +144,20 @@ async function insertSegments(ctx: WriteContext, entities: DesiredSegment[], pro
 /** Condition ids are generated on insert, so their history rows are copied by owning rule. */
 async function copyConditionsToHistory(ctx: WriteContext, ruleIds: number[]): Promise<void> {
   if (ruleIds.length === 0) return;
-  const [row] = await ctx.sql<{ ids: number[] }[]>`select coalesce(array_agg(id order by id), '{}') as ids from segments_condition where rule_id = any(${ruleIds}::int[])`;
+  const [row] = await ctx.sql<
+    { ids: number[] }[]
+  >`select coalesce(array_agg(id order by id), '{}') as ids from segments_condition where rule_id = any(${ruleIds}::int[])`;
   await copyToHistory(ctx, { table: "segments_condition", historyTable: "segments_historicalcondition" }, row!.ids);
 }
 
 export const segments: KindModule<"segment"> = {
   async read(sql, desired, existing) {
     const wanted = desired.segments.map((s) => ({ name: scopedName(s.project, s.name), at: s }));
-    const rows = await findSegments(sql, wanted.map((w) => w.name), existing);
+    const rows = await findSegments(
+      sql,
+      wanted.map((w) => w.name),
+      existing,
+    );
     return { ids: recordFoundInProjects(rows, wanted, { noun: "segment", key: segmentKey }) };
   },
 
@@ -126,13 +166,24 @@ export const segments: KindModule<"segment"> = {
     const projectIds = entities.map((s) => projectIdOf(ctx.ids.project, s.project));
     const written = entities.map((s) => ({ label: `"${s.name}"`, source: s.source }));
     const ids = await guardWrite("segment", written, async () => {
-      const drawn = await drawIds(ctx.sql, entities.length, entities.reduce((n, s) => n + countRules(s.rules), 0));
+      const drawn = await drawIds(
+        ctx.sql,
+        entities.length,
+        entities.reduce((n, s) => n + countRules(s.rules), 0),
+      );
       await insertSegments(ctx, entities, projectIds, drawn.segments);
-      const flat = flattenRules(entities.map((s, i) => ({ id: drawn.segments[i]!, rules: s.rules })), drawn.rules);
+      const flat = flattenRules(
+        entities.map((s, i) => ({ id: drawn.segments[i]!, rules: s.rules })),
+        drawn.rules,
+      );
       const stamps = { uuid: "gen_random_uuid()", created_at: "now()", updated_at: "now()" };
       await insertBatch(
         ctx.sql,
-        { table: "segments_segmentrule", columns: { id: "int", segment_id: "int", rule_id: "int", type: "text" }, computed: stamps },
+        {
+          table: "segments_segmentrule",
+          columns: { id: "int", segment_id: "int", rule_id: "int", type: "text" },
+          computed: stamps,
+        },
         flat.rules,
       );
       await insertBatch(
@@ -145,8 +196,15 @@ export const segments: KindModule<"segment"> = {
         },
         flat.conditions,
       );
-      await copyToHistory(ctx, { table: "segments_segmentrule", historyTable: "segments_historicalsegmentrule" }, flat.rules.map((r) => r.id));
-      await copyConditionsToHistory(ctx, flat.rules.map((r) => r.id));
+      await copyToHistory(
+        ctx,
+        { table: "segments_segmentrule", historyTable: "segments_historicalsegmentrule" },
+        flat.rules.map((r) => r.id),
+      );
+      await copyConditionsToHistory(
+        ctx,
+        flat.rules.map((r) => r.id),
+      );
       await touchEnvironments(ctx.sql, projectIds);
       return drawn.segments;
     });

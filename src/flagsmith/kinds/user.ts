@@ -24,7 +24,13 @@ export const users: KindModule<"user"> = {
     for (const [key, found] of groupRows(rows, (r) => userKey(r.email))) {
       if (found.length > 1) {
         const at = desired.users.find((u) => userKey(u.email) === key);
-        issues.push(ambiguousExisting(`user "${found[0]!.email}" (compared case-insensitively, as Flagsmith's login does)`, found.map((r) => r.id), at));
+        issues.push(
+          ambiguousExisting(
+            `user "${found[0]!.email}" (compared case-insensitively, as Flagsmith's login does)`,
+            found.map((r) => r.id),
+            at,
+          ),
+        );
       } else ids.set(key, found[0]!.id);
     }
     if (issues.length) throw new UserError(issues);
@@ -52,8 +58,21 @@ export const users: KindModule<"user"> = {
         ctx.sql,
         {
           table: "users_ffadminuser",
-          columns: { email: "text", password: "text", is_superuser: "boolean", is_staff: "boolean", first_name: "text", last_name: "text", username: "text" },
-          computed: { is_active: "true", date_joined: "now()", marketing_consent_given: "true", uuid: "gen_random_uuid()" },
+          columns: {
+            email: "text",
+            password: "text",
+            is_superuser: "boolean",
+            is_staff: "boolean",
+            first_name: "text",
+            last_name: "text",
+            username: "text",
+          },
+          computed: {
+            is_active: "true",
+            date_joined: "now()",
+            marketing_consent_given: "true",
+            uuid: "gen_random_uuid()",
+          },
           returning: ["id", "email"],
         },
         rows,
@@ -87,8 +106,11 @@ interface HashedPassword {
 async function setPasswords(ctx: WriteContext, users: HashedPassword[]): Promise<void> {
   const passwords = await Promise.all(users.map((u) => u.hash));
   const rows = users.map((u, i) => ({ id: u.id, password: passwords[i]! }));
-  await guardWrite("user", users.map((u) => u.written), () =>
-    ctx.sql`
+  await guardWrite(
+    "user",
+    users.map((u) => u.written),
+    () =>
+      ctx.sql`
       update public.users_ffadminuser u set password = p.password
       from ${recordset(ctx.sql, rows)} as p(id int, password text) where u.id = p.id`,
   );
@@ -99,7 +121,13 @@ function resetSecret(ctx: WriteContext, user: { id: number; email: string; passw
   const secret = ctx.settings.djangoSecretKey;
   if (secret) {
     // Same inputs as Django's PasswordResetTokenGenerator for the row just written (last_login NULL).
-    const token = passwordResetToken({ pk: user.id, password: user.password, lastLogin: null, email: user.email, secret });
+    const token = passwordResetToken({
+      pk: user.id,
+      password: user.password,
+      lastLogin: null,
+      email: user.email,
+      secret,
+    });
     return { kind: "resetLink", url: passwordResetLink(ctx.siteDomain ?? DEFAULT_DOMAIN, encodeUid(user.id), token) };
   }
   return {

@@ -43,12 +43,13 @@ function ident(name: string): string {
   return `"${name}"`;
 }
 
-/** Inserts every row in one `INSERT … SELECT FROM jsonb_to_recordset($1)` statement; returns the `returning` columns. */
-export async function insertBatch<Out extends Record<string, unknown>, Row extends Record<string, unknown> = Record<string, unknown>>(
-  sql: Sql,
-  spec: InsertSpec<Row>,
-  rows: Row[],
-): Promise<Out[]> {
+/**
+ * Inserts every row in one `INSERT … SELECT FROM jsonb_to_recordset($1)` statement; returns the `returning` columns.
+ */
+export async function insertBatch<
+  Out extends Record<string, unknown>,
+  Row extends Record<string, unknown> = Record<string, unknown>,
+>(sql: Sql, spec: InsertSpec<Row>, rows: Row[]): Promise<Out[]> {
   if (rows.length === 0) return [];
   const input = Object.entries(spec.columns) as [string, string][];
   const computed = Object.entries(spec.computed ?? {});

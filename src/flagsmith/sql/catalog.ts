@@ -57,7 +57,14 @@ export async function readCatalog(sql: Sql): Promise<Catalog> {
     join pg_attribute pa on pa.attrelid = fk.confrelid and pa.attnum = fk.refattnum
     order by 1, 2`;
   return {
-    foreignKeys: rows.map(({ table, column, nullable, refTable, refColumn, refType }) => ({ table, column, nullable, refTable, refColumn, refType })),
+    foreignKeys: rows.map(({ table, column, nullable, refTable, refColumn, refType }) => ({
+      table,
+      column,
+      nullable,
+      refTable,
+      refColumn,
+      refType,
+    })),
     historyTables: new Set(rows.filter((r) => r.history).map((r) => r.table)),
     filledTables: new Set(rows.filter((r) => r.filled).map((r) => r.table)),
   };

@@ -42,7 +42,10 @@ function declarationOf(
   sameName: (a: string, b: string) => boolean = (a, b) => a === b,
 ): Sourced | undefined {
   return wanted.find(
-    (w) => w.name.project === row.project && sameName(w.name.name, row.name) && (w.name.organisation ?? row.organisation) === row.organisation,
+    (w) =>
+      w.name.project === row.project &&
+      sameName(w.name.name, row.name) &&
+      (w.name.organisation ?? row.organisation) === row.organisation,
   )?.at;
 }
 
@@ -92,7 +95,11 @@ export async function findInProjects(
 export function recordFoundInProjects(
   rows: ProjectScopedRow[],
   wanted: { name: ScopedName; at: Sourced }[],
-  kind: { noun: string; key: (project: ProjectRef, name: string) => string; sameName?: (a: string, b: string) => boolean },
+  kind: {
+    noun: string;
+    key: (project: ProjectRef, name: string) => string;
+    sameName?: (a: string, b: string) => boolean;
+  },
 ): Map<string, number | string> {
   return recordFound(
     rows.map((r) => ({
@@ -109,7 +116,10 @@ export function recordFoundInProjects(
  * Key → id of found rows; a key matched by several rows is an "ambiguous-existing" error naming
  * the ids, placed at a declaration that refers to it (`where(row)`).
  */
-export function recordFound<R extends FoundRow>(rows: R[], where: (row: R) => Sourced | undefined): Map<string, number | string> {
+export function recordFound<R extends FoundRow>(
+  rows: R[],
+  where: (row: R) => Sourced | undefined,
+): Map<string, number | string> {
   const ids = new Map<string, number | string>();
   const byKey = new Map<string, R[]>();
   for (const row of rows) {

@@ -1,6 +1,16 @@
 /** What the desired state names, collected for the readers' one-query-per-kind lookups. */
 import type { Issue } from "../../errors.ts";
-import { bindProject as bindProjectRef, organisationKey, projectRefsOf, referencesTo, userKey, type Desired, type Existing, type ProjectRef, type Sourced } from "../../kinds/index.ts";
+import {
+  bindProject as bindProjectRef,
+  organisationKey,
+  projectRefsOf,
+  referencesTo,
+  userKey,
+  type Desired,
+  type Existing,
+  type ProjectRef,
+  type Sourced,
+} from "../../kinds/index.ts";
 
 /** Every user the desired state names, by key: declared users and every user reference. */
 export function referencedEmails(d: Desired): string[] {
@@ -24,10 +34,16 @@ export function referencedOrganisations(d: Desired): string[] {
 
 /** Where an organisation name first appears, to point an error at the file. */
 export function firstMention(d: Desired, name: string): Sourced | undefined {
-  return d.organisations.find((e) => e.name === name) ?? referencesTo(d, "organisation").find((r) => r.ref.key === organisationKey(name))?.from;
+  return (
+    d.organisations.find((e) => e.name === name) ??
+    referencesTo(d, "organisation").find((r) => r.ref.key === organisationKey(name))?.from
+  );
 }
 
-/** The reference with its organisation, bound by the existing projects; null when it cannot be bound (diff reports that). */
+/**
+ * The reference with its organisation, bound by the existing projects; null when it cannot be bound (diff reports
+ * that).
+ */
 export function bindProject(ref: ProjectRef, existing: Pick<Existing, "projectOrganisations">): ProjectRef | null {
   const binding = bindProjectRef(ref, (name) => existing.projectOrganisations.get(name) ?? []);
   return "ref" in binding ? binding.ref : null;
@@ -62,6 +78,9 @@ export function idFor(ids: Map<string, number | string>, key: string, entity: So
 
 /** An id that must be known at this point (a missing one is a bug in planning, not a user mistake). */
 export function requireId(id: number | string | undefined, entity: Sourced): number {
-  if (typeof id !== "number") throw new Error(`internal: unresolved reference of the entity at ${entity.source.file}:${entity.source.line}:${entity.source.column}`);
+  if (typeof id !== "number")
+    throw new Error(
+      `internal: unresolved reference of the entity at ${entity.source.file}:${entity.source.line}:${entity.source.column}`,
+    );
   return id;
 }

@@ -2,7 +2,8 @@
  * Database refusals as ApplyErrors that name what was being created and where it was declared
  * (ARCHITECTURE §8): `creating organisation "Acme" (file.yaml:3:5): <postgres message>`.
  *
- * USAGE: `await guardWrite("organisation", actions.map((a) => ({ label: `"${a.entity.name}"`, source: a.entity.source })), () => insert…)`
+ * USAGE: `await guardWrite("organisation", actions.map((a) => ({ label: `"${a.entity.name}"`, source: a.entity.source
+ * })), () => insert…)`
  */
 import { ApplyError, formatPosition, type Position } from "../../errors.ts";
 
@@ -36,7 +37,10 @@ export async function guardWrite<T>(kind: string, batch: Written[], write: () =>
     const named = which.map((w) => `${w.label} (${formatPosition(w.source)})`).join(", ");
     const others = batch.length - which.length;
     // A batch can hold 100,000 rows: name a few, count the rest, so the message stays one readable line.
-    const subject = culprit || batch.length === 1 ? `${kind} ${named}` : `one of ${batch.length} ${kind}s: ${named}${others ? ` and ${others} more` : ""}`;
+    const subject =
+      culprit || batch.length === 1
+        ? `${kind} ${named}`
+        : `one of ${batch.length} ${kind}s: ${named}${others ? ` and ${others} more` : ""}`;
     throw new ApplyError(`creating ${subject}: ${error.message}`, {
       entity: `${kind} ${which[0]?.label ?? ""}`.trim(),
       position: which[0]?.source,

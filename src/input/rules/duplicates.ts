@@ -1,5 +1,14 @@
 import type { Issue, Position } from "../../errors.ts";
-import { entitiesOf, keyOf, KIND_ORDER, KINDS, withEntities, type Desired, type EntityOf, type Kind } from "../../kinds/index.ts";
+import {
+  entitiesOf,
+  keyOf,
+  KIND_ORDER,
+  KINDS,
+  withEntities,
+  type Desired,
+  type EntityOf,
+  type Kind,
+} from "../../kinds/index.ts";
 
 /**
  * Merges entities declared more than once under the same idempotency key (KindSpec.key). Identical declarations
@@ -47,7 +56,6 @@ function differingFields(a: object, b: object): string[] {
   keys.delete("showKey");
   return [...keys].filter((key) => JSON.stringify(x[key]) !== JSON.stringify(y[key]));
 }
-
 
 function conflict(kind: Kind, fields: string[], position: Position, first: Position): Issue {
   // Field names only: values may be passwords or keys.

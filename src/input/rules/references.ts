@@ -1,5 +1,15 @@
 import { formatPosition, type Issue, type Position } from "../../errors.ts";
-import { entitiesOf, keyOf, KIND_ORDER, referencesOf, SEP, UNBOUND, type Desired, type EntityOf, type Kind } from "../../kinds/index.ts";
+import {
+  entitiesOf,
+  keyOf,
+  KIND_ORDER,
+  referencesOf,
+  SEP,
+  UNBOUND,
+  type Desired,
+  type EntityOf,
+  type Kind,
+} from "../../kinds/index.ts";
 import { isNearMiss } from "../../suggest.ts";
 
 /** Something referred to but not declared in the files: it must already exist in the database. */
@@ -29,7 +39,10 @@ export function formatUndeclared(w: UndeclaredReference): string {
  * "did you mean". For the kinds in `unsure` (declarations left out for problems of their own), no reference is
  * taken for a typo: it may name a left-out entity.
  */
-export function checkReferences(desired: Desired, unsure: ReadonlySet<Kind> = new Set()): { issues: Issue[]; warnings: UndeclaredReference[] } {
+export function checkReferences(
+  desired: Desired,
+  unsure: ReadonlySet<Kind> = new Set(),
+): { issues: Issue[]; warnings: UndeclaredReference[] } {
   const declared = declaredNames(desired);
   const issues: Issue[] = [];
   const warnings = new Map<string, UndeclaredReference>();

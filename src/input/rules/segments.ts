@@ -5,7 +5,14 @@ import type { ConditionSpec, RuleSpec, SegmentSpec } from "../schema.ts";
 
 /** Flagsmith's SEGMENT_RULES_CONDITIONS_LIMIT default (app/settings/common.py). */
 export const MAX_CONDITIONS = 100;
-const COMPARISONS = new Set(["EQUAL", "NOT_EQUAL", "GREATER_THAN", "GREATER_THAN_INCLUSIVE", "LESS_THAN", "LESS_THAN_INCLUSIVE"]);
+const COMPARISONS = new Set([
+  "EQUAL",
+  "NOT_EQUAL",
+  "GREATER_THAN",
+  "GREATER_THAN_INCLUSIVE",
+  "LESS_THAN",
+  "LESS_THAN_INCLUSIVE",
+]);
 const NUMBER = /^-?\d+(\.\d+)?$/;
 const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 
@@ -13,26 +20,48 @@ const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 export function checkSegments({ file, spec }: CheckedFile): Issue[] {
   const issues: Issue[] = [];
   const check = (segment: SegmentSpec | Omit<SegmentSpec, "project" | "organisation">, path: Path) => {
-    const issue = (at: Path, rule: string, message: string, hint: string) => issues.push({ rule, message, position: file.at(at), hint });
-    if (segment.rules.length === 0) issue([...path, "rules"], "empty-segment", `segment "${segment.name}" has no rules`, "add at least one rule, e.g. {type: ALL, conditions: [...]}");
+    const issue = (at: Path, rule: string, message: string, hint: string) =>
+      issues.push({ rule, message, position: file.at(at), hint });
+    if (segment.rules.length === 0)
+      issue(
+        [...path, "rules"],
+        "empty-segment",
+        `segment "${segment.name}" has no rules`,
+        "add at least one rule, e.g. {type: ALL, conditions: [...]}",
+      );
     let conditions = 0;
     segment.rules.forEach((top, i) => {
       const topPath = [...path, "rules", i];
       // Depth as stored (segment-shape.ts): an ALL rule's nested rules sit at level 2, an ANY/NONE rule's at level 3.
-      const level2 = top.type === "ALL" ? (top.rules ?? []).map((r, j) => ({ rule: r, path: [...topPath, "rules", j] })) : [{ rule: top, path: topPath }];
+      const level2 =
+        top.type === "ALL"
+          ? (top.rules ?? []).map((r, j) => ({ rule: r, path: [...topPath, "rules", j] }))
+          : [{ rule: top, path: topPath }];
       for (const { rule, path: at } of level2) {
         if (rule.rules?.length) {
-          issue([...at, "rules", 0], "too-deep-rules", "segment rules are nested too deeply: Flagsmith allows a top-level rule whose rules hold only conditions", "move these conditions up one level (an ANY or NONE rule inside the top-level ALL rule)");
+          issue(
+            [...at, "rules", 0],
+            "too-deep-rules",
+            "segment rules are nested too deeply: Flagsmith allows a top-level rule whose rules hold only conditions",
+            "move these conditions up one level (an ANY or NONE rule inside the top-level ALL rule)",
+          );
         }
       }
       conditions += countConditions(top);
       walkConditions(top, topPath, (condition, at) => checkCondition(condition, at, issue));
     });
     if (conditions > MAX_CONDITIONS) {
-      issue(path, "too-many-conditions", `segment "${segment.name}" has ${conditions} conditions; Flagsmith allows at most ${MAX_CONDITIONS}`, "split it into several segments");
+      issue(
+        path,
+        "too-many-conditions",
+        `segment "${segment.name}" has ${conditions} conditions; Flagsmith allows at most ${MAX_CONDITIONS}`,
+        "split it into several segments",
+      );
     }
   };
-  (spec.projects ?? []).forEach((project, i) => (project.segments ?? []).forEach((segment, j) => check(segment, ["projects", i, "segments", j])));
+  (spec.projects ?? []).forEach((project, i) =>
+    (project.segments ?? []).forEach((segment, j) => check(segment, ["projects", i, "segments", j])),
+  );
   (spec.segments ?? []).forEach((segment, i) => check(segment, ["segments", i]));
   return issues;
 }
@@ -60,29 +89,63 @@ function checkCondition(condition: ConditionSpec, path: Path, issue: Report): vo
     return;
   }
   if (Array.isArray(value)) {
-    if (operator !== "IN") issue(valuePath, "unexpected-list", `only IN takes a list of values, not ${operator}`, "give a single value");
-    else if (value.some((item) => item.includes(","))) issue(valuePath, "bad-in-value", "an IN value item contains a comma; Flagsmith splits IN values on commas", "remove the comma from the item");
+    if (operator !== "IN")
+      issue(valuePath, "unexpected-list", `only IN takes a list of values, not ${operator}`, "give a single value");
+    else if (value.some((item) => item.includes(",")))
+      issue(
+        valuePath,
+        "bad-in-value",
+        "an IN value item contains a comma; Flagsmith splits IN values on commas",
+        "remove the comma from the item",
+      );
     return;
   }
   if (operator === "MODULO") {
     const [divisor, remainder, extra] = value.split("|");
     if (extra !== undefined || !NUMBER.test(divisor ?? "") || !NUMBER.test(remainder ?? "") || Number(divisor) === 0) {
-      issue(valuePath, "bad-modulo-value", `MODULO value must be "divisor|remainder" with numbers, got "${value}"`, 'e.g. value: "2|0" (even numbers)');
+      issue(
+        valuePath,
+        "bad-modulo-value",
+        `MODULO value must be "divisor|remainder" with numbers, got "${value}"`,
+        'e.g. value: "2|0" (even numbers)',
+      );
     }
   } else if (operator === "PERCENTAGE_SPLIT") {
     if (!NUMBER.test(value) || Number(value) < 0 || Number(value) > 100) {
-      issue(valuePath, "bad-percentage-value", `PERCENTAGE_SPLIT value must be a number from 0 to 100, got "${value}"`, 'e.g. value: "25"');
+      issue(
+        valuePath,
+        "bad-percentage-value",
+        `PERCENTAGE_SPLIT value must be a number from 0 to 100, got "${value}"`,
+        'e.g. value: "25"',
+      );
     }
   } else if (operator === "REGEX") {
     try {
       // Python's re syntax: translate its named groups so JavaScript can compile the rest.
       new RegExp(value.replace(/\(\?P</g, "(?<").replace(/\(\?P=(\w+)\)/g, "\\k<$1>"));
     } catch (error) {
-      issue(valuePath, "bad-regex", `REGEX value does not compile: ${(error as Error).message}`, "fix the regular expression (Python re syntax)");
+      issue(
+        valuePath,
+        "bad-regex",
+        `REGEX value does not compile: ${(error as Error).message}`,
+        "fix the regular expression (Python re syntax)",
+      );
     }
   }
   if (value.endsWith(":semver")) {
-    if (!COMPARISONS.has(operator)) issue(valuePath, "bad-semver", `":semver" only works with comparison operators, not ${operator}`, `use one of ${[...COMPARISONS].join(", ")}`);
-    else if (!SEMVER.test(value.slice(0, -":semver".length))) issue(valuePath, "bad-semver", `"${value}" is not a semantic version followed by ":semver"`, 'e.g. value: "1.2.3:semver"');
+    if (!COMPARISONS.has(operator))
+      issue(
+        valuePath,
+        "bad-semver",
+        `":semver" only works with comparison operators, not ${operator}`,
+        `use one of ${[...COMPARISONS].join(", ")}`,
+      );
+    else if (!SEMVER.test(value.slice(0, -":semver".length)))
+      issue(
+        valuePath,
+        "bad-semver",
+        `"${value}" is not a semantic version followed by ":semver"`,
+        'e.g. value: "1.2.3:semver"',
+      );
   }
 }

@@ -10,7 +10,11 @@ import type { Desired } from "../../kinds/index.ts";
  */
 export function checkUniqueValues(desired: Desired): Issue[] {
   const issues: Issue[] = [];
-  const once = <T extends { source: Position }>(entities: readonly T[], valueOf: (e: T) => string | null, issue: (e: T, value: string, first: T) => Issue) => {
+  const once = <T extends { source: Position }>(
+    entities: readonly T[],
+    valueOf: (e: T) => string | null,
+    issue: (e: T, value: string, first: T) => Issue,
+  ) => {
     const seen = new Map<string, T>();
     for (const entity of entities) {
       const value = valueOf(entity);
