@@ -79,7 +79,8 @@ function expandVariable(inner: string, env: Env, problems: Problem[]): string {
   }
   const value = env[name];
   if (value !== undefined) return value;
-  if (colon >= 0) return inner.slice(colon + 1);
+  // `${VAR:-default}` (the Docker Compose and shell habit) means the same as `${VAR:default}`.
+  if (colon >= 0) return inner.slice(inner.startsWith(":-", colon) ? colon + 2 : colon + 1);
   problems.push({
     rule: "missing-variable",
     message: `environment variable ${name} is not set`,
