@@ -22,7 +22,7 @@ describe("interpolateString", () => {
     expect(expand("${URL:http://x:8000}").value).toBe("http://x:8000");
     expect(expand("${APP_DOMAIN:localhost:8000}").value).toBe("localhost:8000");
   });
-  test("${X:-default} means the same as ${X:default} (the Docker Compose spelling), not the default \"-default\"", () => {
+  test('${X:-default} means the same as ${X:default} (the Docker Compose spelling), not the default "-default"', () => {
     expect(expand("${B:-dash}").value).toBe("dash");
     expect(expand("${B:-dash}", { B: "set" }).value).toBe("set");
     expect(expand("${B:--x}").value).toBe("-x");
