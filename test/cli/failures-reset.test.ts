@@ -103,6 +103,19 @@ describe(`reset --yes with a declared user in an undeclared organisation (${SCHE
     expect(ran.exitCode).toBe(0);
     expect(ran.stderr).toMatch(/^Reset: deleted 2 organisations, 2 users and \d+ rows that belonged to them/m);
   });
+
+  test("--include-member-organisations deletes the declared users' other organisations too (the e2e loop)", async () => {
+    // As after Flagsmith's UI tests: alice belongs to Other again, which acme.yaml does not declare.
+    expect(cli(["--file", "other.yaml"]).exitCode).toBe(0);
+    expectCleanFailure(cli(["reset", "--yes", "--file", "acme.yaml"]), 2, {
+      message: /organisation "Other", which the sources do not declare/,
+    });
+    const ran = cli(["reset", "--yes", "--include-member-organisations", "--file", "acme.yaml"]);
+    expect(ran.exitCode, ran.stderr).toBe(0);
+    expect(ran.stderr).toMatch(/^Reset: deleted 2 organisations, 1 user and \d+ rows that belonged to them/m);
+    expect(await db.sql`select 1 from organisations_organisation where name = 'Other'`).toHaveLength(0);
+    expect(ran.stdout.trimEnd().split("\n").at(-1)).toMatch(/^Provisioning complete: \d+ created, 0 skipped\.$/);
+  });
 });
 
 describe("reset without --file, --directory or --preset names its source before deleting anything", () => {
