@@ -137,15 +137,21 @@ export function environmentRefsOf(desired: Desired): { ref: EnvironmentRef; from
   );
 }
 
-/** Every reference the desired state makes to one kind, with the entity making it. */
+/**
+ * Every reference the desired state makes to one kind, with the entity making it. A kind refers to the same
+ * kinds from every entity, so a kind whose first entity does not refer to `kind` is passed over whole (the
+ * readers call this on every run, for tens of thousands of entities).
+ */
 export function referencesTo(desired: Desired, kind: Kind): { ref: Reference; from: EntityOf[Kind] }[] {
-  return KIND_ORDER.flatMap((k) =>
-    entitiesOf(desired, k).flatMap((e) =>
-      referencesOf(k, e as never)
-        .filter((r) => r.kind === kind)
-        .map((ref) => ({ ref, from: e })),
-    ),
-  );
+  const found: { ref: Reference; from: EntityOf[Kind] }[] = [];
+  for (const k of KIND_ORDER) {
+    const entities = entitiesOf(desired, k);
+    if (entities.length === 0 || !referencesOf(k, entities[0]!).some((r) => r.kind === kind)) continue;
+    for (const from of entities) {
+      for (const ref of referencesOf(k, from)) if (ref.kind === kind) found.push({ ref, from });
+    }
+  }
+  return found;
 }
 
 /** Ids of rows that already exist, per kind, by idempotency key. */
