@@ -3,7 +3,9 @@
  * the settings read from the environment, the work done inside the run's transaction, and the rule that
  * its report is out before the commit.
  */
-import { ExitCode, fail, UserError } from "./errors.ts";
+import { ExitCode, fail, UserError, type Issue } from "./errors.ts";
+import { loadDesired, type LoadOptions } from "./input/index.ts";
+import type { Source } from "./input/source.ts";
 import { applyPlan, readExisting } from "./flagsmith/execute.ts";
 import { checkCompatibility, refuseUnfitInput } from "./flagsmith/compat.ts";
 import type { EarlyMasterKeys } from "./flagsmith/hashes.ts";
@@ -89,4 +91,32 @@ export function runSettings(env: Env): RunSettings {
     });
   }
   return { djangoSecretKey: env.DJANGO_SECRET_KEY || null, flagsmithDomain: domain };
+}
+
+/**
+ * The sources' desired state and the environment's settings, with every problem of both in one UserError (exit 2):
+ * a bad FLAGSMITH_DOMAIN is reported together with the files' problems, before anything waits or connects.
+ */
+export function loadRun(
+  sources: Source[],
+  env: Env,
+  options: LoadOptions = {},
+): ReturnType<typeof loadDesired> & { settings: RunSettings } {
+  let settings: RunSettings | null = null;
+  const issues: Issue[] = [];
+  try {
+    settings = runSettings(env);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    issues.push(...error.issues);
+  }
+  let loaded: ReturnType<typeof loadDesired>;
+  try {
+    loaded = loadDesired(sources, env, options);
+  } catch (error) {
+    if (error instanceof UserError && issues.length) throw new UserError([...issues, ...error.issues]);
+    throw error;
+  }
+  if (settings === null) throw new UserError(issues);
+  return { ...loaded, settings };
 }

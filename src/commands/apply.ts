@@ -10,21 +10,20 @@ import { diffState } from "../plan/diff.ts";
 import { emptyExisting, type Desired } from "../kinds/index.ts";
 import { printReport, reportBeforeCommit, reportCommitted, type ReportOptions } from "../report/index.ts";
 import { openSecretsFile } from "../report/secrets-file.ts";
-import { formatUndeclared, loadDesired } from "../input/index.ts";
+import { formatUndeclared } from "../input/index.ts";
 import { discoverSources } from "../input/discover.ts";
 import type { Io } from "../io.ts";
 import type { ApplyOptions } from "./options.ts";
-import { deliverBeforeCommit, provisionInTransaction, runSettings, sourceFlags } from "../provision.ts";
+import { deliverBeforeCommit, loadRun, provisionInTransaction, sourceFlags } from "../provision.ts";
 
 /** The default command: sources → desired state → plan against the database → apply → report. */
 export async function applyCommand(options: ApplyOptions, io: Io): Promise<void> {
   const started = performance.now();
   const sources = discoverSources({ ...sourceFlags(options), env: io.env, cwd: io.cwd });
   const url = resolveDatabaseUrl({ databaseUrl: options.databaseUrl, env: io.env });
-  // Before anything waits or connects: a bad FLAGSMITH_DOMAIN is an invalid setting (exit 2) offline too.
-  const settings = runSettings(io.env);
   // Connected, permission keys and lengths are checked against the database's own instead of Flagsmith's defaults.
-  const { desired, warnings } = loadDesired(
+  // A bad FLAGSMITH_DOMAIN is reported with the files' problems, before anything waits or connects.
+  const { desired, warnings, settings } = loadRun(
     sources,
     io.env,
     url === null ? {} : { permissionKeys: null, lengths: null },

@@ -9,10 +9,9 @@ import { checkReadiness } from "../flagsmith/compat.ts";
 import { printReport, reportBeforeCommit, reportCommitted } from "../report/index.ts";
 import { openSecretsFile } from "../report/secrets-file.ts";
 import type { Desired } from "../kinds/index.ts";
-import { loadDesired } from "../input/index.ts";
 import { discoverSources, sourceOrigin, type SourceOptions } from "../input/discover.ts";
 import type { Env, Io } from "../io.ts";
-import { deliverBeforeCommit, provisionInTransaction, runSettings, sourceFlags } from "../provision.ts";
+import { deliverBeforeCommit, loadRun, provisionInTransaction, runSettings, sourceFlags } from "../provision.ts";
 import type { ApplyOptions } from "./options.ts";
 
 /**
@@ -51,8 +50,8 @@ export async function resetCommand(options: ResetOptions, yes: boolean, io: Io):
     );
   }
   // Connected: references are checked against the database, so the loader's "assumed to exist" warnings are moot.
-  runSettings(io.env); // a bad FLAGSMITH_DOMAIN is refused before anything is deleted or waited for
-  const { desired } = loadDesired(sources, io.env, { permissionKeys: null, lengths: null });
+  // A bad FLAGSMITH_DOMAIN is refused with the files' problems, before anything is deleted or waited for.
+  const { desired } = loadRun(sources, io.env, { permissionKeys: null, lengths: null });
   if (options.wait !== undefined)
     await waitForDatabase(url, options.wait, (line: string) => io.err(line), checkReadiness);
   const report = { output: options.output, showEnvironmentKeys: options.showEnvironmentKeys };

@@ -357,3 +357,18 @@ describe("bun run build with --target", () => {
     }
   });
 });
+
+describe("every problem at once", () => {
+  test("a bad FLAGSMITH_DOMAIN is reported together with the files' problems, by apply and validate", () => {
+    const file = join(cwd, "one-mistake.yaml");
+    writeFileSync(file, 'version: "1.0"\nusers:\n  - emial: a@example.com\n');
+    for (const args of [
+      ["--file", file, "--dry-run"],
+      ["validate", "--file", file],
+    ]) {
+      const ran = cli(args, { FLAGSMITH_DOMAIN: "https://x/" });
+      expectCleanFailure(ran, 2, { message: /FLAGSMITH_DOMAIN must be/ });
+      expect(ran.stderr, args.join(" ")).toMatch(/one-mistake\.yaml:3:\d+: error: .*emial/);
+    }
+  });
+});
