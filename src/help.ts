@@ -37,7 +37,6 @@ const DATABASE_ENV: Array<[string, string]> = [
   ["DJANGO_DB_HOST/PORT/NAME/USER/PASSWORD", "the database, as Flagsmith reads them, when DATABASE_URL is unset"],
   ["DJANGO_SECRET_KEY", "the API's secret key, to print a valid password-reset link for a superuser without password"],
   ["FLAGSMITH_DOMAIN", "overrides app_domain (and the domain of the links printed)"],
-  ["PROVISIONING_DIRECTORY", "the default source directory"],
   ["NO_COLOR", "no colour (colour is only used on a terminal anyway)"],
 ];
 
@@ -53,7 +52,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     usage: `${NAME} [apply] [--file FILE]… [--directory DIR] [--preset NAME] [options]`,
     description:
       "Provision Flagsmith from the sources (the default command): create what is missing, skip what exists.",
-    environment: [...DATABASE_ENV, ["any ${VAR}", "the variables the files interpolate"]],
+    environment: [...DATABASE_ENV, ...SOURCE_ENV],
     examples: [
       `${NAME} --preset bootstrap --dry-run`,
       `DATABASE_URL=postgres://flagsmith@db/flagsmith ${NAME} --directory ./provisioning --wait 60`,
@@ -104,7 +103,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     usage: `${NAME} reset --yes [--file FILE]… [--directory DIR] [--preset NAME] [options]`,
     description:
       "Dev/e2e only: in one transaction, delete every organisation and user the sources declare (with everything that belongs to them), then provision.",
-    environment: [...DATABASE_ENV, ["any ${VAR}", "the variables the files interpolate"]],
+    environment: [...DATABASE_ENV, ...SOURCE_ENV],
     examples: [`${NAME} reset --yes --include-member-organisations --preset e2e`],
     exitCodes: [0, 1, 2, 3],
     readsSources: true,

@@ -3,7 +3,7 @@
  * the settings read from the environment, the work done inside the run's transaction, and the rule that
  * its report is out before the commit.
  */
-import { ExitCode, fail, UserError, type Issue } from "./errors.ts";
+import { fail, UserError, type Issue } from "./errors.ts";
 import { loadDesired, type LoadOptions } from "./input/index.ts";
 import type { Source } from "./input/source.ts";
 import { applyPlan, readExisting } from "./flagsmith/execute.ts";
@@ -13,7 +13,7 @@ import type { RunSettings, Sql } from "./flagsmith/context.ts";
 import { HOST_AND_PORT_EXAMPLE, HOST_AND_PORT_HINT, isHostAndPort } from "./input/host.ts";
 import type { Desired } from "./kinds/index.ts";
 import type { RunResult } from "./kinds/plan.ts";
-import { isOutputClosed, type Env } from "./io.ts";
+import type { Env } from "./io.ts";
 import { diffState } from "./plan/diff.ts";
 
 /** The source flags in the shape discoverSources takes. */
@@ -23,29 +23,6 @@ export function sourceFlags(options: { files: string[]; directory?: string; pres
     ...(options.directory !== undefined && { directory: options.directory }),
     ...(options.preset !== undefined && { preset: options.preset }),
   };
-}
-
-/**
- * Runs the pre-commit report. If stdout's reader has gone, a secret could be lost, so the run fails
- * (and its transaction rolls back) instead of committing what nobody saw.
- */
-export function deliverBeforeCommit(report: () => void): void {
-  try {
-    report();
-  } catch (error) {
-    if (!isOutputClosed(error)) throw error;
-    throw new UserError(
-      [
-        {
-          rule: "output-closed",
-          message:
-            "stdout was closed before the report was written, so nothing was committed (a secret printed there would have been lost)",
-          hint: "keep stdout open until the run ends, or redirect it to a file; --secrets-file PATH keeps the secrets as well",
-        },
-      ],
-      ExitCode.runtime,
-    );
-  }
 }
 
 /**

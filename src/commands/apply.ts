@@ -8,13 +8,13 @@ import type { RunSettings } from "../flagsmith/context.ts";
 import type { RunResult } from "../kinds/plan.ts";
 import { diffState } from "../plan/diff.ts";
 import { emptyExisting, type Desired } from "../kinds/index.ts";
-import { printReport, reportBeforeCommit, reportCommitted, type ReportOptions } from "../report/index.ts";
-import { openSecretsFile } from "../report/secrets-file.ts";
+import { printReport, type ReportOptions } from "../report/index.ts";
+import { openRunReport, type RunReport } from "../report/run.ts";
 import { formatUndeclared } from "../input/index.ts";
 import { discoverSources } from "../input/discover.ts";
 import type { Io } from "../io.ts";
 import type { ApplyOptions } from "./options.ts";
-import { deliverBeforeCommit, loadRun, provisionInTransaction, sourceFlags } from "../provision.ts";
+import { loadRun, provisionInTransaction, sourceFlags } from "../provision.ts";
 
 /** The default command: sources → desired state → plan against the database → apply → report. */
 export async function applyCommand(options: ApplyOptions, io: Io): Promise<void> {
@@ -37,21 +37,16 @@ export async function applyCommand(options: ApplyOptions, io: Io): Promise<void>
   }
   // Statements are counted for the JSON report only, so a text run's connection is exactly as before.
   const counter = options.output === "json" ? { statements: 0 } : null;
-  const stats = () =>
-    counter && { stats: { statements: counter.statements, durationMs: Math.round(performance.now() - started) } };
-  const secretsFile =
-    options.secretsFile !== undefined && !options.dryRun ? openSecretsFile(options.secretsFile) : undefined;
+  const runReport = openRunReport(io, {
+    ...report,
+    dryRun: options.dryRun,
+    ...(options.secretsFile !== undefined && { secretsFile: options.secretsFile }),
+    stats: () => counter && { statements: counter.statements, durationMs: Math.round(performance.now() - started) },
+  });
   try {
-    await provision(url, desired, { ...options, settings }, io, {
-      counter,
-      // A real run reports inside its transaction, before COMMIT (report.ts); a dry run after its rollback.
-      beforeCommit: (result) =>
-        reportBeforeCommit(result, io, { ...report, ...stats(), ...(secretsFile && { secretsFile }) }),
-      afterCommit: (result) =>
-        options.dryRun ? printReport(result, io, { ...report, ...stats() }) : reportCommitted(result, io, report),
-    });
+    await provision(url, desired, { ...options, settings }, io, { counter, report: runReport });
   } finally {
-    secretsFile?.close();
+    runReport.close();
   }
 }
 
@@ -79,20 +74,13 @@ function planOffline(desired: Desired, options: ApplyOptions, io: Io): RunResult
   };
 }
 
-/** How a connected run is reported around its commit. */
-interface RunHooks {
-  counter: { statements: number } | null;
-  beforeCommit(result: RunResult): void;
-  afterCommit(result: RunResult): void;
-}
-
 /** One transaction under the advisory lock; a dry run executes the very same plan and rolls back. */
 async function provision(
   url: string,
   desired: Desired,
   options: ApplyOptions & { settings: RunSettings },
   io: Io,
-  hooks: RunHooks,
+  hooks: { counter: { statements: number } | null; report: RunReport },
 ): Promise<void> {
   // Before connecting (and waiting), so a master key's hash overlaps everything up to its insert.
   const earlyMasterKeys = beginMasterKeyHashes(desired.masterApiKeys);
@@ -110,12 +98,12 @@ async function provision(
             settings,
             earlyMasterKeys,
           });
-          if (!options.dryRun) deliverBeforeCommit(() => hooks.beforeCommit(result));
+          hooks.report.beforeCommit(result);
           return result;
         },
         { rollback: options.dryRun },
       ),
     hooks.counter ? { onQuery: () => void hooks.counter!.statements++ } : {},
   );
-  hooks.afterCommit(result);
+  hooks.report.afterCommit(result);
 }

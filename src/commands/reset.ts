@@ -2,17 +2,16 @@ import { resolveDatabaseUrl, withDatabase } from "../db/connect.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { waitForDatabase } from "../db/wait.ts";
 import { ExitCode, UserError } from "../errors.ts";
-import type { Sql } from "../flagsmith/context.ts";
+import type { Sql, RunSettings } from "../flagsmith/context.ts";
 import { resetDeclared, type ResetResult, type ResetTargets } from "../flagsmith/reset.ts";
 import type { RunResult } from "../kinds/plan.ts";
 import { checkReadiness } from "../flagsmith/compat.ts";
-import { printReport, reportBeforeCommit, reportCommitted } from "../report/index.ts";
-import { openSecretsFile } from "../report/secrets-file.ts";
 import type { Desired } from "../kinds/index.ts";
 import { discoverSources, sourceOrigin, type SourceOptions } from "../input/discover.ts";
-import type { Env, Io } from "../io.ts";
-import { deliverBeforeCommit, loadRun, provisionInTransaction, runSettings, sourceFlags } from "../provision.ts";
 import type { ApplyOptions } from "./options.ts";
+import type { Io } from "../io.ts";
+import { openRunReport } from "../report/run.ts";
+import { loadRun, provisionInTransaction, sourceFlags } from "../provision.ts";
 
 /**
  * `reset --yes [sources]`: in one transaction (under the run lock), delete every organisation and
@@ -51,35 +50,33 @@ export async function resetCommand(options: ResetOptions, yes: boolean, io: Io):
   }
   // Connected: references are checked against the database, so the loader's "assumed to exist" warnings are moot.
   // A bad FLAGSMITH_DOMAIN is refused with the files' problems, before anything is deleted or waited for.
-  const { desired } = loadRun(sources, io.env, { permissionKeys: null, lengths: null });
+  const { desired, settings } = loadRun(sources, io.env, { permissionKeys: null, lengths: null });
   if (options.wait !== undefined)
     await waitForDatabase(url, options.wait, (line: string) => io.err(line), checkReadiness);
-  const report = { output: options.output, showEnvironmentKeys: options.showEnvironmentKeys };
-  const secretsFile =
-    options.secretsFile !== undefined && !options.dryRun ? openSecretsFile(options.secretsFile) : undefined;
+  const report = openRunReport(io, {
+    output: options.output,
+    showEnvironmentKeys: options.showEnvironmentKeys,
+    dryRun: options.dryRun,
+    ...(options.secretsFile !== undefined && { secretsFile: options.secretsFile }),
+  });
   try {
     const { result, reset } = await withDatabase(url, (sql) =>
       withTransaction(
         sql,
         async (tx) => {
-          const done = await resetAndProvision(tx, desired, options, io.env);
+          const done = await resetAndProvision(tx, desired, { ...options, settings });
           // As for apply: a real run's report (and its secrets) is out before COMMIT.
-          if (!options.dryRun) {
-            io.err(describeReset(done.reset, false));
-            deliverBeforeCommit(() =>
-              reportBeforeCommit(done.result, io, { ...report, ...(secretsFile && { secretsFile }) }),
-            );
-          }
+          if (!options.dryRun) io.err(describeReset(done.reset, false));
+          report.beforeCommit(done.result);
           return done;
         },
         { rollback: options.dryRun },
       ),
     );
-    if (!options.dryRun) return reportCommitted(result, io, report);
-    io.err(describeReset(reset, true));
-    printReport(result, io, report);
+    if (options.dryRun) io.err(describeReset(reset, true));
+    report.afterCommit(result);
   } finally {
-    secretsFile?.close();
+    report.close();
   }
 }
 
@@ -112,13 +109,12 @@ export interface ResetOptions extends ApplyOptions {
 export async function resetAndProvision(
   tx: Sql,
   desired: Desired,
-  options: ResetOptions,
-  env: Env,
+  options: ResetOptions & { settings: RunSettings },
 ): Promise<{ result: RunResult; reset: ResetResult }> {
   let reset: ResetResult | undefined;
   const result = await provisionInTransaction(tx, desired, {
     dryRun: options.dryRun,
-    settings: runSettings(env),
+    settings: options.settings,
     prepare: async (t) =>
       void (reset = await resetDeclared(t, {
         ...resetTargets(desired),

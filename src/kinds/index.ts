@@ -88,24 +88,29 @@ export function withEntities<K extends Kind>(desired: Desired, kind: K, entities
   return { ...desired, [KINDS[kind].list]: entities };
 }
 
+/** One kind's spec, typed by its kind (KINDS' literal types are narrower than one KindSpec<K> for every K). */
+export function specOf<K extends Kind>(kind: K): KindSpec<K> {
+  return KINDS[kind] as unknown as KindSpec<K>;
+}
+
 /** The idempotency key of an entity. */
 export function keyOf<K extends Kind>(kind: K, entity: EntityOf[K]): string {
-  return (KINDS[kind] as unknown as KindSpec<K>).key(entity);
+  return specOf(kind).key(entity);
 }
 
 /** What an entity refers to; a nested kind's parent first. */
 export function referencesOf<K extends Kind>(kind: K, entity: EntityOf[K]): Reference[] {
-  return (KINDS[kind] as unknown as KindSpec<K>).references(entity);
+  return specOf(kind).references(entity);
 }
 
 /** How the output names an entity. */
 export function labelOfEntity<K extends Kind>(kind: K, entity: EntityOf[K]): Label {
-  return (KINDS[kind] as unknown as KindSpec<K>).label(entity);
+  return specOf(kind).label(entity);
 }
 
 /** The kinds that live in a project, with how to read and replace their project reference. */
 export const IN_PROJECT = KIND_ORDER.flatMap((kind) => {
-  const spec = KINDS[kind] as unknown as KindSpec<Kind>;
+  const spec = specOf(kind);
   return spec.project ? [{ kind, ...spec.project }] : [];
 });
 

@@ -1,6 +1,5 @@
 import type { Issue, Position } from "../errors.ts";
-import { entitiesOf, KIND_ORDER, KINDS, type Desired, type Kind } from "./index.ts";
-import type { KindSpec } from "./spec.ts";
+import { entitiesOf, KIND_ORDER, specOf, type Desired } from "./index.ts";
 
 /** "table.column" → varchar length: how many characters Flagsmith's column holds. */
 export type ColumnLengths = ReadonlyMap<string, number>;
@@ -68,7 +67,7 @@ export function checkValueLengths(desired: Desired, lengths: ColumnLengths): Iss
   if (desired.appDomain)
     visit("django_site.domain", desired.appDomain.value, () => "app_domain", desired.appDomain.source);
   for (const kind of KIND_ORDER) {
-    const spec = KINDS[kind] as unknown as KindSpec<Kind>;
+    const spec = specOf(kind);
     for (const entity of entitiesOf(desired, kind)) {
       for (const v of spec.limited(entity)) visit(v.columns, v.value, v.what, entity.source);
     }

@@ -54,9 +54,3 @@ export function bindProject(ref: ProjectRef, organisationsOf: (name: string) => 
   if (candidates.length === 1) return { ref: { ...ref, organisation: candidates[0]! } };
   return candidates.length > 1 ? { ambiguous: candidates } : { unknown: true };
 }
-
-/** The reference bound, or as it was when it cannot be (it then keeps keying under UNBOUND). */
-export function boundOrAsIs(ref: ProjectRef, organisationsOf: (name: string) => readonly string[]): ProjectRef {
-  const binding = bindProject(ref, organisationsOf);
-  return "ref" in binding ? binding.ref : ref;
-}
