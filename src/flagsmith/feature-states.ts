@@ -6,7 +6,7 @@
  */
 import type { Sql } from "./context.ts";
 import { recordset } from "./sql/batch.ts";
-import { featureStateValue } from "./values.ts";
+import { featureStateValue } from "../kinds/values.ts";
 
 /**
  * Which pairs get a state: every feature of the new environments' projects (environment side,
@@ -86,4 +86,58 @@ export async function createFeatureStates(sql: Sql, scope: FeatureStateScope): P
     )
     select count(*)::int as states from pairs`;
   return row?.states ?? 0;
+}
+
+/** One feature state to insert with its value: an override, or a clone into a new v2 version. */
+export interface StateRow {
+  feature_id: number;
+  environment_id: number;
+  identity_id: number | null;
+  feature_segment_id: number | null;
+  enabled: boolean;
+  /** features_featurestate.version: 1, or NULL for a state cloned into a new v2 version. */
+  version: number | null;
+  /** set_live_from: version-1 states of a v1 environment are live from now; v2 states follow their version. */
+  live: boolean;
+  efv: string | null;
+  salt: number | null;
+  type: string;
+  b: boolean | null;
+  i: number | null;
+  s: string | null;
+}
+
+/**
+ * Inserts states and their values in one statement, ids drawn in the rows' order (the order Flagsmith's requests
+ * would create them); returns the ids in that order.
+ */
+export async function insertStates(sql: Sql, rows: StateRow[], withSalt: boolean): Promise<number[]> {
+  if (rows.length === 0) return [];
+  const ordered = rows.map((r, ord) => ({ ...r, ord }));
+  const salt = withSalt ? sql`, mv_hashing_salt` : sql``;
+  const saltValue = withSalt ? sql`, salt` : sql``;
+  const drawn = await sql<{ id: number; ord: number }[]>`
+    with input as (
+      select * from ${recordset(sql, ordered)} as r(feature_id int, environment_id int, identity_id int,
+        feature_segment_id int, enabled boolean, version int, live boolean, efv uuid, salt int,
+        type text, b boolean, i int, s text, ord int)
+    ),
+    rows as materialized (
+      select nextval((select pg_get_serial_sequence('public.features_featurestate', 'id'))::regclass)::int as id, t.*
+      from (select * from input order by ord) t
+    ),
+    fs as (
+      insert into features_featurestate (id, uuid, feature_id, environment_id, identity_id, feature_segment_id, enabled,
+        created_at, updated_at, live_from, version, environment_feature_version_id ${salt})
+      select id, gen_random_uuid(), feature_id, environment_id, identity_id, feature_segment_id, enabled,
+        now(), now(), case when live then now() end, version, efv ${saltValue}
+      from rows
+    ),
+    fsv as (
+      insert into features_featurestatevalue (uuid, feature_state_id, type, boolean_value, integer_value, string_value)
+      select gen_random_uuid(), id, type, b, i, s from rows
+    )
+    select id, ord from rows`;
+  const idOf = new Map(drawn.map((r) => [r.ord, r.id]));
+  return rows.map((_, i) => idOf.get(i)!);
 }

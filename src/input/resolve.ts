@@ -19,6 +19,7 @@ import type {
   UserSpec,
 } from "./schema.ts";
 import { toDashboardShape } from "./segment-shape.ts";
+import { addFeatureContent, addTags, environmentSettings, projectSettings } from "./resolve-content.ts";
 import { quoteList } from "../suggest.ts";
 
 /** One validated file. */
@@ -156,7 +157,13 @@ function addOrganisation(desired: Desired, org: OrganisationSpec, path: Path, at
 
 function addProject(desired: Desired, project: ProjectSpec, path: Path, at: At): void {
   const ref: ProjectRef = { organisation: project.organisation, name: project.name };
-  desired.projects.push({ organisation: project.organisation, name: project.name, source: at(path) });
+  desired.projects.push({
+    organisation: project.organisation,
+    name: project.name,
+    settings: projectSettings(project),
+    source: at(path),
+  });
+  addTags(desired, project, ref, path, at);
   (project.permissions ?? []).forEach((p, i) =>
     desired.projectPermissions.push({ project: ref, ...permission(p), source: at([...path, "permissions", i]) }),
   );
@@ -178,6 +185,7 @@ function addEnvironment(desired: Desired, env: Nested<EnvironmentSpec>, project:
     name: env.name,
     description: env.description ?? null,
     showKey: env.show_key ?? false,
+    settings: environmentSettings(env),
     source: at(path),
   });
   (env.permissions ?? []).forEach((p, i) =>
@@ -200,8 +208,10 @@ function addFeature(desired: Desired, feature: Nested<FeatureSpec>, project: Pro
     description: feature.description ?? null,
     defaultEnabled: feature.default_enabled ?? false,
     initialValue: feature.initial_value ?? null,
+    isServerKeyOnly: feature.is_server_key_only ?? false,
     source: at(path),
   });
+  addFeatureContent(desired, feature, project, path, at);
 }
 
 function addSegment(desired: Desired, segment: Nested<SegmentSpec>, project: ProjectRef, path: Path, at: At): void {

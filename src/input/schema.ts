@@ -17,6 +17,7 @@ import {
 import { HOST_AND_PORT_EXAMPLE, HOST_AND_PORT_HINT, isHostAndPort } from "./host.ts";
 import { isFlagsmithPasswordHash, PASSWORD_HASH_ALGORITHMS } from "./password-hash.ts";
 import { RuleSchema } from "./schema-rules.ts";
+import { environmentSettingEntries, featureContentEntries, projectContentEntries } from "./schema-content.ts";
 
 export type { ConditionSpec, RuleSpec } from "./schema-rules.ts";
 
@@ -174,10 +175,17 @@ const environmentEntries = {
   name,
   description,
   show_key: showKey,
+  ...environmentSettingEntries,
   identities: list(IdentitySchema, "identities"),
   permissions: list(PermissionSchema, "permissions"),
 };
-const featureEntries = { name, description, default_enabled: optional(bool), initial_value: optional(scalar) };
+const featureEntries = {
+  name,
+  description,
+  default_enabled: optional(bool),
+  initial_value: optional(scalar),
+  ...featureContentEntries,
+};
 const segmentEntries = {
   name,
   description,
@@ -197,6 +205,7 @@ const ProjectSchema = strict(
     name,
     organisation: name,
     description,
+    ...projectContentEntries,
     environments: list(strict(environmentEntries, "an environment"), "environments"),
     features: list(strict(featureEntries, "a feature"), "features"),
     segments: list(strict(segmentEntries, "a segment"), "segments"),

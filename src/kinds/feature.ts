@@ -1,5 +1,5 @@
 /** Features of a project (features_feature): keyed by project and name, case-insensitively (a lower(name) index). */
-import { type KindSpec, inProjectField, q } from "./spec.ts";
+import { type KindSpec, type Reference, inProjectField, q } from "./spec.ts";
 import { projectKey, SEP, type ProjectRef, type Sourced } from "./refs.ts";
 import { inProject, projectFields, projectRef } from "./project.ts";
 
@@ -10,13 +10,26 @@ export interface DesiredFeature extends Sourced {
   defaultEnabled: boolean;
   /** The raw remote-config value as Flagsmith stores it in `features_feature.initial_value`; null for a plain flag. */
   initialValue: string | null;
+  isServerKeyOnly: boolean;
+}
+
+/** Something declared under a feature of a project: a tag, an owner, a multivariate option. */
+export interface InFeature extends Sourced {
+  project: ProjectRef;
+  feature: string;
 }
 
 export const featureKey = (project: ProjectRef, name: string): string => projectKey(project) + SEP + name.toLowerCase();
 
+export const featureRef = (project: ProjectRef, name: string): Reference => ({
+  kind: "feature",
+  key: featureKey(project, name),
+  label: `feature ${q(name)} of project ${q(project.name)}`,
+});
+
 export const feature = {
   list: "features",
-  parent: null,
+  parents: [],
   noun: "feature",
   key: (e) => featureKey(e.project, e.name),
   references: (e) => [projectRef(e.project)],

@@ -29,7 +29,7 @@ const groupRef = (organisation: string, name: string): Reference => ({
 
 export const group = {
   list: "groups",
-  parent: "organisation",
+  parents: ["organisation"],
   noun: "group",
   key: (e) => groupKey(e.organisation, e.name),
   references: (e) => [organisationRef(e.organisation)],
@@ -42,7 +42,7 @@ export const group = {
 
 export const groupMember = {
   list: "groupMembers",
-  parent: "group",
+  parents: ["group"],
   noun: "group member",
   key: (e) => groupMemberKey(e.organisation, e.group, e.email),
   references: (e) => [groupRef(e.organisation, e.group), userRef(e.email)],

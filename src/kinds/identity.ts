@@ -1,5 +1,5 @@
 /** Identities of an environment (environments_identity) with their traits: keyed by environment and identifier. */
-import { type KindSpec, inEnvironmentField, q } from "./spec.ts";
+import { type KindSpec, type Reference, inEnvironmentField, q } from "./spec.ts";
 import { environmentKey, SEP, type EnvironmentRef, type Sourced } from "./refs.ts";
 import { environmentRef } from "./environment.ts";
 import { inProject, projectFields } from "./project.ts";
@@ -15,9 +15,15 @@ export interface DesiredIdentity extends Sourced {
 export const identityKey = (environment: EnvironmentRef, identifier: string): string =>
   environmentKey(environment) + SEP + identifier;
 
+export const identityRef = (environment: EnvironmentRef, identifier: string): Reference => ({
+  kind: "identity",
+  key: identityKey(environment, identifier),
+  label: `identity ${q(identifier)} of environment ${q(environment.name)}`,
+});
+
 export const identity = {
   list: "identities",
-  parent: "environment",
+  parents: ["environment"],
   noun: "identity",
   key: (e) => identityKey(e.environment, e.identifier),
   references: (e) => [environmentRef(e.environment)],

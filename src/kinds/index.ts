@@ -6,6 +6,22 @@
 import type { Position } from "../errors.ts";
 import { type DesiredEnvironment, environment } from "./environment.ts";
 import { type DesiredFeature, feature } from "./feature.ts";
+import {
+  type DesiredFeatureGroupOwner,
+  type DesiredFeatureOwner,
+  featureGroupOwner,
+  featureOwner,
+} from "./feature-owner.ts";
+import {
+  type DesiredFeatureState,
+  type DesiredIdentityOverride,
+  type DesiredSegmentOverride,
+  featureState,
+  identityOverride,
+  segmentOverride,
+} from "./feature-state.ts";
+import { type DesiredMultivariateOption, multivariateOption } from "./multivariate-option.ts";
+import { type DesiredFeatureTag, type DesiredTag, featureTag, tag } from "./tag.ts";
 import { type DesiredGroup, type DesiredGroupMember, group, groupMember } from "./group.ts";
 import { type DesiredIdentity, identity } from "./identity.ts";
 import { type DesiredMasterApiKey, masterApiKey } from "./master-api-key.ts";
@@ -36,11 +52,19 @@ export interface EntityOf {
   masterApiKey: DesiredMasterApiKey;
   project: DesiredProject;
   projectPermission: DesiredProjectPermission;
+  tag: DesiredTag;
   environment: DesiredEnvironment;
   environmentPermission: DesiredEnvironmentPermission;
   identity: DesiredIdentity;
   segment: DesiredSegment;
   feature: DesiredFeature;
+  featureTag: DesiredFeatureTag;
+  featureOwner: DesiredFeatureOwner;
+  featureGroupOwner: DesiredFeatureGroupOwner;
+  multivariateOption: DesiredMultivariateOption;
+  featureState: DesiredFeatureState;
+  segmentOverride: DesiredSegmentOverride;
+  identityOverride: DesiredIdentityOverride;
 }
 
 export type Kind = keyof EntityOf;
@@ -56,11 +80,19 @@ export const KINDS = {
   masterApiKey,
   project,
   projectPermission,
+  tag,
   environment,
   environmentPermission,
   identity,
   segment,
   feature,
+  featureTag,
+  featureOwner,
+  featureGroupOwner,
+  multivariateOption,
+  featureState,
+  segmentOverride,
+  identityOverride,
 } as const satisfies { [K in Kind]: KindSpec<K> };
 
 export const KIND_ORDER = Object.keys(KINDS) as Kind[];
@@ -184,6 +216,11 @@ export function emptyExisting(complete: boolean): Existing {
 
 export * from "./environment.ts";
 export * from "./feature.ts";
+export * from "./feature-owner.ts";
+export * from "./feature-state.ts";
+export * from "./multivariate-option.ts";
+export * from "./tag.ts";
+export * from "./values.ts";
 export * from "./group.ts";
 export * from "./identity.ts";
 export * from "./master-api-key.ts";

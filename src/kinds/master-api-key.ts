@@ -15,7 +15,7 @@ export const masterApiKeyKey = (organisation: string, name: string): string => o
 
 export const masterApiKey = {
   list: "masterApiKeys",
-  parent: null,
+  parents: [],
   noun: "master API key",
   key: (e) => masterApiKeyKey(e.organisation, e.name),
   references: (e) => [organisationRef(e.organisation)],

@@ -16,7 +16,7 @@ export const membershipKey = userInOrganisationKey;
 
 export const membership = {
   list: "memberships",
-  parent: "organisation",
+  parents: ["organisation"],
   noun: "organisation member",
   key: (e) => membershipKey(e.organisation, e.email),
   references: (e) => [organisationRef(e.organisation), userRef(e.email)],

@@ -30,7 +30,7 @@ export const userInOrganisationKey = (organisation: string, email: string): stri
 
 export const organisation = {
   list: "organisations",
-  parent: null,
+  parents: [],
   noun: "organisation",
   key: (e) => organisationKey(e.name),
   references: () => [],

@@ -40,7 +40,7 @@ function permissionList(permissions: string[], admin = false): string {
 
 export const organisationPermission = {
   list: "organisationPermissions",
-  parent: "organisation",
+  parents: ["organisation"],
   noun: "organisation permission",
   key: (e) => organisationPermissionKey(e.organisation, e.email),
   references: (e) => [organisationRef(e.organisation), userRef(e.email)],
@@ -53,7 +53,7 @@ export const organisationPermission = {
 
 export const projectPermission = {
   list: "projectPermissions",
-  parent: "project",
+  parents: ["project"],
   noun: "project permission",
   key: (e) => projectPermissionKey(e.project, e.email),
   references: (e) => [projectRef(e.project), userRef(e.email)],
@@ -67,7 +67,7 @@ export const projectPermission = {
 
 export const environmentPermission = {
   list: "environmentPermissions",
-  parent: "environment",
+  parents: ["environment"],
   noun: "environment permission",
   key: (e) => environmentPermissionKey(e.environment, e.email),
   references: (e) => [environmentRef(e.environment), userRef(e.email)],

@@ -3,9 +3,19 @@ import { type KindSpec, type Reference, q } from "./spec.ts";
 import { projectKey, type ProjectRef, type Sourced } from "./refs.ts";
 import { organisationRef } from "./organisation.ts";
 
+/** The project settings the files may give (contract §5), by projects_project column; unset ones keep Flagsmith's default. */
+export interface ProjectSettings {
+  hide_disabled_flags?: boolean;
+  enforce_feature_owners?: boolean;
+  feature_name_regex?: string;
+  only_allow_lower_case_feature_names?: boolean;
+  prevent_flag_defaults?: boolean;
+}
+
 export interface DesiredProject extends Sourced {
   organisation: string;
   name: string;
+  settings: ProjectSettings;
 }
 
 export const projectRef = (ref: ProjectRef): Reference => ({
@@ -26,10 +36,17 @@ export function projectFields(project: ProjectRef): Record<string, string> {
 
 export const project = {
   list: "projects",
-  parent: null,
+  parents: [],
   noun: "project",
   key: (e) => projectKey(e),
   references: (e) => [organisationRef(e.organisation)],
   label: (e) => ({ text: `project ${q(e.name)}`, fields: { name: e.name, organisation: e.organisation } }),
-  limited: (e) => [{ columns: "projects_project.name", value: e.name, what: () => `project ${q(e.name)} name` }],
+  limited: (e) => [
+    { columns: "projects_project.name", value: e.name, what: () => `project ${q(e.name)} name` },
+    {
+      columns: "projects_project.feature_name_regex",
+      value: e.settings.feature_name_regex,
+      what: () => `project ${q(e.name)} feature_name_regex`,
+    },
+  ],
 } as const satisfies KindSpec<"project">;

@@ -1,5 +1,5 @@
 /** Segments of a project (segments_segment) with their rules: keyed by project and name. */
-import { type KindSpec, inProjectField, q } from "./spec.ts";
+import { type KindSpec, type Reference, inProjectField, q } from "./spec.ts";
 import { projectKey, SEP, type ProjectRef, type Sourced } from "./refs.ts";
 import { inProject, projectFields, projectRef } from "./project.ts";
 
@@ -53,9 +53,15 @@ export function conditionsOf(rules: readonly SegmentRule[]): SegmentCondition[] 
 
 export const segmentKey = (project: ProjectRef, name: string): string => projectKey(project) + SEP + name;
 
+export const segmentRef = (project: ProjectRef, name: string): Reference => ({
+  kind: "segment",
+  key: segmentKey(project, name),
+  label: `segment ${q(name)} of project ${q(project.name)}`,
+});
+
 export const segment = {
   list: "segments",
-  parent: null,
+  parents: [],
   noun: "segment",
   key: (e) => segmentKey(e.project, e.name),
   references: (e) => [projectRef(e.project)],

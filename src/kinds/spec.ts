@@ -34,8 +34,11 @@ export interface LimitedValue {
 export interface KindSpec<K extends Kind> {
   /** The list in Desired (and in the JSON of errors): plural, as the files' top-level lists are named. */
   list: string;
-  /** The kind it is nested in (created with it; its first reference), or null for a top-level kind. */
-  parent: Kind | null;
+  /**
+   * The kinds it is nested in (created with any of them), its first references in this order; empty for a
+   * top-level kind. An environment's feature state has two: the feature and the environment.
+   */
+  parents: readonly Kind[];
   /** How messages name one of them: "organisation member", "feature". */
   noun: string;
   /** The idempotency key: what decides whether it "already exists" (references must be bound or UNBOUND). */

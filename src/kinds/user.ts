@@ -28,7 +28,7 @@ export function normaliseEmail(email: string): string {
 
 export const user = {
   list: "users",
-  parent: null,
+  parents: [],
   noun: "user",
   key: (e) => userKey(e.email),
   references: () => [],

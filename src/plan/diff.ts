@@ -50,13 +50,11 @@ function actionFor<K extends Kind>(kind: K, entity: EntityOf[K], existing: Exist
     return { kind, op: "skip", key, entity, parent: null, reason: "revoked" } as Action;
   }
   const op = existing.ids[kind].has(key) ? "skip" : "create";
-  const parentKind = KINDS[kind].parent as Kind | null;
-  let parent: Action["parent"] = null;
-  if (parentKind) {
-    // The parent is the first reference of every nested kind (KindSpec.references).
-    const parentKey = referencesOf(kind, entity)[0]!.key;
-    parent = existing.ids[parentKind].has(parentKey) ? "existing" : "created";
-  }
+  // The parents are the first references of every nested kind (KindSpec.references).
+  const parents = KINDS[kind].parents as readonly Kind[];
+  const refs = parents.length ? referencesOf(kind, entity) : [];
+  const parent: Action["parent"] =
+    parents.length === 0 ? null : parents.every((p, i) => existing.ids[p].has(refs[i]!.key)) ? "existing" : "created";
   return { kind, op, key, entity, parent } as Action;
 }
 

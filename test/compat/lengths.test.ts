@@ -59,7 +59,15 @@ describe("checkLengths", () => {
     const d = emptyDesired();
     const project = { organisation: "Acme", name: "Web" };
     d.features = [
-      { project, name: "f", description: null, defaultEnabled: false, initialValue: "x".repeat(11), source: at(7) },
+      {
+        project,
+        name: "f",
+        description: null,
+        defaultEnabled: false,
+        initialValue: "x".repeat(11),
+        isServerKeyOnly: false,
+        source: at(7),
+      },
     ];
     d.segments = [
       {

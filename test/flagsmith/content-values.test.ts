@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { featureStateValue, parsePythonInt, traitColumns } from "../../src/flagsmith/values.ts";
+import { featureStateValue, parsePythonInt, traitColumns } from "../../src/kinds/values.ts";
 
 const int = (n: number) => ({ type: "int", booleanValue: null, integerValue: n, stringValue: null });
 const bool = (b: boolean) => ({ type: "bool", booleanValue: b, integerValue: null, stringValue: null });

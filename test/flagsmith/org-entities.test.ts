@@ -76,8 +76,8 @@ function richDesired(): Desired {
       { ...at(), organisation: "Acme", name: "Chosen", isAdmin: false, key: CHOSEN_KEY },
     ],
     projects: [
-      { ...at(), organisation: "Acme", name: "Web" },
-      { ...at(), organisation: "Other", name: "Web" },
+      { ...at(), organisation: "Acme", name: "Web", settings: {} },
+      { ...at(), organisation: "Other", name: "Web", settings: {} },
     ],
     projectPermissions: [
       {
@@ -89,7 +89,14 @@ function richDesired(): Desired {
       },
     ],
     environments: [
-      { ...at(), project: { organisation: "Acme", name: "Web" }, name: "Dev", description: null, showKey: false },
+      {
+        ...at(),
+        project: { organisation: "Acme", name: "Web" },
+        name: "Dev",
+        description: null,
+        showKey: false,
+        settings: {},
+      },
     ],
     environmentPermissions: [
       {

@@ -38,7 +38,7 @@ describe.skipIf(!available)("the bootstrap entities match what Flagsmith's boots
         ],
         organisations: [{ ...at(), name: "Default Organisation", subscription: null }],
         memberships: [{ ...at(), organisation: "Default Organisation", email: "admin@example.com", role: "ADMIN" }],
-        projects: [{ ...at(), organisation: "Default Organisation", name: "Default Project" }],
+        projects: [{ ...at(), organisation: "Default Organisation", name: "Default Project", settings: {} }],
       }),
     );
   }, 60_000);

@@ -38,7 +38,7 @@ function scaled(n: number, tag: string): Desired {
     })),
     // Low-iteration hashing is not configurable here; keep keys to a fixed count so the test stays fast.
     masterApiKeys: idx.slice(0, 2).map((i) => ({ ...at(), organisation: org(i), name: "k", isAdmin: true, key: null })),
-    projects: idx.map((i) => ({ ...at(), organisation: org(i), name: "P" })),
+    projects: idx.map((i) => ({ ...at(), organisation: org(i), name: "P", settings: {} })),
     projectPermissions: idx.map((i) => ({
       ...at(),
       project: { organisation: org(i), name: "P" },
@@ -110,8 +110,8 @@ for (const schema of availableSchemas()) {
             { ...at(), name: "B", subscription: null },
           ],
           projects: [
-            { ...at(), organisation: "A", name: "Shared" },
-            { ...at(), organisation: "B", name: "Shared" },
+            { ...at(), organisation: "A", name: "Shared", settings: {} },
+            { ...at(), organisation: "B", name: "Shared", settings: {} },
           ],
         }),
       );
@@ -121,6 +121,7 @@ for (const schema of availableSchemas()) {
         name: "E",
         description: null,
         showKey: false,
+        settings: {},
       };
       const unbound = await provision(db.url, desiredWith({ environments: [env] })).catch((e) => e);
       expect((unbound as UserError).issues[0]!.rule).toBe("ambiguous-project");
@@ -129,7 +130,7 @@ for (const schema of availableSchemas()) {
         db.url,
         desiredWith({
           organisations: [{ ...at(), name: "C", subscription: null }],
-          projects: [{ ...at(), organisation: "C", name: "Shared" }],
+          projects: [{ ...at(), organisation: "C", name: "Shared", settings: {} }],
         }),
       );
       await db.sql`update projects_project set organisation_id = (select id from organisations_organisation where name = 'A')
@@ -137,7 +138,7 @@ for (const schema of availableSchemas()) {
       const twice = await provision(
         db.url,
         desiredWith({
-          projects: [{ ...at(), organisation: "A", name: "Shared" }],
+          projects: [{ ...at(), organisation: "A", name: "Shared", settings: {} }],
           organisations: [{ ...at(), name: "A", subscription: null }],
         }),
       ).catch((e) => e);

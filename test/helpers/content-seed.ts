@@ -57,6 +57,7 @@ export const declare = {
     name,
     description: null,
     showKey: false,
+    settings: {},
     source: at(line),
   }),
   feature: (
@@ -69,6 +70,7 @@ export const declare = {
     description: null,
     defaultEnabled: o.defaultEnabled ?? false,
     initialValue: o.initialValue ?? null,
+    isServerKeyOnly: false,
     source: at(o.line ?? 1),
   }),
   segment: (project: ProjectRef, name: string, rules: SegmentRule[], line = 1) => ({

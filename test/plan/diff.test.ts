@@ -28,13 +28,14 @@ function sample(): Desired {
   });
   d.organisations.push({ name: "Acme", subscription: null, source: at(2) });
   d.memberships.push({ organisation: "Acme", email: "Dev@example.com", role: "USER", source: at(3) });
-  d.projects.push({ organisation: "Acme", name: "Web", source: at(4) });
+  d.projects.push({ organisation: "Acme", name: "Web", settings: {}, source: at(4) });
   d.features.push({
     project: { organisation: null, name: "Mobile" },
     name: "Dark_Mode",
     description: null,
     defaultEnabled: true,
     initialValue: null,
+    isServerKeyOnly: false,
     source: at(5),
   });
   return d;

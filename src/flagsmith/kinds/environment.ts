@@ -10,6 +10,7 @@ import {
   environmentKey,
   projectKey,
   type Existing,
+  type EnvironmentSettings,
 } from "../../kinds/index.ts";
 import type { ActionOf, Secret } from "../../kinds/plan.ts";
 import type { KindModule, Sql } from "../context.ts";
@@ -47,12 +48,14 @@ export function findEnvironments(sql: Sql, names: ScopedName[], existing: Existi
 }
 
 /**
- * Marks the environments of these projects as changed (§2.4), so conditional SDK fetches do not serve stale documents.
+ * Marks the environments of these projects, and these environments, as changed (§2.4): the API's audit log does
+ * it for every change, and conditional SDK fetches would otherwise serve stale documents.
  */
-export async function touchEnvironments(sql: Sql, projectIds: number[]): Promise<void> {
-  if (projectIds.length === 0) return;
+export async function touchEnvironments(sql: Sql, projectIds: number[], environmentIds: number[] = []): Promise<void> {
+  if (projectIds.length === 0 && environmentIds.length === 0) return;
   await sql`update environments_environment set updated_at = now()
-            where project_id = any(${[...new Set(projectIds)]}::int[]) and deleted_at is null`;
+            where (project_id = any(${[...new Set(projectIds)]}::int[]) or id = any(${[...new Set(environmentIds)]}::int[]))
+              and deleted_at is null`;
 }
 
 /** The id of an already known project (existing, or created earlier in this run). */
@@ -64,6 +67,21 @@ export function projectIdOf(ids: Map<string, number | string>, ref: Parameters<t
     );
   return Number(id);
 }
+
+/** The settings the files may give (contract §5), with the model's defaults: written from each row. */
+const SETTINGS = {
+  // NULL: inherit the project's.
+  hide_disabled_flags: { type: "boolean", default: null },
+  allow_client_traits: { type: "boolean", default: true },
+  banner_text: { type: "text", default: null },
+  banner_colour: { type: "text", default: null },
+  use_mv_v2_evaluation: { type: "boolean", default: true },
+  use_identity_overrides_in_local_eval: { type: "boolean", default: true },
+  hide_sensitive_data: { type: "boolean", default: false },
+  use_v2_feature_versioning: { type: "boolean", default: false },
+} as const satisfies Record<keyof EnvironmentSettings, { type: string; default: unknown }>;
+
+const settingColumns = Object.fromEntries(Object.entries(SETTINGS).map(([column, s]) => [column, s.type]));
 
 export const environments: KindModule<"environment"> = {
   async read(sql, desired, existing) {
@@ -86,6 +104,12 @@ export const environments: KindModule<"environment"> = {
       project_id: projectIdOf(ctx.ids.project, a.entity.project),
       description: a.entity.description,
       api_key: generateEnvironmentKey(),
+      ...Object.fromEntries(
+        Object.entries(SETTINGS).map(([column, s]) => [
+          column,
+          a.entity.settings[column as keyof EnvironmentSettings] ?? s.default,
+        ]),
+      ),
     }));
     const written = actions.map((a) => ({ label: `"${a.entity.name}"`, source: a.entity.source }));
     const created = await guardWrite("environment", written, async () => {
@@ -93,19 +117,13 @@ export const environments: KindModule<"environment"> = {
         ctx.sql,
         {
           table: "environments_environment",
-          columns: { name: "text", project_id: "int", description: "text", api_key: "text" },
-          // Python-side defaults of environments/models.py (no DB defaults exist); hide_disabled_flags
-          // stays NULL ("inherit the project"), and v1 versioning is what the bundled FoF document decides.
+          columns: { name: "text", project_id: "int", description: "text", api_key: "text", ...settingColumns },
+          // Python-side defaults of environments/models.py (no DB defaults exist) for what the files cannot set.
           computed: {
             uuid: "gen_random_uuid()",
             created_date: "now()",
             updated_at: "now()",
             webhooks_enabled: "false",
-            allow_client_traits: "true",
-            use_mv_v2_evaluation: "true",
-            hide_sensitive_data: "false",
-            use_v2_feature_versioning: "false",
-            use_identity_overrides_in_local_eval: "true",
             is_creating: "false",
           },
           returning: ["id", "api_key"],

@@ -59,6 +59,7 @@ export const features: KindModule<"feature"> = {
       initial_value: a.entity.initialValue,
       description: a.entity.description,
       default_enabled: a.entity.defaultEnabled,
+      is_server_key_only: a.entity.isServerKeyOnly,
     }));
     const written = actions.map((a) => ({ label: `"${a.entity.name}"`, source: a.entity.source }));
     const created = await guardWrite("feature", written, async () => {
@@ -72,13 +73,14 @@ export const features: KindModule<"feature"> = {
             initial_value: "text",
             description: "text",
             default_enabled: "boolean",
+            is_server_key_only: "boolean",
           },
           computed: {
             uuid: "gen_random_uuid()",
             created_date: "now()",
+            // Until a multivariate option is added: its AFTER_CREATE hook makes the feature MULTIVARIATE.
             type: "'STANDARD'",
             is_archived: "false",
-            is_server_key_only: "false",
           },
           returning: ["id", "project_id", "name"],
         },

@@ -4,14 +4,23 @@ import type { ActionOf, Secret } from "../../kinds/plan.ts";
 import { groupKey, groupMemberKey, organisationKey, userKey } from "../../kinds/index.ts";
 import { insertBatch, recordset } from "../sql/batch.ts";
 import type { KindModule } from "../context.ts";
-import { ambiguousExisting, groupRows, idFor } from "../sql/lookups.ts";
+import { ambiguousExisting, groupRows, idFor, inBoundProjects } from "../sql/lookups.ts";
 import { guardWrite } from "../sql/write-error.ts";
 
 export const groups: KindModule<"group"> = {
   async read(sql, desired, existing) {
     const ids = new Map<string, number | string>();
     // Group names are not unique in Flagsmith either; members need exactly one row to attach to.
-    const wanted = [...desired.groups, ...desired.groupMembers.map((m) => ({ ...m, name: m.group }))];
+    const wanted = [
+      ...desired.groups,
+      ...desired.groupMembers.map((m) => ({ ...m, name: m.group })),
+      // Group owners of features name a group of their project's organisation.
+      ...inBoundProjects(desired.featureGroupOwners, existing).map((o) => ({
+        ...o,
+        organisation: o.project.organisation!,
+        name: o.group,
+      })),
+    ];
     const probes = new Map<string, { key: string; o: number | string; name: string }>();
     for (const g of wanted) {
       const o = existing.ids.organisation.get(organisationKey(g.organisation));

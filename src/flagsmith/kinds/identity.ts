@@ -9,7 +9,7 @@ import { insertBatch } from "../sql/batch.ts";
 import { guardWrite } from "../sql/write-error.ts";
 import { recordFound } from "../sql/find-in-projects.ts";
 import { bindProject } from "../sql/lookups.ts";
-import { traitColumns } from "../values.ts";
+import { traitColumns } from "../../kinds/values.ts";
 
 /**
  * Identities with the wanted identifiers in their environments, in one query. The environments reader ran
@@ -50,7 +50,9 @@ async function findIdentities(
 
 export const identities: KindModule<"identity"> = {
   async read(sql, desired, existing) {
-    const rows = await findIdentities(sql, desired.identities, existing);
+    // Identity overrides name identities that must be declared in their environment or exist.
+    const referenced = desired.identityOverrides.map((o) => ({ ...o, traits: {} }));
+    const rows = await findIdentities(sql, [...desired.identities, ...referenced], existing);
     const ids = recordFound(
       rows.map((r) => ({
         key: r.key,

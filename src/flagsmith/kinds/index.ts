@@ -10,6 +10,11 @@ import { environments } from "./environment.ts";
 import { identities } from "./identity.ts";
 import { segments } from "./segment.ts";
 import { features } from "./feature.ts";
+import { featureGroupOwners, featureOwners } from "./feature-owner.ts";
+import { featureStates } from "./feature-state.ts";
+import { multivariateOptions } from "./multivariate-option.ts";
+import { identityOverrides, segmentOverrides } from "./overrides.ts";
+import { featureTags, tags } from "./tag.ts";
 
 /** Every kind's reader and writer. A new Kind does not compile until it is registered here. */
 export const KIND_MODULES: { [K in Kind]: KindModule<K> } = {
@@ -22,9 +27,17 @@ export const KIND_MODULES: { [K in Kind]: KindModule<K> } = {
   masterApiKey: masterApiKeys,
   project: projects,
   projectPermission: projectPermissions,
+  tag: tags,
   environment: environments,
   environmentPermission: environmentPermissions,
   identity: identities,
   segment: segments,
   feature: features,
+  featureTag: featureTags,
+  featureOwner: featureOwners,
+  featureGroupOwner: featureGroupOwners,
+  multivariateOption: multivariateOptions,
+  featureState: featureStates,
+  segmentOverride: segmentOverrides,
+  identityOverride: identityOverrides,
 };

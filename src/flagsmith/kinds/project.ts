@@ -1,7 +1,7 @@
 /** Projects: `projects_project` (WRITES.md §1.5), keyed by (organisation name, project name). */
 import { UserError, type Issue } from "../../errors.ts";
 import type { ActionOf, Secret } from "../../kinds/plan.ts";
-import { organisationKey, projectKey } from "../../kinds/index.ts";
+import { organisationKey, projectKey, type ProjectSettings } from "../../kinds/index.ts";
 import { insertBatch } from "../sql/batch.ts";
 import type { KindModule } from "../context.ts";
 import { ambiguousExisting, bindProject, groupRows, idFor, projectRefs } from "../sql/lookups.ts";
@@ -11,18 +11,25 @@ import { guardWrite } from "../sql/write-error.ts";
 const DEFAULTS: Record<string, string> = {
   uuid: "gen_random_uuid()",
   created_date: "now()",
-  hide_disabled_flags: "false",
   // BEFORE_CREATE ORs in EDGE_ENABLED, which is off on a self-hosted install without DynamoDB.
   enable_dynamo_db: "false",
-  prevent_flag_defaults: "false",
   enable_realtime_updates: "false",
-  only_allow_lower_case_feature_names: "true",
   max_segments_allowed: "500",
   max_features_allowed: "1000",
   max_segment_overrides_allowed: "2000",
   identity_overrides_v2_migration_status: "'NOT_STARTED'",
   stale_flags_limit_days: "30",
 };
+
+/** The settings the files may give (contract §5), with the model's defaults: written from each row. */
+const SETTINGS = {
+  hide_disabled_flags: { type: "boolean", default: false },
+  prevent_flag_defaults: { type: "boolean", default: false },
+  only_allow_lower_case_feature_names: { type: "boolean", default: true },
+  feature_name_regex: { type: "text", default: null },
+  // Projects migration 0028 (v2.2xx); older schemas lack it.
+  enforce_feature_owners: { type: "boolean", default: false },
+} as const satisfies Record<keyof ProjectSettings, { type: string; default: unknown }>;
 
 export const projects: KindModule<"project"> = {
   async read(sql, desired, existing) {
@@ -67,10 +74,13 @@ export const projects: KindModule<"project"> = {
   },
 
   async create(ctx, actions) {
-    // enforce_feature_owners arrived in v2.2xx (projects migration 0028); older schemas lack it.
+    const settings = Object.entries(SETTINGS).filter(([column]) => ctx.present.has(`projects_project.${column}`));
     const rows = actions.map((a) => ({
       name: a.entity.name,
       organisation_id: idFor(ctx.ids.organisation, organisationKey(a.entity.organisation), a.entity),
+      ...Object.fromEntries(
+        settings.map(([column, s]) => [column, a.entity.settings[column as keyof ProjectSettings] ?? s.default]),
+      ),
     }));
     const batch = actions.map((a) => ({
       label: `"${a.entity.name}" in "${a.entity.organisation}"`,
@@ -81,11 +91,12 @@ export const projects: KindModule<"project"> = {
         ctx.sql,
         {
           table: "projects_project",
-          columns: { name: "text", organisation_id: "int" },
-          computed: {
-            ...DEFAULTS,
-            ...(ctx.present.has("projects_project.enforce_feature_owners") ? { enforce_feature_owners: "false" } : {}),
+          columns: {
+            name: "text",
+            organisation_id: "int",
+            ...Object.fromEntries(settings.map(([column, s]) => [column, s.type])),
           },
+          computed: DEFAULTS,
           returning: ["id", "name", "organisation_id"],
         },
         rows,

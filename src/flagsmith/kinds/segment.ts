@@ -4,7 +4,7 @@
  * hides it), rules_data, and rule/condition ids ascending in drf-writable-nested's order.
  */
 import type { ActionOf, Secret } from "../../kinds/plan.ts";
-import { segmentKey, type DesiredSegment, type SegmentRule, type Existing } from "../../kinds/index.ts";
+import { segmentKey, type DesiredSegment, type SegmentRule, type Existing, type Sourced } from "../../kinds/index.ts";
 import type { KindModule, Sql, WriteContext } from "../context.ts";
 import { insertBatch } from "../sql/batch.ts";
 import { guardWrite } from "../sql/write-error.ts";
@@ -152,7 +152,10 @@ async function copyConditionsToHistory(ctx: WriteContext, ruleIds: number[]): Pr
 
 export const segments: KindModule<"segment"> = {
   async read(sql, desired, existing) {
-    const wanted = desired.segments.map((s) => ({ name: scopedName(s.project, s.name), at: s }));
+    const wanted = [
+      ...desired.segments.map((s) => ({ name: scopedName(s.project, s.name), at: s as Sourced })),
+      ...desired.segmentOverrides.map((o) => ({ name: scopedName(o.environment.project, o.segment), at: o })),
+    ];
     const rows = await findSegments(
       sql,
       wanted.map((w) => w.name),

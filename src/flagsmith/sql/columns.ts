@@ -5,6 +5,7 @@ export { WRITTEN_COLUMNS };
 /** "table.column" of written columns that older supported schemas (v2.203.0) lack: write them only when present. */
 export const optionalColumns: ReadonlySet<string> = new Set([
   "projects_project.enforce_feature_owners",
+  "features_featurestate.mv_hashing_salt",
   "environments_identity.system_traits",
   "segments_segment.managed_by",
   "segments_segment.rules_data",

@@ -84,3 +84,14 @@ export function requireId(id: number | string | undefined, entity: Sourced): num
     );
   return id;
 }
+
+/** The entities whose project reference can be bound, with it bound (the others cannot exist yet). */
+export function inBoundProjects<E extends { project: ProjectRef }>(
+  entities: readonly E[],
+  existing: Pick<Existing, "projectOrganisations">,
+): E[] {
+  return entities.flatMap((e) => {
+    const project = bindProject(e.project, existing);
+    return project ? [{ ...e, project }] : [];
+  });
+}

@@ -2,7 +2,7 @@
  * Typing of remote-config values and identity traits exactly as Flagsmith infers them (WRITES.md §3).
  * Pure: no database.
  */
-import type { TraitValue } from "../kinds/index.ts";
+import type { TraitValue } from "./identity.ts";
 
 /** A features_featurestatevalue row's value columns. */
 export interface FeatureStateValue {

@@ -1,0 +1,97 @@
+/**
+ * Multivariate options (multivariate_multivariatefeatureoption), with what MultivariateFeatureOption's
+ * AFTER_CREATE hooks write: one multivariate_multivariatefeaturestatevalue per environment state of the feature
+ * (every version's; not overrides) at the option's default allocation, and the feature's type made MULTIVARIATE.
+ */
+import type { ActionOf, Secret } from "../../kinds/plan.ts";
+import { featureKey, featureStateValue, keyOf, optionValueKey, type Existing } from "../../kinds/index.ts";
+import type { KindModule, Sql } from "../context.ts";
+import { recordset } from "../sql/batch.ts";
+import { guardWrite } from "../sql/write-error.ts";
+import { inBoundProjects, requireId } from "../sql/lookups.ts";
+
+/** How a stored option's typed value reads as an optionValueKey. */
+const STORED_KEY = `case o.type when 'int' then 'int:' || o.integer_value when 'bool' then 'bool:' || o.boolean_value
+  else 'unicode:' || coalesce(o.string_value, '') end`;
+
+/** Option key → id for the options of existing features, in one query. */
+export async function findOptions(
+  sql: Sql,
+  wanted: Array<{ key: string; feature: number | string | undefined; value: string }>,
+): Promise<Map<string, number>> {
+  const probes = wanted.flatMap((w) =>
+    typeof w.feature === "number" ? [{ key: w.key, f: w.feature, v: optionValueKey(w.value) }] : [],
+  );
+  if (probes.length === 0) return new Map();
+  const rows = await sql.unsafe<{ key: string; id: number }[]>(
+    `select w.key, o.id from jsonb_to_recordset($1::text::jsonb) as w(key text, f int, v text)
+     join public.multivariate_multivariatefeatureoption o on o.feature_id = w.f and (${STORED_KEY}) = w.v`,
+    [JSON.stringify(probes)],
+  );
+  return new Map(rows.map((r) => [r.key, r.id]));
+}
+
+export const multivariateOptions: KindModule<"multivariateOption"> = {
+  async read(sql, desired, existing: Readonly<Existing>) {
+    const wanted = inBoundProjects(desired.multivariateOptions, existing).map((o) => ({
+      key: keyOf("multivariateOption", o),
+      feature: existing.ids.feature.get(featureKey(o.project, o.feature)),
+      value: o.value,
+    }));
+    return { ids: await findOptions(sql, wanted) };
+  },
+
+  async create(ctx, actions) {
+    const rows = actions.map(({ entity: o }) => {
+      const v = featureStateValue(o.value);
+      return {
+        feature_id: requireId(ctx.ids.feature.get(featureKey(o.project, o.feature)), o),
+        type: v.type,
+        boolean_value: v.booleanValue,
+        integer_value: v.integerValue,
+        string_value: v.stringValue,
+        default_percentage_allocation: o.defaultAllocation,
+        ord: 0,
+      };
+    });
+    rows.forEach((r, i) => (r.ord = i));
+    const written = actions.map((a) => ({
+      label: `"${a.entity.value}" of "${a.entity.feature}"`,
+      source: a.entity.source,
+    }));
+    const ids = await guardWrite("multivariate option", written, async () => {
+      // Ids are drawn in declaration order (the order the dashboard posts them), then matched back by `ord`.
+      const created = await ctx.sql<{ id: number; ord: number }[]>`
+        with input as (select * from ${recordset(ctx.sql, rows)} as r(
+          feature_id int, type text, boolean_value boolean, integer_value int, string_value text,
+          default_percentage_allocation double precision, ord int)),
+        drawn as materialized (
+          select nextval((select pg_get_serial_sequence('public.multivariate_multivariatefeatureoption', 'id'))::regclass)::int
+                   as id, t.*
+          from (select * from input order by ord) t),
+        inserted as (
+          insert into multivariate_multivariatefeatureoption
+            (id, uuid, feature_id, type, boolean_value, integer_value, string_value, default_percentage_allocation)
+          select id, gen_random_uuid(), feature_id, type, boolean_value, integer_value, string_value,
+                 default_percentage_allocation from drawn returning id)
+        select d.id, d.ord from drawn d join inserted using (id)`;
+      const idOf = new Map(created.map((r) => [r.ord, r.id]));
+      const optionIds = rows.map((_, i) => idOf.get(i)!);
+      await ctx.sql`
+        insert into multivariate_multivariatefeaturestatevalue
+          (uuid, feature_state_id, multivariate_feature_option_id, percentage_allocation)
+        select gen_random_uuid(), fs.id, o.id, o.default_percentage_allocation
+        from multivariate_multivariatefeatureoption o
+        join features_featurestate fs on fs.feature_id = o.feature_id
+          and fs.identity_id is null and fs.feature_segment_id is null and fs.deleted_at is null
+        where o.id = any(${optionIds}::int[])
+        order by o.id, fs.id`;
+      await ctx.sql`
+        update features_feature set type = 'MULTIVARIATE'
+        where id = any(${[...new Set(rows.map((r) => r.feature_id))]}::int[]) and type <> 'MULTIVARIATE'`;
+      return optionIds;
+    });
+    actions.forEach((a, i) => ctx.ids.multivariateOption.set(a.key, ids[i]!));
+    return new Map<ActionOf<"multivariateOption">, Secret[]>();
+  },
+};

@@ -1,0 +1,251 @@
+/**
+ * Segment overrides (features_featuresegment + its feature state and value) and identity overrides (a feature
+ * state with identity_id, and its value), written as Flagsmith's create-segment-override and identity
+ * featurestates endpoints write them. An override's value row starts from the feature's initial value
+ * (FeatureState.get_feature_state_value_defaults) and then takes the declared value; segment overrides are
+ * appended after the existing ones of their feature and environment, in the files' order (0-based priorities).
+ * Environments on feature versioning v2 take segment overrides in a new published version (versioning.ts).
+ */
+import type { ActionOf, Secret } from "../../kinds/plan.ts";
+import {
+  featureStateValue,
+  identityKey,
+  keyOf,
+  multivariateOptionKey,
+  segmentKey,
+  type DesiredIdentityOverride,
+  type DesiredSegmentOverride,
+  type Existing,
+  type FeatureStateValue,
+} from "../../kinds/index.ts";
+import type { KindModule, Sql, WriteContext } from "../context.ts";
+import { insertBatch, recordset } from "../sql/batch.ts";
+import { guardWrite } from "../sql/write-error.ts";
+import { bindProject, requireId } from "../sql/lookups.ts";
+import { insertStates, type StateRow } from "../feature-states.ts";
+import { stateIds } from "./feature-state.ts";
+import { touchEnvironments } from "./environment.ts";
+import { addInNewVersions } from "../versioning.ts";
+
+/** The entities whose project can be bound, bound. */
+function bound<E extends DesiredSegmentOverride | DesiredIdentityOverride>(list: E[], existing: Existing): E[] {
+  return list.flatMap((e) => {
+    const project = bindProject(e.environment.project, existing);
+    return project ? [{ ...e, environment: { ...e.environment, project } }] : [];
+  });
+}
+
+/** What writing an override needs to know about its feature and environment. */
+export interface Context {
+  /** The value an override starts from: the feature's initial value, typed (none under prevent_flag_defaults). */
+  defaults: Map<number, FeatureStateValue>;
+  v2: Set<number>;
+}
+
+export async function readContext(sql: Sql, featureIds: number[], environmentIds: number[]): Promise<Context> {
+  const features = await sql<{ id: number; initial_value: string | null; prevent: boolean }[]>`
+    select f.id, f.initial_value, p.prevent_flag_defaults as prevent
+    from features_feature f join projects_project p on p.id = f.project_id where f.id = any(${featureIds}::int[])`;
+  const environments = await sql<{ id: number }[]>`
+    select id from environments_environment where id = any(${environmentIds}::int[]) and use_v2_feature_versioning`;
+  return {
+    defaults: new Map(features.map((f) => [f.id, featureStateValue(f.prevent ? null : f.initial_value)])),
+    v2: new Set(environments.map((e) => e.id)),
+  };
+}
+
+/** The value columns of an override: its own value, else its feature's default. */
+export function overrideValue(ctx: Context, feature: number, value: string | null) {
+  const v = value === null ? ctx.defaults.get(feature)! : featureStateValue(value);
+  return { type: v.type, b: v.booleanValue, i: v.integerValue, s: v.stringValue };
+}
+
+export const segmentOverrides: KindModule<"segmentOverride"> = {
+  async read(sql, desired, existing) {
+    const probes = bound(desired.segmentOverrides, existing).flatMap((o) => {
+      const ids = stateIds(existing.ids, o);
+      const segment = existing.ids.segment.get(segmentKey(o.environment.project, o.segment));
+      return ids && typeof segment === "number"
+        ? [{ key: keyOf("segmentOverride", o), f: ids.feature, e: ids.environment, s: segment }]
+        : [];
+    });
+    if (probes.length === 0) return { ids: new Map() };
+    // v1: the environment's overrides; v2: those of the live version.
+    const rows = await sql<{ key: string; id: number }[]>`
+      select w.key, fs.id from ${recordset(sql, probes)} as w(key text, f int, e int, s int)
+      join features_featuresegment fs on fs.feature_id = w.f and fs.environment_id = w.e and fs.segment_id = w.s
+      where fs.environment_feature_version_id is not distinct from (
+        select v.uuid from feature_versioning_environmentfeatureversion v
+        where v.environment_id = w.e and v.feature_id = w.f and v.published_at is not null
+          and v.live_from <= now() and v.deleted_at is null
+        order by v.live_from desc limit 1)`;
+    return { ids: new Map(rows.map((r) => [r.key, r.id])) };
+  },
+
+  async create(ctx, actions) {
+    const overrides = actions.map((a) => a.entity);
+    const written = overrides.map((o) => ({ label: `"${o.segment}" of "${o.feature}"`, source: o.source }));
+    await guardWrite("segment override", written, async () => {
+      const located = overrides.map((o) => ({ o, ...requireStateIds(ctx, o) }));
+      const info = await readContext(
+        ctx.sql,
+        located.map((l) => l.feature),
+        located.map((l) => l.environment),
+      );
+      const v1 = located.filter((l) => !info.v2.has(l.environment));
+      await addSegmentOverrides(ctx, info, v1, null);
+      await addInNewVersions(
+        ctx,
+        info,
+        located.filter((l) => info.v2.has(l.environment)),
+      );
+      await touchEnvironments(ctx.sql, [], [...new Set(located.map((l) => l.environment))]);
+    });
+    return new Map<ActionOf<"segmentOverride">, Secret[]>();
+  },
+};
+
+export type Located = { o: DesiredSegmentOverride; feature: number; environment: number };
+
+function requireStateIds(ctx: WriteContext, o: DesiredSegmentOverride | DesiredIdentityOverride) {
+  const ids = stateIds(ctx.ids, o);
+  return { feature: requireId(ids?.feature, o), environment: requireId(ids?.environment, o) };
+}
+
+/**
+ * Appends segment overrides after those already in place (of the environment, or of the version `efv`), in the
+ * files' order: the featuresegment, its state and value, and the declared allocations.
+ */
+export async function addSegmentOverrides(
+  ctx: WriteContext,
+  info: Context,
+  located: Located[],
+  efv: ((l: Located) => string) | null,
+): Promise<void> {
+  if (located.length === 0) return;
+  const next = await nextPriorities(ctx.sql, located, efv);
+  const segments = located.map((l) => ({
+    feature_id: l.feature,
+    environment_id: l.environment,
+    segment_id: requireId(ctx.ids.segment.get(segmentKey(l.o.environment.project, l.o.segment)), l.o),
+    priority: next(l),
+    environment_feature_version_id: efv ? efv(l) : null,
+  }));
+  const created = await insertBatch<{ id: number; feature_id: number; environment_id: number; segment_id: number }>(
+    ctx.sql,
+    {
+      table: "features_featuresegment",
+      columns: {
+        feature_id: "int",
+        environment_id: "int",
+        segment_id: "int",
+        priority: "int",
+        environment_feature_version_id: "uuid",
+      },
+      computed: { uuid: "gen_random_uuid()", enabled: "false" },
+      returning: ["id", "feature_id", "environment_id", "segment_id"],
+    },
+    segments,
+  );
+  const idOf = new Map(created.map((r) => [`${r.feature_id}/${r.environment_id}/${r.segment_id}`, r.id]));
+  const rows: StateRow[] = located.map((l, i) => ({
+    feature_id: l.feature,
+    environment_id: l.environment,
+    identity_id: null,
+    feature_segment_id: idOf.get(`${l.feature}/${l.environment}/${segments[i]!.segment_id}`)!,
+    enabled: l.o.enabled,
+    version: 1,
+    live: efv === null,
+    efv: efv ? efv(l) : null,
+    salt: null,
+    ...overrideValue(info, l.feature, l.o.value),
+  }));
+  const stateIdsInOrder = await insertStates(ctx.sql, rows, ctx.present.has("features_featurestate.mv_hashing_salt"));
+  const allocations = located.flatMap((l, i) =>
+    Object.entries(l.o.multivariate).map(([option, percent]) => ({
+      feature_state_id: stateIdsInOrder[i]!,
+      multivariate_feature_option_id: requireId(
+        ctx.ids.multivariateOption.get(multivariateOptionKey(l.o.environment.project, l.o.feature, option)),
+        l.o,
+      ),
+      percentage_allocation: percent,
+    })),
+  );
+  await insertBatch(
+    ctx.sql,
+    {
+      table: "multivariate_multivariatefeaturestatevalue",
+      columns: {
+        feature_state_id: "int",
+        multivariate_feature_option_id: "int",
+        percentage_allocation: "double precision",
+      },
+      computed: { uuid: "gen_random_uuid()" },
+    },
+    allocations,
+  );
+}
+
+/** Each new override's priority: after the highest in place for its feature and environment (or version). */
+async function nextPriorities(sql: Sql, located: Located[], efv: ((l: Located) => string) | null) {
+  const groups = located.map((l) => ({ f: l.feature, e: l.environment, v: efv ? efv(l) : null }));
+  const rows = await sql<{ f: number; e: number; next: number }[]>`
+    select g.f, g.e, coalesce(max(fs.priority) + 1, 0)::int as next
+    from (select distinct * from ${recordset(sql, groups)} as g(f int, e int, v uuid)) g
+    left join features_featuresegment fs on fs.feature_id = g.f and fs.environment_id = g.e
+      and fs.environment_feature_version_id is not distinct from g.v
+    group by g.f, g.e`;
+  const next = new Map(rows.map((r) => [`${r.f}/${r.e}`, r.next]));
+  return (l: Located) => {
+    const key = `${l.feature}/${l.environment}`;
+    const priority = next.get(key)!;
+    next.set(key, priority + 1);
+    return priority;
+  };
+}
+
+export const identityOverrides: KindModule<"identityOverride"> = {
+  async read(sql, desired, existing) {
+    const probes = bound(desired.identityOverrides, existing).flatMap((o) => {
+      const ids = stateIds(existing.ids, o);
+      const identity = existing.ids.identity.get(identityKey(o.environment, o.identifier));
+      return ids && typeof identity === "number"
+        ? [{ key: keyOf("identityOverride", o), f: ids.feature, i: identity }]
+        : [];
+    });
+    if (probes.length === 0) return { ids: new Map() };
+    const rows = await sql<{ key: string; id: number }[]>`
+      select w.key, fs.id from ${recordset(sql, probes)} as w(key text, f int, i int)
+      join features_featurestate fs on fs.identity_id = w.i and fs.feature_id = w.f and fs.deleted_at is null`;
+    return { ids: new Map(rows.map((r) => [r.key, r.id])) };
+  },
+
+  async create(ctx, actions) {
+    const overrides = actions.map((a) => a.entity);
+    const written = overrides.map((o) => ({ label: `"${o.identifier}" of "${o.feature}"`, source: o.source }));
+    await guardWrite("identity override", written, async () => {
+      const located = overrides.map((o) => ({ o, ...requireStateIds(ctx, o) }));
+      const info = await readContext(
+        ctx.sql,
+        located.map((l) => l.feature),
+        located.map((l) => l.environment),
+      );
+      const rows: StateRow[] = located.map((l) => ({
+        feature_id: l.feature,
+        environment_id: l.environment,
+        identity_id: requireId(ctx.ids.identity.get(identityKey(l.o.environment, l.o.identifier)), l.o),
+        feature_segment_id: null,
+        enabled: l.o.enabled,
+        version: 1,
+        // Identity overrides are not versioned; set_live_from only stamps them in a v1 environment.
+        live: !info.v2.has(l.environment),
+        efv: null,
+        salt: null,
+        ...overrideValue(info, l.feature, l.o.value),
+      }));
+      await insertStates(ctx.sql, rows, ctx.present.has("features_featurestate.mv_hashing_salt"));
+      await touchEnvironments(ctx.sql, [], [...new Set(located.map((l) => l.environment))]);
+    });
+    return new Map<ActionOf<"identityOverride">, Secret[]>();
+  },
+};

@@ -1,0 +1,129 @@
+/**
+ * Flag content (contract §5) from a validated file into the desired state: settings, tags, and each feature's
+ * tags, owners, multivariate options, environment states and overrides, one entity per item (each has its
+ * own idempotency key). Segment overrides stay in list order: that order is their priority (diff and writers
+ * keep the desired state's order).
+ */
+import {
+  normaliseEmail,
+  type Desired,
+  type EnvironmentSettings,
+  type ProjectRef,
+  type ProjectSettings,
+} from "../kinds/index.ts";
+import type { Position } from "../errors.ts";
+import type { Path } from "./load.ts";
+import type { EnvironmentSpec, FeatureSpec, ProjectSpec } from "./schema.ts";
+
+type At = (path: Path) => Position;
+
+/** The project settings given (only those: the writer fills Flagsmith's defaults). */
+export function projectSettings(spec: Partial<ProjectSpec>): ProjectSettings {
+  return defined({
+    hide_disabled_flags: spec.hide_disabled_flags,
+    enforce_feature_owners: spec.enforce_feature_owners,
+    feature_name_regex: spec.feature_name_regex,
+    only_allow_lower_case_feature_names: spec.only_allow_lower_case_feature_names,
+    prevent_flag_defaults: spec.prevent_flag_defaults,
+  });
+}
+
+/** The environment settings given, by column (the API's field names differ for one). */
+export function environmentSettings(spec: Partial<EnvironmentSpec>): EnvironmentSettings {
+  return defined({
+    hide_disabled_flags: spec.hide_disabled_flags,
+    allow_client_traits: spec.allow_client_traits,
+    banner_text: spec.banner_text,
+    banner_colour: spec.banner_colour,
+    use_mv_v2_evaluation: spec.use_identity_composite_key_for_hashing,
+    use_identity_overrides_in_local_eval: spec.use_identity_overrides_in_local_eval,
+    hide_sensitive_data: spec.hide_sensitive_data,
+    use_v2_feature_versioning: spec.use_v2_feature_versioning,
+  });
+}
+
+function defined<T extends object>(fields: { [K in keyof T]: T[K] | null | undefined }): T {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value != null)) as T;
+}
+
+export function addTags(desired: Desired, spec: ProjectSpec, project: ProjectRef, path: Path, at: At): void {
+  (spec.tags ?? []).forEach((tag, i) =>
+    desired.tags.push({
+      project,
+      label: tag.label,
+      // The dashboard's first colour; the column has no default.
+      color: tag.color ?? DEFAULT_TAG_COLOUR,
+      description: tag.description ?? null,
+      source: at([...path, "tags", i]),
+    }),
+  );
+}
+
+/** The colour Flagsmith's dashboard preselects for a new tag. */
+const DEFAULT_TAG_COLOUR = "#3d4db6";
+
+type FeatureContent = Pick<
+  FeatureSpec,
+  "tags" | "owners" | "group_owners" | "multivariate_options" | "environments" | "name"
+>;
+
+export function addFeatureContent(
+  desired: Desired,
+  spec: FeatureContent,
+  project: ProjectRef,
+  path: Path,
+  at: At,
+): void {
+  const feature = spec.name;
+  (spec.tags ?? []).forEach((tag, i) =>
+    desired.featureTags.push({ project, feature, tag, source: at([...path, "tags", i]) }),
+  );
+  (spec.owners ?? []).forEach((email, i) =>
+    desired.featureOwners.push({ project, feature, email: normaliseEmail(email), source: at([...path, "owners", i]) }),
+  );
+  (spec.group_owners ?? []).forEach((group, i) =>
+    desired.featureGroupOwners.push({ project, feature, group, source: at([...path, "group_owners", i]) }),
+  );
+  (spec.multivariate_options ?? []).forEach((option, i) =>
+    desired.multivariateOptions.push({
+      project,
+      feature,
+      value: option.value,
+      defaultAllocation: option.default_percentage_allocation,
+      source: at([...path, "multivariate_options", i]),
+    }),
+  );
+  for (const [name, content] of Object.entries(spec.environments ?? {})) {
+    const environment = { project, name };
+    const envPath = [...path, "environments", name];
+    desired.featureStates.push({
+      environment,
+      feature,
+      enabled: content.enabled ?? null,
+      value: content.value ?? null,
+      multivariate: { ...(content.multivariate ?? {}) },
+      source: at(envPath),
+    });
+    (content.segment_overrides ?? []).forEach((o, i) =>
+      desired.segmentOverrides.push({
+        environment,
+        feature,
+        segment: o.segment,
+        enabled: o.enabled ?? false,
+        value: o.value ?? null,
+        multivariate: { ...(o.multivariate ?? {}) },
+        source: at([...envPath, "segment_overrides", i]),
+      }),
+    );
+    (content.identity_overrides ?? []).forEach((o, i) =>
+      desired.identityOverrides.push({
+        environment,
+        feature,
+        identifier: o.identifier,
+        enabled: o.enabled ?? false,
+        value: o.value ?? null,
+        source: at([...envPath, "identity_overrides", i]),
+      }),
+    );
+  }
+}

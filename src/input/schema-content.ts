@@ -1,0 +1,98 @@
+/**
+ * The flag-content fields of the file format (contract §5): project and environment settings, tags, and a
+ * feature's tags, owners, multivariate options and per-environment content. schema.ts spreads them into its
+ * project, environment and feature entries.
+ */
+import * as v from "valibot";
+import {
+  bool,
+  email,
+  encodeProblem,
+  list,
+  name,
+  percent,
+  reportingSkippedKeys,
+  scalar,
+  strict,
+  text,
+} from "./fields.ts";
+
+const optional = <T extends v.GenericSchema>(schema: T) => v.nullish(schema);
+
+/** A mapping from names the user chooses (environments, option values) to `item`. */
+const keyed = <T extends v.GenericSchema>(item: T, what: string) =>
+  optional(
+    reportingSkippedKeys(
+      v.record(v.string(), item, (issue) =>
+        encodeProblem({
+          rule: "wrong-type",
+          message: `{field} must be a mapping of ${what}`,
+          hint: `got ${issue.received}; write "name: …" lines`,
+        }),
+      ),
+      encodeProblem({
+        rule: "reserved-key",
+        message: "{field} cannot be used as a name here",
+        hint: "rename it",
+        atKey: true,
+      }),
+    ),
+  );
+
+/** Project settings, applied when the project is created (projects_project columns). */
+export const projectSettingEntries = {
+  hide_disabled_flags: optional(bool),
+  enforce_feature_owners: optional(bool),
+  feature_name_regex: optional(text),
+  only_allow_lower_case_feature_names: optional(bool),
+  prevent_flag_defaults: optional(bool),
+};
+
+const TagSchema = strict({ label: name, color: optional(text), description: optional(text) }, "a tag");
+export const projectContentEntries = { ...projectSettingEntries, tags: list(TagSchema, "tags") };
+
+/** Environment settings, applied when the environment is created (environments_environment columns). */
+export const environmentSettingEntries = {
+  hide_disabled_flags: optional(bool),
+  allow_client_traits: optional(bool),
+  banner_text: optional(text),
+  banner_colour: optional(text),
+  use_identity_composite_key_for_hashing: optional(bool),
+  use_identity_overrides_in_local_eval: optional(bool),
+  hide_sensitive_data: optional(bool),
+  use_v2_feature_versioning: optional(bool),
+};
+
+const allocations = keyed(percent, "option values to percentages");
+
+const SegmentOverrideSchema = strict(
+  { segment: name, enabled: optional(bool), value: optional(scalar), multivariate: allocations },
+  "a segment override",
+);
+const IdentityOverrideSchema = strict(
+  { identifier: name, enabled: optional(bool), value: optional(scalar) },
+  "an identity override",
+);
+const FeatureEnvironmentSchema = strict(
+  {
+    enabled: optional(bool),
+    value: optional(scalar),
+    multivariate: allocations,
+    segment_overrides: list(SegmentOverrideSchema, "segment overrides"),
+    identity_overrides: list(IdentityOverrideSchema, "identity overrides"),
+  },
+  "a feature's environment",
+);
+const MultivariateOptionSchema = strict(
+  { value: scalar, default_percentage_allocation: percent },
+  "a multivariate option",
+);
+
+export const featureContentEntries = {
+  is_server_key_only: optional(bool),
+  tags: list(name, "tag labels"),
+  owners: list(email, "emails"),
+  group_owners: list(name, "group names"),
+  multivariate_options: list(MultivariateOptionSchema, "multivariate options"),
+  environments: keyed(FeatureEnvironmentSchema, "environment names to their content"),
+};
