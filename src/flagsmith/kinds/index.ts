@@ -13,7 +13,8 @@ import { features } from "./feature.ts";
 import { featureGroupOwners, featureOwners } from "./feature-owner.ts";
 import { featureStates } from "./feature-state.ts";
 import { multivariateOptions } from "./multivariate-option.ts";
-import { identityOverrides, segmentOverrides } from "./overrides.ts";
+import { identityOverrides } from "./identity-override.ts";
+import { segmentOverrides } from "./overrides.ts";
 import { featureTags, tags } from "./tag.ts";
 
 /** Every kind's reader and writer. A new Kind does not compile until it is registered here. */

@@ -1,7 +1,6 @@
 /**
- * Segment overrides (features_featuresegment + its feature state and value) and identity overrides (a feature
- * state with identity_id, and its value), written as Flagsmith's create-segment-override and identity
- * featurestates endpoints write them. An override's value row starts from the feature's initial value
+ * Segment overrides (features_featuresegment + its feature state and value), written as Flagsmith's
+ * create-segment-override endpoint writes them; what identity overrides share with them (identity-override.ts). An override's value row starts from the feature's initial value
  * (FeatureState.get_feature_state_value_defaults) and then takes the declared value; segment overrides are
  * appended after the existing ones of their feature and environment, in the files' order (0-based priorities).
  * Environments on feature versioning v2 take segment overrides in a new published version (versioning.ts).
@@ -9,7 +8,6 @@
 import type { ActionOf, Secret } from "../../kinds/plan.ts";
 import {
   featureStateValue,
-  identityKey,
   keyOf,
   multivariateOptionKey,
   segmentKey,
@@ -28,7 +26,7 @@ import { touchEnvironments } from "./environment.ts";
 import { addInNewVersions } from "../versioning.ts";
 
 /** The entities whose project can be bound, bound. */
-function bound<E extends DesiredSegmentOverride | DesiredIdentityOverride>(list: E[], existing: Existing): E[] {
+export function bound<E extends DesiredSegmentOverride | DesiredIdentityOverride>(list: E[], existing: Existing): E[] {
   return list.flatMap((e) => {
     const project = bindProject(e.environment.project, existing);
     return project ? [{ ...e, environment: { ...e.environment, project } }] : [];
@@ -107,7 +105,7 @@ export const segmentOverrides: KindModule<"segmentOverride"> = {
 
 export type Located = { o: DesiredSegmentOverride; feature: number; environment: number };
 
-function requireStateIds(ctx: WriteContext, o: DesiredSegmentOverride | DesiredIdentityOverride) {
+export function requireStateIds(ctx: WriteContext, o: DesiredSegmentOverride | DesiredIdentityOverride) {
   const ids = stateIds(ctx.ids, o);
   return { feature: requireId(ids?.feature, o), environment: requireId(ids?.environment, o) };
 }
@@ -203,49 +201,3 @@ async function nextPriorities(sql: Sql, located: Located[], efv: ((l: Located) =
     return priority;
   };
 }
-
-export const identityOverrides: KindModule<"identityOverride"> = {
-  async read(sql, desired, existing) {
-    const probes = bound(desired.identityOverrides, existing).flatMap((o) => {
-      const ids = stateIds(existing.ids, o);
-      const identity = existing.ids.identity.get(identityKey(o.environment, o.identifier));
-      return ids && typeof identity === "number"
-        ? [{ key: keyOf("identityOverride", o), f: ids.feature, i: identity }]
-        : [];
-    });
-    if (probes.length === 0) return { ids: new Map() };
-    const rows = await sql<{ key: string; id: number }[]>`
-      select w.key, fs.id from ${recordset(sql, probes)} as w(key text, f int, i int)
-      join features_featurestate fs on fs.identity_id = w.i and fs.feature_id = w.f and fs.deleted_at is null`;
-    return { ids: new Map(rows.map((r) => [r.key, r.id])) };
-  },
-
-  async create(ctx, actions) {
-    const overrides = actions.map((a) => a.entity);
-    const written = overrides.map((o) => ({ label: `"${o.identifier}" of "${o.feature}"`, source: o.source }));
-    await guardWrite("identity override", written, async () => {
-      const located = overrides.map((o) => ({ o, ...requireStateIds(ctx, o) }));
-      const info = await readContext(
-        ctx.sql,
-        located.map((l) => l.feature),
-        located.map((l) => l.environment),
-      );
-      const rows: StateRow[] = located.map((l) => ({
-        feature_id: l.feature,
-        environment_id: l.environment,
-        identity_id: requireId(ctx.ids.identity.get(identityKey(l.o.environment, l.o.identifier)), l.o),
-        feature_segment_id: null,
-        enabled: l.o.enabled,
-        version: 1,
-        // Identity overrides are not versioned; set_live_from only stamps them in a v1 environment.
-        live: !info.v2.has(l.environment),
-        efv: null,
-        salt: null,
-        ...overrideValue(info, l.feature, l.o.value),
-      }));
-      await insertStates(ctx.sql, rows, ctx.present.has("features_featurestate.mv_hashing_salt"));
-      await touchEnvironments(ctx.sql, [], [...new Set(located.map((l) => l.environment))]);
-    });
-    return new Map<ActionOf<"identityOverride">, Secret[]>();
-  },
-};
