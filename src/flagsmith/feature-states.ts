@@ -73,11 +73,13 @@ export async function createFeatureStates(sql: Sql, scope: FeatureStateScope): P
     ),
     ${versions}
     fs as (
-      -- live_from = the transaction's now() (BEFORE_CREATE set_live_from on v1) so the state is served.
+      -- live_from = the transaction's now() (BEFORE_CREATE set_live_from on v1) so the state is served. A feature
+      -- created in a v2 environment has none (its version decides); an environment started on v2 gets its states
+      -- as Flagsmith makes them, created on v1 and then attached to versions by enable_v2_versioning.
       insert into features_featurestate
         (id, uuid, feature_id, environment_id, enabled, created_at, updated_at, live_from, version, environment_feature_version_id)
       select id, gen_random_uuid(), feature_id, environment_id, enabled, now(), now(),
-             case when v2 then null else now() end, 1, case when v2 then version_uuid end
+             case when v2 and ${!byEnvironment} then null else now() end, 1, case when v2 then version_uuid end
       from pairs
     ),
     fsv as (

@@ -7,6 +7,7 @@ import { checkValueLengths, FLAGSMITH_LENGTHS, type ColumnLengths } from "../kin
 import { checkPermissionKeys, FLAGSMITH_PERMISSION_KEYS, type PermissionKeys } from "../kinds/permission-keys.ts";
 import { checkReferences, type UndeclaredReference } from "./rules/references.ts";
 import { checkSegments } from "./rules/segments.ts";
+import { checkFlagContent } from "./rules/flag-content.ts";
 import { checkUniqueValues } from "./rules/unique.ts";
 import { checkUserPasswords } from "./rules/users.ts";
 import type { Env, Source } from "./source.ts";
@@ -64,6 +65,7 @@ export function loadDesired(
   const merged = mergeDuplicates(resolved.desired);
   issues.add(merged.issues);
   issues.add(checkUniqueValues(merged.desired));
+  issues.add(checkFlagContent(merged.desired));
   const references = checkReferences(merged.desired, leftOut);
   issues.add(references.issues);
   const permissionKeys = options.permissionKeys === undefined ? FLAGSMITH_PERMISSION_KEYS : options.permissionKeys;

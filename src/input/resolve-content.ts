@@ -15,7 +15,7 @@ import type { Position } from "../errors.ts";
 import type { Path } from "./load.ts";
 import type { EnvironmentSpec, FeatureSpec, ProjectSpec } from "./schema.ts";
 
-type At = (path: Path) => Position;
+type At = (path: Path, target?: "key" | "value") => Position;
 
 /** The project settings given (only those: the writer fills Flagsmith's defaults). */
 export function projectSettings(spec: Partial<ProjectSpec>): ProjectSettings {
@@ -102,7 +102,8 @@ export function addFeatureContent(
       enabled: content.enabled ?? null,
       value: content.value ?? null,
       multivariate: { ...(content.multivariate ?? {}) },
-      source: at(envPath),
+      // At the environment's name: what a misspelt environment is reported at.
+      source: at(envPath, "key"),
     });
     (content.segment_overrides ?? []).forEach((o, i) =>
       desired.segmentOverrides.push({

@@ -18,7 +18,7 @@ import type {
   Spec,
   UserSpec,
 } from "./schema.ts";
-import { toDashboardShape } from "./segment-shape.ts";
+import { asWritten, toDashboardShape } from "./segment-shape.ts";
 import { addFeatureContent, addTags, environmentSettings, projectSettings } from "./resolve-content.ts";
 import { quoteList } from "../suggest.ts";
 
@@ -39,7 +39,7 @@ export function resolveSpec(files: readonly CheckedFile[]): { desired: Desired; 
   const issues: Issue[] = [];
   const projectOrganisations = declaredProjects(files);
   for (const { file, spec } of files) {
-    const at = (path: Path): Position => file.at(path);
+    const at = (path: Path, target?: "key" | "value"): Position => file.at(path, target);
     if (spec.app_domain != null) {
       desired.appDomain ??= { value: spec.app_domain, source: file.at(["app_domain"]) };
       if (desired.appDomain.value !== spec.app_domain) {
@@ -108,7 +108,7 @@ function toUser(user: UserSpec) {
   };
 }
 
-type At = (path: Path) => Position;
+type At = (path: Path, target?: "key" | "value") => Position;
 
 function addOrganisation(desired: Desired, org: OrganisationSpec, path: Path, at: At): void {
   const organisation = org.name;
@@ -219,7 +219,7 @@ function addSegment(desired: Desired, segment: Nested<SegmentSpec>, project: Pro
     project,
     name: segment.name,
     description: segment.description ?? null,
-    rules: toDashboardShape(segment.rules),
+    rules: segment.rules_shape === "as_written" ? segment.rules.map(asWritten) : toDashboardShape(segment.rules),
     source: at(path),
   });
 }

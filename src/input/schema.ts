@@ -189,6 +189,8 @@ const featureEntries = {
 const segmentEntries = {
   name,
   description,
+  // "as_written": store the rules exactly as given (what export writes for rules not in the dashboard's shape).
+  rules_shape: optional(oneOf(["dashboard", "as_written"])),
   rules: v.array(
     RuleSchema,
     encodeProblem({

@@ -9,6 +9,7 @@ import type { KindModule, Sql } from "../context.ts";
 import { recordset } from "../sql/batch.ts";
 import { guardWrite } from "../sql/write-error.ts";
 import { inBoundProjects, requireId } from "../sql/lookups.ts";
+import { touchEnvironments } from "./environment.ts";
 
 /** How a stored option's typed value reads as an optionValueKey. */
 const STORED_KEY = `case o.type when 'int' then 'int:' || o.integer_value when 'bool' then 'bool:' || o.boolean_value
@@ -86,9 +87,16 @@ export const multivariateOptions: KindModule<"multivariateOption"> = {
           and fs.identity_id is null and fs.feature_segment_id is null and fs.deleted_at is null
         where o.id = any(${optionIds}::int[])
         order by o.id, fs.id`;
+      const featureIds = [...new Set(rows.map((r) => r.feature_id))];
       await ctx.sql`
-        update features_feature set type = 'MULTIVARIATE'
-        where id = any(${[...new Set(rows.map((r) => r.feature_id))]}::int[]) and type <> 'MULTIVARIATE'`;
+        update features_feature set type = 'MULTIVARIATE' where id = any(${featureIds}::int[]) and type <> 'MULTIVARIATE'`;
+      // The API's project-level audit row for a new option moves every environment of the project (§2.4).
+      const projects = await ctx.sql<{ project_id: number }[]>`
+        select distinct project_id from features_feature where id = any(${featureIds}::int[])`;
+      await touchEnvironments(
+        ctx.sql,
+        projects.map((p) => p.project_id),
+      );
       return optionIds;
     });
     actions.forEach((a, i) => ctx.ids.multivariateOption.set(a.key, ids[i]!));

@@ -82,6 +82,10 @@ function declaredNames(desired: Desired): Partial<Record<Kind, Map<string, strin
     group: of("group", (e) => `group "${e.name}" of organisation "${e.organisation}"`),
     project: of("project", (e) => `project "${e.name}" of organisation "${e.organisation}"`),
     environment: of("environment", (e) => `environment "${e.name}" of project "${e.project.name}"`),
+    identity: of("identity", (e) => `identity "${e.identifier}" of environment "${e.environment.name}"`),
+    segment: of("segment", (e) => `segment "${e.name}" of project "${e.project.name}"`),
+    tag: of("tag", (e) => `tag "${e.label}" of project "${e.project.name}"`),
+    multivariateOption: of("multivariateOption", (e) => `multivariate option "${e.value}" of feature "${e.feature}"`),
   };
 }
 

@@ -1,0 +1,108 @@
+/**
+ * Checks on flag content (contract §5) across entities, offline, with positions:
+ * - allocations: a feature's options' default allocations, an environment's and an override's allocations are
+ *   each at most 100 % in total (Flagsmith's serializers refuse more);
+ * - feature names: a project declaring feature_name_regex gets only features whose whole names match it
+ *   (Flagsmith's feature serializer refuses the others), and the regex itself must compile.
+ */
+import { formatPosition, type Issue, type Position } from "../../errors.ts";
+import { featureKey, projectKey, type Desired, type Allocations } from "../../kinds/index.ts";
+
+export function checkFlagContent(desired: Desired): Issue[] {
+  return [...checkAllocations(desired), ...checkFeatureNames(desired)];
+}
+
+const total = (allocations: Allocations) => Object.values(allocations).reduce((sum, p) => sum + p, 0);
+
+function overAllocated(what: string, sum: number, position: Position, hint: string): Issue {
+  return {
+    rule: "over-allocated",
+    message: `${what} allocate ${sum}% in total; at most 100% can be split between the variants`,
+    position,
+    hint,
+  };
+}
+
+function checkAllocations(desired: Desired): Issue[] {
+  const issues: Issue[] = [];
+  const defaults = new Map<string, { sum: number; last: Position; feature: string }>();
+  for (const option of desired.multivariateOptions) {
+    const key = featureKey(option.project, option.feature);
+    const entry = defaults.get(key) ?? { sum: 0, last: option.source, feature: option.feature };
+    defaults.set(key, { ...entry, sum: entry.sum + option.defaultAllocation, last: option.source });
+  }
+  for (const { sum, last, feature } of defaults.values())
+    if (sum > 100)
+      issues.push(
+        overAllocated(
+          `the multivariate options of feature "${feature}"`,
+          sum,
+          last,
+          "lower the default_percentage_allocation values so that they add up to 100 or less",
+        ),
+      );
+  for (const state of desired.featureStates) {
+    const sum = total(state.multivariate);
+    if (sum > 100)
+      issues.push(
+        overAllocated(
+          `feature "${state.feature}" in environment "${state.environment.name}" would`,
+          sum,
+          state.source,
+          "lower the percentages under multivariate: so that they add up to 100 or less",
+        ),
+      );
+  }
+  for (const override of desired.segmentOverrides) {
+    const sum = total(override.multivariate);
+    if (sum > 100)
+      issues.push(
+        overAllocated(
+          `the segment override "${override.segment}" of feature "${override.feature}" would`,
+          sum,
+          override.source,
+          "lower the percentages under multivariate: so that they add up to 100 or less",
+        ),
+      );
+  }
+  return issues;
+}
+
+/** Python's re syntax in JavaScript: named groups translated (what segments' REGEX conditions do too). */
+function compile(pattern: string): RegExp | Error {
+  try {
+    return new RegExp(pattern.replace(/\(\?P</g, "(?<").replace(/\(\?P=(\w+)\)/g, "\\k<$1>"));
+  } catch (error) {
+    return error as Error;
+  }
+}
+
+function checkFeatureNames(desired: Desired): Issue[] {
+  const issues: Issue[] = [];
+  const regexOf = new Map<string, { regex: RegExp; pattern: string; at: Position }>();
+  for (const project of desired.projects) {
+    const pattern = project.settings.feature_name_regex;
+    if (pattern === undefined) continue;
+    // Project.is_feature_name_valid: re.match(f"^{regex}$", name), the pattern pasted in as it is.
+    const regex = compile(`^${pattern}$`);
+    if (regex instanceof Error)
+      issues.push({
+        rule: "bad-regex",
+        message: `feature_name_regex of project "${project.name}" does not compile: ${regex.message}`,
+        position: project.source,
+        hint: "fix the regular expression (Python re syntax)",
+      });
+    else regexOf.set(projectKey(project), { regex, pattern, at: project.source });
+  }
+  for (const feature of desired.features) {
+    const rule = regexOf.get(projectKey(feature.project));
+    if (rule && !rule.regex.test(feature.name))
+      issues.push({
+        rule: "feature-name-mismatch",
+        message: `feature "${feature.name}" does not match its project's feature_name_regex "${rule.pattern}" (declared at ${formatPosition(rule.at)})`,
+        position: feature.source,
+        hint: "rename the feature, or change the project's feature_name_regex",
+      });
+  }
+  return issues;
+}
