@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyCommand } from "../src/commands/apply.ts";
@@ -7,11 +7,15 @@ import type { Io } from "../src/io.ts";
 import { encodeUid, passwordResetToken } from "../src/flagsmith/django.ts";
 import type { Env } from "../src/input/source.ts";
 import { createTestDatabase, schemaFile, type TestDatabase } from "./helpers/database.ts";
+import { awaitsFlagContent, noticeAwaitedFlagContent } from "./presets.flag-content.ts";
+import { devSeedAsProvisioned } from "./presets.dev-seed.ts";
 
 /**
  * Issue 4's acceptance: the e2e and bootstrap presets write what Flagsmith's own seed and bootstrap
  * write (compared with fidelity.py against the normalized reference snapshots), the bootstrap's reset
  * link verifies, and fof prints the key of an environment that has a state for every preset flag.
+ * Issue 10's: the dev preset writes what Flagsmith's local reset seed writes, but for the differences
+ * named in DEV_SEED_DIFFERENCES (presets.dev-seed.ts).
  */
 const SHARED = join(import.meta.dir, "..", "..", "shared");
 const FIDELITY = join(SHARED, "tools", "fidelity.py");
@@ -21,6 +25,8 @@ if (!available)
   console.warn(
     "NOTICE: presets.fidelity: ../shared (fidelity.py, reference snapshots, v2.265.0 dump) not found; comparisons skipped.",
   );
+
+noticeAwaitedFlagContent("presets.fidelity");
 
 const SECRET = "fidelity-test-secret";
 const databases: TestDatabase[] = [];
@@ -48,11 +54,12 @@ async function provisionPreset(preset: string, env: Env = {}): Promise<{ db: Tes
   return { db, lines };
 }
 
-function fidelityDiff(name: string, db: TestDatabase): { code: number; out: string } {
+/** fidelity.py's diff, outside history tables, of `db` against a reference snapshot file. */
+function fidelityDiff(referenceFile: string, db: TestDatabase): { code: number; out: string } {
   const snapshot = join(scratch, `${db.name}.json`);
   const taken = Bun.spawnSync(["python3", FIDELITY, "snapshot", "--db", db.url, "--out", snapshot], { stderr: "pipe" });
   expect(taken.stderr.toString()).toBe("");
-  const diff = Bun.spawnSync(["python3", FIDELITY, "diff", "--ignore-historical", reference(name), snapshot], {
+  const diff = Bun.spawnSync(["python3", FIDELITY, "diff", "--ignore-historical", referenceFile, snapshot], {
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -62,7 +69,7 @@ function fidelityDiff(name: string, db: TestDatabase): { code: number; out: stri
 describe.skipIf(!available)("presets against Flagsmith's own output (v2.265.0)", () => {
   test("e2e: no difference from Flagsmith's e2e seed outside history tables", async () => {
     const { db } = await provisionPreset("e2e");
-    const diff = fidelityDiff("e2e", db);
+    const diff = fidelityDiff(reference("e2e"), db);
     expect(diff.out).toContain("== Tables: no differences");
     expect(diff.code).toBe(0);
   }, 60_000);
@@ -71,7 +78,7 @@ describe.skipIf(!available)("presets against Flagsmith's own output (v2.265.0)",
     // APP_DOMAIN=example.com keeps Django's placeholder site row, which is what the reference holds;
     // with the default (localhost:8000) the site row is the one intended difference.
     const { db, lines } = await provisionPreset("bootstrap", { APP_DOMAIN: "example.com" });
-    const diff = fidelityDiff("bootstrap", db);
+    const diff = fidelityDiff(reference("bootstrap"), db);
     expect(diff.out).toContain("== Tables: no differences");
     expect(diff.code).toBe(0);
 
@@ -101,11 +108,29 @@ describe.skipIf(!available)("presets against Flagsmith's own output (v2.265.0)",
 
   test("bootstrap with the default APP_DOMAIN differs only in the site row", async () => {
     const { db } = await provisionPreset("bootstrap");
-    const diff = fidelityDiff("bootstrap", db);
+    const diff = fidelityDiff(reference("bootstrap"), db);
     expect(diff.out).toContain("1 table(s) differ");
     expect(diff.out).toContain("django_site");
     expect(diff.out).toContain(`"example.com" (reference)  ->  "localhost:8000" (actual)`);
   }, 60_000);
+
+  // Skipped until this build reads the flag content (PROVISIONING.md §5) the dev preset declares.
+  test.skipIf(!existsSync(reference("dev-seed")) || awaitsFlagContent("dev"))(
+    "dev: no difference from Flagsmith's local reset seed outside history tables but DEV_SEED_DIFFERENCES",
+    async () => {
+      // APP_DOMAIN=example.com keeps Django's placeholder site row, which is what the reference holds.
+      const { db } = await provisionPreset("dev", { APP_DOMAIN: "example.com" });
+      const expected = join(scratch, "dev-seed-as-provisioned.json");
+      writeFileSync(
+        expected,
+        JSON.stringify(devSeedAsProvisioned(JSON.parse(readFileSync(reference("dev-seed"), "utf8")))),
+      );
+      const diff = fidelityDiff(expected, db);
+      expect(diff.out).toContain("== Tables: no differences");
+      expect(diff.code).toBe(0);
+    },
+    60_000,
+  );
 
   test("fof: prints the client-side key of its environment, which has a state for every preset flag", async () => {
     const { db, lines } = await provisionPreset("fof");
