@@ -12,11 +12,9 @@ import {
   noticeMissingDumps,
   type TestDatabase,
 } from "./helpers/database.ts";
-import { awaitsFlagContent, noticeAwaitedFlagContent } from "./presets.flag-content.ts";
 
 // Every preset on every schema here: our fixture, and both real dumps when ../shared exists (issue 4).
 noticeMissingDumps("presets.apply");
-noticeAwaitedFlagContent("presets.apply");
 const E2E_REFERENCE = join(import.meta.dir, "..", "..", "shared", "flagsmith", "reference", "e2e.json");
 
 async function applyPreset(preset: string, url: string): Promise<string[]> {
@@ -46,19 +44,15 @@ for (const SCHEMA of availableSchemas())
     }, 60_000);
 
     for (const preset of PRESETS) {
-      test.skipIf(awaitsFlagContent(preset.name))(
-        `${preset.name}: applies, and a second run creates nothing and changes no row`,
-        async () => {
-          const db = databases.get(preset.name)!;
-          const first = await applyPreset(preset.name, db.url);
-          expect(first.at(-1)).toMatch(/^Provisioning complete: [1-9]\d* created, 0 skipped\.$/);
-          const before = await checksumAllTables(db.sql);
-          const second = await applyPreset(preset.name, db.url);
-          expect(second.at(-1)).toMatch(/^Provisioning complete: 0 created, [1-9]\d* skipped\.$/);
-          expect(await checksumAllTables(db.sql)).toBe(before);
-        },
-        60_000,
-      );
+      test(`${preset.name}: applies, and a second run creates nothing and changes no row`, async () => {
+        const db = databases.get(preset.name)!;
+        const first = await applyPreset(preset.name, db.url);
+        expect(first.at(-1)).toMatch(/^Provisioning complete: [1-9]\d* created, 0 skipped\.$/);
+        const before = await checksumAllTables(db.sql);
+        const second = await applyPreset(preset.name, db.url);
+        expect(second.at(-1)).toMatch(/^Provisioning complete: 0 created, [1-9]\d* skipped\.$/);
+        expect(await checksumAllTables(db.sql)).toBe(before);
+      }, 60_000);
     }
 
     test("e2e writes the same number of rows per table as Flagsmith's own seed", async () => {
@@ -88,31 +82,21 @@ for (const SCHEMA of availableSchemas())
       ]);
     }, 30_000);
 
-    test.skipIf(awaitsFlagContent("dev"))(
-      "the dev user logs in with testpass1 and is neither staff nor superuser",
-      async () => {
-        const db = databases.get("dev")!;
-        const users = await db.sql<{ email: string; password: string; is_staff: boolean; is_superuser: boolean }[]>`
+    test("the dev user logs in with testpass1 and is neither staff nor superuser", async () => {
+      const db = databases.get("dev")!;
+      const users = await db.sql<{ email: string; password: string; is_staff: boolean; is_superuser: boolean }[]>`
         select email, password, is_staff, is_superuser from users_ffadminuser order by id`;
-        expect(users.map((u) => [u.email, u.is_staff, u.is_superuser])).toEqual([
-          ["local@flagsmith.com", false, false],
-        ]);
-        expect(await verifyPassword("testpass1", users[0]!.password)).toBe(true);
-      },
-      30_000,
-    );
+      expect(users.map((u) => [u.email, u.is_staff, u.is_superuser])).toEqual([["local@flagsmith.com", false, false]]);
+      expect(await verifyPassword("testpass1", users[0]!.password)).toBe(true);
+    }, 30_000);
 
-    test.skipIf(awaitsFlagContent("demo"))(
-      "the demo admin logs in with acme-demo-1234; the teammates have no usable password",
-      async () => {
-        const db = databases.get("demo")!;
-        const users = await db.sql<
-          { email: string; password: string }[]
-        >`select email, password from users_ffadminuser order by id`;
-        expect(users[0]!.email).toBe("admin@acme.example");
-        expect(await verifyPassword("acme-demo-1234", users[0]!.password)).toBe(true);
-        for (const user of users.slice(1)) expect(user.password).toStartWith("!");
-      },
-      30_000,
-    );
+    test("the demo admin logs in with acme-demo-1234; the teammates have no usable password", async () => {
+      const db = databases.get("demo")!;
+      const users = await db.sql<
+        { email: string; password: string }[]
+      >`select email, password from users_ffadminuser order by id`;
+      expect(users[0]!.email).toBe("admin@acme.example");
+      expect(await verifyPassword("acme-demo-1234", users[0]!.password)).toBe(true);
+      for (const user of users.slice(1)) expect(user.password).toStartWith("!");
+    }, 30_000);
   });

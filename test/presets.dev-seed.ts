@@ -21,15 +21,8 @@ export const DEV_SEED_DIFFERENCES = {
    * environments and its ownership of every feature are declared by the preset, so they must match.
    */
   apiOnlyTables: ["audit_auditlog"],
-  /**
-   * Not a choice but a limit of the file format (PROVISIONING.md §1): it cannot store a condition directly in
-   * a segment's top-level ALL rule, as the seed does for these two; it puts it in an ANY rule of its own (the
-   * dashboard's shape), which matches the same identities. Drop an entry once the format can say it.
-   */
-  dashboardShapedSegments: ["Beta Testers", "50% Rollout"],
 };
 
-const PROJECT = "Acme, Inc. / AI Booster";
 
 interface Table {
   count: number;
@@ -59,29 +52,5 @@ export function devSeedAsProvisioned(reference: Snapshot): Snapshot {
     demand(snapshot.tables[table]!.count > 0, `no ${table} rows`);
     snapshot.tables[table] = { ...snapshot.tables[table]!, count: 0, rows: [] };
   }
-  for (const name of DEV_SEED_DIFFERENCES.dashboardShapedSegments) toDashboardShape(snapshot, `${PROJECT} / ${name}`);
   return snapshot;
-}
-
-/** ALL[c…] → ALL[ANY[c…]], in the three tables that hold it, written in fidelity.py's notation. */
-function toDashboardShape(snapshot: Snapshot, segment: string): void {
-  const [row] = snapshot.tables.segments_segment!.rows.filter((r) => `${PROJECT} / ${r.name}` === segment);
-  const [top] = row?.rules_data ?? [];
-  demand(
-    top?.type === "ALL" && top.conditions.length > 0 && top.rules.length === 0,
-    `${segment} has no conditions directly in its top-level ALL rule`,
-  );
-  row!.rules_data = [{ ...top, conditions: [], rules: [{ type: "ANY", rules: [], conditions: top.conditions }] }];
-
-  const all = `segmentrule{segment=${segment}, type=ALL}`;
-  const any = `segmentrule{rule=${all}, type=ANY}`;
-  const rules = snapshot.tables.segments_segmentrule!;
-  const [allRule] = rules.rows.filter((r) => r.segment_id === segment && r.type === "ALL");
-  demand(allRule !== undefined, `${segment} has no top-level ALL rule`);
-  rules.rows.push({ ...allRule, type: "ANY", rule_id: all, segment_id: null });
-  rules.count += 1;
-
-  const conditions = snapshot.tables.segments_condition!.rows.filter((c) => c.rule_id === all);
-  demand(conditions.length === top.conditions.length, `${segment}'s conditions are not all in its ALL rule`);
-  for (const condition of conditions) condition.rule_id = any;
 }

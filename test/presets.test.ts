@@ -4,9 +4,6 @@ import { UserError } from "../src/errors.ts";
 import { hashPassword, verifyPassword } from "../src/flagsmith/django.ts";
 import { findPreset, PRESETS } from "../src/input/presets.ts";
 import { loadDesired } from "../src/input/index.ts";
-import { awaitsFlagContent, noticeAwaitedFlagContent } from "./presets.flag-content.ts";
-
-noticeAwaitedFlagContent("presets");
 
 /** The preset's single file as plain data, before interpolation. */
 function presetData(name: string): any {
@@ -68,17 +65,14 @@ describe("every preset passes the loader", () => {
   };
 
   for (const preset of PRESETS) {
-    test.skipIf(awaitsFlagContent(preset.name))(
-      `${preset.name}: valid with no variables set, and with all of them set`,
-      () => {
-        expect(loadDesired(preset.files, {}).warnings).toEqual([]);
-        const { desired } = loadDesired(preset.files, SET);
-        const text = JSON.stringify(desired);
-        for (const variable of preset.variables) {
-          expect(text).toContain(JSON.stringify(SET[variable as keyof typeof SET]).slice(1, -1));
-        }
-      },
-    );
+    test(`${preset.name}: valid with no variables set, and with all of them set`, () => {
+      expect(loadDesired(preset.files, {}).warnings).toEqual([]);
+      const { desired } = loadDesired(preset.files, SET);
+      const text = JSON.stringify(desired);
+      for (const variable of preset.variables) {
+        expect(text).toContain(JSON.stringify(SET[variable as keyof typeof SET]).slice(1, -1));
+      }
+    });
   }
 
   test("bootstrap defaults are the contract's", () => {
@@ -169,7 +163,7 @@ describe("every preset passes the loader", () => {
     expect(desired.appDomain).toBeNull();
   });
 
-  test.skipIf(awaitsFlagContent("demo"))("demo declares a master API key and three projects", () => {
+  test("demo declares a master API key and three projects", () => {
     const { desired } = loadDesired(findPreset("demo")!.files, {});
     expect(desired.masterApiKeys.map((k) => [k.organisation, k.name, k.key])).toEqual([
       ["Acme Inc", "CI/CD Pipeline", null],
@@ -435,7 +429,7 @@ describe("dev preset: Flagsmith's local reset seed (upstream PR #6459)", () => {
     for (const setting of settings) expect(header).toContain(setting);
   });
 
-  test.skipIf(awaitsFlagContent("dev"))("DEV_USER_EMAIL moves the user and every reference to it", () => {
+  test("DEV_USER_EMAIL moves the user and every reference to it", () => {
     const { desired } = loadDesired(findPreset("dev")!.files, { DEV_USER_EMAIL: "me@corp.test" });
     expect(desired.users.map((u) => [u.email, u.isSuperuser])).toEqual([["me@corp.test", false]]);
     expect(JSON.stringify(desired)).not.toContain("local@flagsmith.com");
@@ -586,49 +580,39 @@ describe("demo preset", () => {
     expect([...types].toSorted()).toEqual(["ALL", "ANY", "NONE"]);
   });
 
-  test.skipIf(awaitsFlagContent("demo"))(
-    "the admin's default password_hash is a 1,000,000-iteration hash of acme-demo-1234 (as the header says)",
-    async () => {
-      const { desired } = loadDesired(findPreset("demo")!.files, {});
-      const password = desired.users[0]!.password;
-      expect(password.kind).toBe("hash");
-      const hash = password.kind === "hash" ? password.value : "";
-      expect(hash).toMatch(/^pbkdf2_sha256\$1000000\$/);
-      expect(await verifyPassword("acme-demo-1234", hash)).toBe(true);
-      expect(findPreset("demo")!.files[0]!.text).toContain("acme-demo-1234");
-      // Nobody else gets a password: nothing left for the run to hash but the master API key.
-      expect(desired.users.slice(1).map((u) => u.password.kind)).toEqual(
-        Array(desired.users.length - 1).fill("unusable"),
-      );
-    },
-    30_000,
-  );
+  test("the admin's default password_hash is a 1,000,000-iteration hash of acme-demo-1234 (as the header says)", async () => {
+    const { desired } = loadDesired(findPreset("demo")!.files, {});
+    const password = desired.users[0]!.password;
+    expect(password.kind).toBe("hash");
+    const hash = password.kind === "hash" ? password.value : "";
+    expect(hash).toMatch(/^pbkdf2_sha256\$1000000\$/);
+    expect(await verifyPassword("acme-demo-1234", hash)).toBe(true);
+    expect(findPreset("demo")!.files[0]!.text).toContain("acme-demo-1234");
+    // Nobody else gets a password: nothing left for the run to hash but the master API key.
+    expect(desired.users.slice(1).map((u) => u.password.kind)).toEqual(
+      Array(desired.users.length - 1).fill("unusable"),
+    );
+  }, 30_000);
 
-  test.skipIf(awaitsFlagContent("demo"))(
-    "DEMO_ADMIN_PASSWORD_HASH replaces the admin's hash, stored as given",
-    async () => {
-      const own = await hashPassword("my-own-demo-pw", { iterations: 1000 });
-      const { desired } = loadDesired(findPreset("demo")!.files, { DEMO_ADMIN_PASSWORD_HASH: own });
-      expect(desired.users[0]!.password).toEqual({ kind: "hash", value: own });
-      expect(await verifyPassword("my-own-demo-pw", own)).toBe(true);
-    },
-  );
+  test("DEMO_ADMIN_PASSWORD_HASH replaces the admin's hash, stored as given", async () => {
+    const own = await hashPassword("my-own-demo-pw", { iterations: 1000 });
+    const { desired } = loadDesired(findPreset("demo")!.files, { DEMO_ADMIN_PASSWORD_HASH: own });
+    expect(desired.users[0]!.password).toEqual({ kind: "hash", value: own });
+    expect(await verifyPassword("my-own-demo-pw", own)).toBe(true);
+  });
 
-  test.skipIf(awaitsFlagContent("demo"))(
-    "a plain password given as DEMO_ADMIN_PASSWORD_HASH is refused at its position, without repeating it",
-    () => {
-      let error: unknown;
-      try {
-        loadDesired(findPreset("demo")!.files, { DEMO_ADMIN_PASSWORD_HASH: "plain-demo-pw" });
-      } catch (caught) {
-        error = caught;
-      }
-      expect(error).toBeInstanceOf(UserError);
-      const issues = (error as UserError).issues;
-      expect(issues.map((i) => [i.rule, i.position?.file])).toEqual([["bad-password-hash", "preset:demo/demo.yaml"]]);
-      expect(JSON.stringify(issues)).not.toContain("plain-demo-pw");
-    },
-  );
+  test("a plain password given as DEMO_ADMIN_PASSWORD_HASH is refused at its position, without repeating it", () => {
+    let error: unknown;
+    try {
+      loadDesired(findPreset("demo")!.files, { DEMO_ADMIN_PASSWORD_HASH: "plain-demo-pw" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(UserError);
+    const issues = (error as UserError).issues;
+    expect(issues.map((i) => [i.rule, i.position?.file])).toEqual([["bad-password-hash", "preset:demo/demo.yaml"]]);
+    expect(JSON.stringify(issues)).not.toContain("plain-demo-pw");
+  });
 });
 
 describe("fof preset", () => {
