@@ -23,7 +23,6 @@ export const DEV_SEED_DIFFERENCES = {
   apiOnlyTables: ["audit_auditlog"],
 };
 
-
 interface Table {
   count: number;
   key: string[];

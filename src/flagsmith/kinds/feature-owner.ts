@@ -14,7 +14,7 @@ const GROUP_OWNERS = { table: "features_feature_group_owners", left: "feature_id
 
 export const featureOwners: KindModule<"featureOwner"> = {
   async read(sql, desired, existing) {
-    const wanted = inBoundProjects(desired.featureOwners, existing).map((o) => ({
+    const wanted = inBoundProjects("featureOwner", desired.featureOwners, existing).map((o) => ({
       key: keyOf("featureOwner", o),
       left: existing.ids.feature.get(featureKey(o.project, o.feature)),
       right: existing.ids.user.get(userKey(o.email)),
@@ -39,7 +39,7 @@ export const featureOwners: KindModule<"featureOwner"> = {
 
 export const featureGroupOwners: KindModule<"featureGroupOwner"> = {
   async read(sql, desired, existing) {
-    const wanted = inBoundProjects(desired.featureGroupOwners, existing).map((o) => ({
+    const wanted = inBoundProjects("featureGroupOwner", desired.featureGroupOwners, existing).map((o) => ({
       key: keyOf("featureGroupOwner", o),
       left: existing.ids.feature.get(featureKey(o.project, o.feature)),
       right: existing.ids.group.get(groupKey(o.project.organisation!, o.group)),

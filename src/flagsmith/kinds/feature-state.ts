@@ -16,7 +16,7 @@ import {
 } from "../../kinds/index.ts";
 import type { KindModule, WriteContext } from "../context.ts";
 import { recordset } from "../sql/batch.ts";
-import { bindProject, requireId } from "../sql/lookups.ts";
+import { inBoundProjects, requireId } from "../sql/lookups.ts";
 
 /** The feature and environment ids of a (bound) state-like entity, when both are known. */
 export function stateIds(
@@ -32,10 +32,7 @@ export const featureStates: KindModule<"featureState"> = {
   // A state exists when its feature and its environment do: both create it.
   async read(_sql, desired, existing) {
     const ids = new Map<string, number | string>();
-    for (const state of desired.featureStates) {
-      const project = bindProject(state.environment.project, existing);
-      if (!project) continue;
-      const bound = { ...state, environment: { ...state.environment, project } };
+    for (const bound of inBoundProjects("featureState", desired.featureStates, existing)) {
       const found = stateIds(existing.ids, bound);
       if (found) ids.set(keyOf("featureState", bound), `${found.feature}/${found.environment}`);
     }

@@ -15,7 +15,7 @@ export const groups: KindModule<"group"> = {
       ...desired.groups,
       ...desired.groupMembers.map((m) => ({ ...m, name: m.group })),
       // Group owners of features name a group of their project's organisation.
-      ...inBoundProjects(desired.featureGroupOwners, existing).map((o) => ({
+      ...inBoundProjects("featureGroupOwner", desired.featureGroupOwners, existing).map((o) => ({
         ...o,
         organisation: o.project.organisation!,
         name: o.group,

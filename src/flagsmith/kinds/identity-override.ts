@@ -7,15 +7,15 @@ import { identityKey, keyOf } from "../../kinds/index.ts";
 import type { KindModule } from "../context.ts";
 import { recordset } from "../sql/batch.ts";
 import { guardWrite } from "../sql/write-error.ts";
-import { requireId } from "../sql/lookups.ts";
+import { inBoundProjects, requireId } from "../sql/lookups.ts";
 import { insertStates, type StateRow } from "../feature-states.ts";
 import { stateIds } from "./feature-state.ts";
 import { touchEnvironments } from "./environment.ts";
-import { bound, overrideValue, readContext, requireStateIds } from "./overrides.ts";
+import { overrideValue, readContext, requireStateIds } from "./overrides.ts";
 
 export const identityOverrides: KindModule<"identityOverride"> = {
   async read(sql, desired, existing) {
-    const probes = bound(desired.identityOverrides, existing).flatMap((o) => {
+    const probes = inBoundProjects("identityOverride", desired.identityOverrides, existing).flatMap((o) => {
       const ids = stateIds(existing.ids, o);
       const identity = existing.ids.identity.get(identityKey(o.environment, o.identifier));
       return ids && typeof identity === "number"

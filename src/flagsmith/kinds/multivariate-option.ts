@@ -34,7 +34,7 @@ export async function findOptions(
 
 export const multivariateOptions: KindModule<"multivariateOption"> = {
   async read(sql, desired, existing: Readonly<Existing>) {
-    const wanted = inBoundProjects(desired.multivariateOptions, existing).map((o) => ({
+    const wanted = inBoundProjects("multivariateOption", desired.multivariateOptions, existing).map((o) => ({
       key: keyOf("multivariateOption", o),
       feature: existing.ids.feature.get(featureKey(o.project, o.feature)),
       value: o.value,

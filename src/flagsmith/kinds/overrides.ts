@@ -13,25 +13,16 @@ import {
   segmentKey,
   type DesiredIdentityOverride,
   type DesiredSegmentOverride,
-  type Existing,
   type FeatureStateValue,
 } from "../../kinds/index.ts";
 import type { KindModule, Sql, WriteContext } from "../context.ts";
 import { insertBatch, recordset } from "../sql/batch.ts";
 import { guardWrite } from "../sql/write-error.ts";
-import { bindProject, requireId } from "../sql/lookups.ts";
+import { inBoundProjects, requireId } from "../sql/lookups.ts";
 import { insertStates, type StateRow } from "../feature-states.ts";
 import { stateIds } from "./feature-state.ts";
 import { touchEnvironments } from "./environment.ts";
 import { addInNewVersions } from "../versioning.ts";
-
-/** The entities whose project can be bound, bound. */
-export function bound<E extends DesiredSegmentOverride | DesiredIdentityOverride>(list: E[], existing: Existing): E[] {
-  return list.flatMap((e) => {
-    const project = bindProject(e.environment.project, existing);
-    return project ? [{ ...e, environment: { ...e.environment, project } }] : [];
-  });
-}
 
 /** What writing an override needs to know about its feature and environment. */
 export interface Context {
@@ -60,7 +51,7 @@ export function overrideValue(ctx: Context, feature: number, value: string | nul
 
 export const segmentOverrides: KindModule<"segmentOverride"> = {
   async read(sql, desired, existing) {
-    const probes = bound(desired.segmentOverrides, existing).flatMap((o) => {
+    const probes = inBoundProjects("segmentOverride", desired.segmentOverrides, existing).flatMap((o) => {
       const ids = stateIds(existing.ids, o);
       const segment = existing.ids.segment.get(segmentKey(o.environment.project, o.segment));
       return ids && typeof segment === "number"

@@ -63,7 +63,7 @@ export const tags: KindModule<"tag"> = {
 
 export const featureTags: KindModule<"featureTag"> = {
   async read(sql, desired, existing) {
-    const wanted = inBoundProjects(desired.featureTags, existing).map((t) => ({
+    const wanted = inBoundProjects("featureTag", desired.featureTags, existing).map((t) => ({
       key: keyOf("featureTag", t),
       left: existing.ids.feature.get(featureKey(t.project, t.feature)),
       right: existing.ids.tag.get(tagKey(t.project, t.tag)),

@@ -10,6 +10,9 @@ import {
   type Existing,
   type ProjectRef,
   type Sourced,
+  specOf,
+  type EntityOf,
+  type Kind,
 } from "../../kinds/index.ts";
 
 /** Every user the desired state names, by key: declared users and every user reference. */
@@ -85,13 +88,18 @@ export function requireId(id: number | string | undefined, entity: Sourced): num
   return id;
 }
 
-/** The entities whose project reference can be bound, with it bound (the others cannot exist yet). */
-export function inBoundProjects<E extends { project: ProjectRef }>(
-  entities: readonly E[],
+/**
+ * The entities of a kind living in a project whose project reference can be bound, with it bound (the others
+ * cannot exist yet): what the readers look up, keyed as the plan will key them.
+ */
+export function inBoundProjects<K extends Kind>(
+  kind: K,
+  entities: readonly EntityOf[K][],
   existing: Pick<Existing, "projectOrganisations">,
-): E[] {
+): EntityOf[K][] {
+  const { of, with: replace } = specOf(kind).project!;
   return entities.flatMap((e) => {
-    const project = bindProject(e.project, existing);
-    return project ? [{ ...e, project }] : [];
+    const project = bindProject(of(e), existing);
+    return project ? [replace(e, project)] : [];
   });
 }
