@@ -33,11 +33,13 @@ export function withApplyOptions(command: Command): Command {
     .option("--database-url <url>", "Else DATABASE_URL, else DJANGO_DB_HOST/PORT/NAME/USER/PASSWORD")
     .option("--wait <seconds>", "Wait up to SECONDS for the database and Flagsmith's migrations")
     .option("--show-environment-keys", "Print each created environment's client-side key")
-    .option("--secrets-file <path>", "Also append every created secret to PATH (0600, synced before the commit)");
+    .option("--secrets-file <path>", "Also append every created secret to PATH (0600, synced before the commit)")
+    .option("--detailed-exitcode", "Exit 4 when something is (or would be) created, 5 when only drift is found");
 }
 
 /** Parses argv (without the runtime and script) and runs one command. Bad usage throws a UserError (exit 2). */
-export async function runCli(argv: string[], io: Io): Promise<void> {
+/** Returns the exit code of a run that did not fail (0, or 4/5 with --detailed-exitcode). */
+export async function runCli(argv: string[], io: Io): Promise<number> {
   const cli = cac(NAME);
   withApplyOptions(
     cli.command("apply", "Provision Flagsmith from the sources (the default command)").alias("!"),
@@ -78,10 +80,11 @@ export async function runCli(argv: string[], io: Io): Promise<void> {
     throw usageError(`unknown command "${word}"${didYouMean(word, names)}`, `the commands are: ${names.join(", ")}`);
   }
   const command = cli.matchedCommand?.isDefaultCommand || !cli.matchedCommand ? "apply" : cli.matchedCommand.name;
-  if (parsed.options.help) return io.out(renderHelp(command, helpOptions(cli, command), VERSION));
-  if (parsed.options.version) return io.out(`${NAME} ${VERSION}`);
+  if (parsed.options.help) return (io.out(renderHelp(command, helpOptions(cli, command), VERSION)), 0);
+  if (parsed.options.version) return (io.out(`${NAME} ${VERSION}`), 0);
   try {
-    await cli.runMatchedCommand();
+    const code: unknown = await cli.runMatchedCommand();
+    return typeof code === "number" ? code : 0;
   } catch (error) {
     throw fromCac(error, optionNames(cli, command));
   }

@@ -22,6 +22,10 @@ export const ExitCode = {
   runtime: 1,
   invalidInput: 2,
   unsupportedDatabase: 3,
+  /** --detailed-exitcode: something would be or was created. */
+  created: 4,
+  /** --detailed-exitcode: nothing to create, but something declared differs from the database. */
+  drift: 5,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

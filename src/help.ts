@@ -30,6 +30,8 @@ const EXIT_CODES: Record<number, string> = {
   1: "runtime or database error (including: no database configured)",
   2: "invalid files or options",
   3: "the database is not a Flagsmith database this version supports",
+  4: "with --detailed-exitcode: something would be (or was) created",
+  5: "with --detailed-exitcode: nothing to create, but something differs from the files",
 };
 
 const DATABASE_ENV: Array<[string, string]> = [
@@ -57,8 +59,9 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       `${NAME} --preset bootstrap --dry-run`,
       `DATABASE_URL=postgres://flagsmith@db/flagsmith ${NAME} --directory ./provisioning --wait 60`,
       `${NAME} --file users.yaml --file projects.yaml --output json`,
+      `${NAME} --directory ./provisioning --dry-run --detailed-exitcode   # in CI: 0 in sync, 4 to create, 5 drift`,
     ],
-    exitCodes: [0, 1, 2, 3],
+    exitCodes: [0, 1, 2, 3, 4, 5],
     readsSources: true,
   },
   validate: {
@@ -105,7 +108,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       "Dev/e2e only: in one transaction, delete every organisation and user the sources declare (with everything that belongs to them), then provision.",
     environment: [...DATABASE_ENV, ...SOURCE_ENV],
     examples: [`${NAME} reset --yes --include-member-organisations --preset e2e`],
-    exitCodes: [0, 1, 2, 3],
+    exitCodes: [0, 1, 2, 3, 4, 5],
     readsSources: true,
   },
 };

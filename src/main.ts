@@ -37,8 +37,7 @@ export function describeError(error: unknown): { lines: string[]; exitCode: Exit
 
 async function main(): Promise<never> {
   try {
-    await runCli(process.argv.slice(2), io);
-    return exit(ExitCode.ok);
+    return exit(await runCli(process.argv.slice(2), io));
   } catch (error) {
     // The reader of stdout went away (`| head -1`): nothing more to say, and nothing was lost that
     // mattered (apply turns a closure before its commit into an error of its own).

@@ -16,8 +16,11 @@ import type { Io } from "../io.ts";
 import type { ApplyOptions } from "./options.ts";
 import { loadRun, provisionInTransaction, sourceFlags } from "../provision.ts";
 
-/** The default command: sources → desired state → plan against the database → apply → report. */
-export async function applyCommand(options: ApplyOptions, io: Io): Promise<void> {
+/**
+ * The default command: sources → desired state → plan against the database → apply → report. Returns the exit
+ * code: 0, or with --detailed-exitcode 4 (something created) or 5 (only drift).
+ */
+export async function applyCommand(options: ApplyOptions, io: Io): Promise<number> {
   const started = performance.now();
   const sources = discoverSources({ ...sourceFlags(options), env: io.env, cwd: io.cwd });
   const url = resolveDatabaseUrl({ databaseUrl: options.databaseUrl, env: io.env });
@@ -33,7 +36,8 @@ export async function applyCommand(options: ApplyOptions, io: Io): Promise<void>
   if (url === null) {
     const result = planOffline(desired, options, io);
     // The loader's warnings say which references are assumed to exist; connected, the diff checks them for real.
-    return printReport({ ...result, warnings: [...warnings.map(formatUndeclared), ...result.warnings] }, io, report);
+    printReport({ ...result, warnings: [...warnings.map(formatUndeclared), ...result.warnings] }, io, report);
+    return exitCodeOf(result, options);
   }
   // Statements are counted for the JSON report only, so a text run's connection is exactly as before.
   const counter = options.output === "json" ? { statements: 0 } : null;
@@ -44,10 +48,21 @@ export async function applyCommand(options: ApplyOptions, io: Io): Promise<void>
     stats: () => counter && { statements: counter.statements, durationMs: Math.round(performance.now() - started) },
   });
   try {
-    await provision(url, desired, { ...options, settings }, io, { counter, report: runReport });
+    return exitCodeOf(
+      await provision(url, desired, { ...options, settings }, io, { counter, report: runReport }),
+      options,
+    );
   } finally {
     runReport.close();
   }
+}
+
+/** --detailed-exitcode (contract §7): 4 when anything is created, else 5 when anything differs, else 0. */
+export function exitCodeOf(result: RunResult, options: Pick<ApplyOptions, "detailedExitcode">): number {
+  if (!options.detailedExitcode) return ExitCode.ok;
+  const actions = result.outcomes.map((o) => o.action);
+  if (actions.some((a) => a.op === "create")) return ExitCode.created;
+  return actions.some((a) => a.drift) ? ExitCode.drift : ExitCode.ok;
 }
 
 /** No database: a dry run plans against an empty instance; a real run cannot proceed. */
@@ -81,7 +96,7 @@ async function provision(
   options: ApplyOptions & { settings: RunSettings },
   io: Io,
   hooks: { counter: { statements: number } | null; report: RunReport },
-): Promise<void> {
+): Promise<RunResult> {
   // Before connecting (and waiting), so a master key's hash overlaps everything up to its insert.
   const earlyMasterKeys = beginMasterKeyHashes(desired.masterApiKeys);
   if (options.wait !== undefined)
@@ -106,4 +121,5 @@ async function provision(
     hooks.counter ? { onQuery: () => void hooks.counter!.statements++ } : {},
   );
   hooks.report.afterCommit(result);
+  return result;
 }

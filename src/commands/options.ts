@@ -17,6 +17,8 @@ export interface ApplyOptions extends SourceOptions {
   showEnvironmentKeys: boolean;
   /** Where every created secret is also appended (0600, fsynced before the commit). */
   secretsFile?: string;
+  /** Exit 4 when something is created, 5 when only drift is found (contract §7). */
+  detailedExitcode?: boolean;
 }
 
 /** Raw options as cac parsed them; values the user typed carry the VERBATIM mark (cli.ts). */
@@ -67,6 +69,7 @@ export function readApplyOptions(raw: RawOptions): ApplyOptions {
     ...(wait !== undefined && { wait }),
     showEnvironmentKeys: flag(raw, "showEnvironmentKeys"),
     ...(secretsFile && { secretsFile }),
+    detailedExitcode: flag(raw, "detailedExitcode"),
   };
 }
 

@@ -10,6 +10,7 @@ import type { Desired } from "../kinds/index.ts";
 import { discoverSources, sourceOrigin, type SourceOptions } from "../input/discover.ts";
 import type { ApplyOptions } from "./options.ts";
 import type { Io } from "../io.ts";
+import { exitCodeOf } from "./apply.ts";
 import { openRunReport } from "../report/run.ts";
 import { loadRun, provisionInTransaction, sourceFlags } from "../provision.ts";
 
@@ -20,7 +21,7 @@ import { loadRun, provisionInTransaction, sourceFlags } from "../provision.ts";
  * declared user who also belongs to an organisation the sources do not declare is refused (exit 2).
  * `--dry-run` does all of it and rolls back.
  */
-export async function resetCommand(options: ResetOptions, yes: boolean, io: Io): Promise<void> {
+export async function resetCommand(options: ResetOptions, yes: boolean, io: Io): Promise<number> {
   if (!yes) {
     throw new UserError([
       {
@@ -75,6 +76,7 @@ export async function resetCommand(options: ResetOptions, yes: boolean, io: Io):
     );
     if (options.dryRun) io.err(describeReset(reset, true));
     report.afterCommit(result);
+    return exitCodeOf(result, options);
   } finally {
     report.close();
   }

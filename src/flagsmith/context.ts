@@ -1,5 +1,5 @@
 import type postgres from "postgres";
-import type { Desired, Kind, Existing, ExistingIds } from "../kinds/index.ts";
+import type { Desired, EntityOf, Kind, Existing, ExistingIds } from "../kinds/index.ts";
 import type { ActionOf, Secret } from "../kinds/plan.ts";
 import type { Hashes } from "./hashes.ts";
 
@@ -34,8 +34,10 @@ export interface WriteContext {
 }
 
 /** What a reader found: ids by key, and for projects and master API keys what else diffing needs. */
-export interface Found {
+export interface Found<E = unknown> {
   ids: Map<string, number | string>;
+  /** The stored entities by key, for kinds that compare fields (KindSpec.compared): what drift is computed from. */
+  stored?: Map<string, E>;
   projectOrganisations?: Map<string, string[]>;
   revokedMasterApiKeys?: Set<string>;
 }
@@ -49,7 +51,7 @@ export interface KindModule<K extends Kind> {
   /**
    * What exists of this kind (ids by key), read in one query given what earlier kinds found; never changes `existing`.
    */
-  read(sql: Sql, desired: Desired, existing: Readonly<Existing>): Promise<Found>;
+  read(sql: Sql, desired: Desired, existing: Readonly<Existing>): Promise<Found<EntityOf[K]>>;
   /**
    * Creates every action's entity (what waits for a hash goes to `ctx.deferredWrites`); records new ids in `ctx.ids`;
    * returns the secrets to print per action.

@@ -11,8 +11,13 @@ export async function readExisting(sql: Sql, desired: Desired): Promise<Existing
   let existing = emptyExisting(true);
   // In processing order: a reader looks its rows up by the ids of the kinds it refers to, found before it.
   for (const kind of KIND_ORDER) {
-    const { ids, ...more } = await KIND_MODULES[kind].read(sql, desired, existing);
-    existing = { ...existing, ...more, ids: { ...existing.ids, [kind]: ids } };
+    const { ids, stored, ...more } = await KIND_MODULES[kind].read(sql, desired, existing);
+    existing = {
+      ...existing,
+      ...more,
+      ids: { ...existing.ids, [kind]: ids },
+      stored: stored ? { ...existing.stored, [kind]: stored } : existing.stored,
+    };
   }
   return existing;
 }

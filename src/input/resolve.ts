@@ -129,7 +129,7 @@ function addOrganisation(desired: Desired, org: OrganisationSpec, path: Path, at
     desired.memberships.push({
       organisation,
       email: normaliseEmail(m.email),
-      role: m.role ?? "USER",
+      role: m.role ?? undefined,
       source: at([...path, "members", i]),
     }),
   );
@@ -205,10 +205,10 @@ function addFeature(desired: Desired, feature: Nested<FeatureSpec>, project: Pro
   desired.features.push({
     project,
     name: feature.name,
-    description: feature.description ?? null,
-    defaultEnabled: feature.default_enabled ?? false,
-    initialValue: feature.initial_value ?? null,
-    isServerKeyOnly: feature.is_server_key_only ?? false,
+    description: feature.description ?? undefined,
+    defaultEnabled: feature.default_enabled ?? undefined,
+    initialValue: feature.initial_value ?? undefined,
+    isServerKeyOnly: feature.is_server_key_only ?? undefined,
     source: at(path),
   });
   addFeatureContent(desired, feature, project, path, at);

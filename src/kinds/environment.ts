@@ -57,4 +57,5 @@ export const environment = {
       what: () => `environment ${q(e.name)} banner_colour`,
     },
   ],
+  compared: [],
 } as const satisfies KindSpec<"environment">;

@@ -37,6 +37,7 @@ export const featureOwner = {
   }),
   project: inProjectField<DesiredFeatureOwner>(),
   limited: () => [],
+  compared: [],
 } as const satisfies KindSpec<"featureOwner">;
 
 export const featureGroupOwner = {
@@ -51,4 +52,5 @@ export const featureGroupOwner = {
   }),
   project: inProjectField<DesiredFeatureGroupOwner>(),
   limited: () => [],
+  compared: [],
 } as const satisfies KindSpec<"featureGroupOwner">;

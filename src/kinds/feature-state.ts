@@ -73,6 +73,7 @@ export const featureState = {
   label: (e) => ({ text: `state ${inEnvironment(e)}`, fields: fields(e, e.feature) }),
   project: inEnvironmentField<DesiredFeatureState>(),
   limited: (e) => [valueLimit(e, () => `feature ${q(e.feature)} value in environment ${q(e.environment.name)}`)],
+  compared: [],
 } as const satisfies KindSpec<"featureState">;
 
 export const segmentOverride = {
@@ -89,6 +90,7 @@ export const segmentOverride = {
   label: (e) => ({ text: `segment override ${q(e.segment)} ${inEnvironment(e)}`, fields: fields(e, e.segment) }),
   project: inEnvironmentField<DesiredSegmentOverride>(),
   limited: (e) => [valueLimit(e, () => `segment override ${q(e.segment)} value of feature ${q(e.feature)}`)],
+  compared: [],
 } as const satisfies KindSpec<"segmentOverride">;
 
 export const identityOverride = {
@@ -104,4 +106,5 @@ export const identityOverride = {
   label: (e) => ({ text: `identity override ${q(e.identifier)} ${inEnvironment(e)}`, fields: fields(e, e.identifier) }),
   project: inEnvironmentField<DesiredIdentityOverride>(),
   limited: (e) => [valueLimit(e, () => `identity override ${q(e.identifier)} value of feature ${q(e.feature)}`)],
+  compared: [],
 } as const satisfies KindSpec<"identityOverride">;

@@ -6,11 +6,12 @@ import { inProject, projectFields, projectRef } from "./project.ts";
 export interface DesiredFeature extends Sourced {
   project: ProjectRef;
   name: string;
-  description: string | null;
-  defaultEnabled: boolean;
+  /** undefined: not declared (created with Flagsmith's default, and not compared with the database). */
+  description?: string | null;
+  defaultEnabled?: boolean;
   /** The raw remote-config value as Flagsmith stores it in `features_feature.initial_value`; null for a plain flag. */
-  initialValue: string | null;
-  isServerKeyOnly: boolean;
+  initialValue?: string | null;
+  isServerKeyOnly?: boolean;
 }
 
 /** Something declared under a feature of a project: a tag, an owner, a multivariate option. */
@@ -46,5 +47,12 @@ export const feature = {
       value: e.initialValue,
       what: () => `feature ${q(e.name)} initial_value`,
     },
+  ],
+  compared: [
+    { field: "description", value: (e) => e.description },
+    { field: "default_enabled", value: (e) => e.defaultEnabled },
+    // As stored: Flagsmith keeps the initial value as text (it types each environment's copy).
+    { field: "initial_value", value: (e) => e.initialValue },
+    { field: "is_server_key_only", value: (e) => e.isServerKeyOnly },
   ],
 } as const satisfies KindSpec<"feature">;

@@ -38,6 +38,7 @@ export const group = {
     fields: { name: e.name, organisation: e.organisation },
   }),
   limited: (e) => [{ columns: "users_userpermissiongroup.name", value: e.name, what: () => `group ${q(e.name)} name` }],
+  compared: [],
 } as const satisfies KindSpec<"group">;
 
 export const groupMember = {
@@ -51,4 +52,5 @@ export const groupMember = {
     fields: { name: e.email, group: e.group, organisation: e.organisation },
   }),
   limited: () => [],
+  compared: [],
 } as const satisfies KindSpec<"groupMember">;

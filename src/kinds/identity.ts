@@ -51,4 +51,5 @@ export const identity = {
         : []),
     ]),
   ],
+  compared: [],
 } as const satisfies KindSpec<"identity">;

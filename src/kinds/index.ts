@@ -39,6 +39,7 @@ import { type DesiredProject, project } from "./project.ts";
 import { type DesiredSegment, segment } from "./segment.ts";
 import type { EnvironmentRef, ProjectRef } from "./refs.ts";
 import type { KindSpec, Label, Reference } from "./spec.ts";
+import type { StoredEntities } from "./drift.ts";
 import { type DesiredUser, user } from "./user.ts";
 
 /** What each kind's entity is, once resolved from the files. The one list of kinds. */
@@ -206,12 +207,15 @@ export interface Existing {
   projectOrganisations: Map<string, string[]>;
   /** Master API keys (by key) whose name is held only by revoked or soft-deleted rows: skipped, never re-created. */
   revokedMasterApiKeys: Set<string>;
+  /** What the existing entities hold, in the desired state's shape, to compare with the files (drift). */
+  stored: StoredEntities;
 }
 
 /** No rows at all: an empty instance (the offline dry run), or a database before any reads. */
 export function emptyExisting(complete: boolean): Existing {
   const ids = Object.fromEntries(KIND_ORDER.map((k) => [k, new Map()])) as ExistingIds;
-  return { complete, ids, projectOrganisations: new Map(), revokedMasterApiKeys: new Set() };
+  const stored = Object.fromEntries(KIND_ORDER.map((k) => [k, new Map()])) as StoredEntities;
+  return { complete, ids, projectOrganisations: new Map(), revokedMasterApiKeys: new Set(), stored };
 }
 
 export * from "./environment.ts";
@@ -221,6 +225,7 @@ export * from "./feature-state.ts";
 export * from "./multivariate-option.ts";
 export * from "./tag.ts";
 export * from "./values.ts";
+export * from "./drift.ts";
 export * from "./group.ts";
 export * from "./identity.ts";
 export * from "./master-api-key.ts";

@@ -23,4 +23,5 @@ export const masterApiKey = {
   limited: (e) => [
     { columns: "api_keys_masterapikey.name", value: e.name, what: () => `master API key ${q(e.name)} name` },
   ],
+  compared: [],
 } as const satisfies KindSpec<"masterApiKey">;

@@ -9,7 +9,8 @@ export type OrganisationRole = "ADMIN" | "USER";
 export interface DesiredMembership extends Sourced {
   organisation: string;
   email: string;
-  role: OrganisationRole;
+  /** undefined: not declared (a USER, and not compared with the database). */
+  role?: OrganisationRole;
 }
 
 export const membershipKey = userInOrganisationKey;
@@ -21,8 +22,9 @@ export const membership = {
   key: (e) => membershipKey(e.organisation, e.email),
   references: (e) => [organisationRef(e.organisation), userRef(e.email)],
   label: (e) => ({
-    text: `user ${q(e.email)} to organisation ${q(e.organisation)} as ${e.role}`,
-    fields: { name: e.email, organisation: e.organisation, role: e.role },
+    text: `user ${q(e.email)} to organisation ${q(e.organisation)} as ${e.role ?? "USER"}`,
+    fields: { name: e.email, organisation: e.organisation, role: e.role ?? "USER" },
   }),
   limited: () => [],
+  compared: [{ field: "role", value: (e) => e.role }],
 } as const satisfies KindSpec<"membership">;

@@ -49,4 +49,5 @@ export const multivariateOption = {
       what: () => `multivariate option ${q(e.value)} of feature ${q(e.feature)}`,
     },
   ],
+  compared: [],
 } as const satisfies KindSpec<"multivariateOption">;

@@ -48,4 +48,5 @@ export const organisation = {
       what: () => `organisation ${q(e.name)} subscription_id`,
     },
   ],
+  compared: [],
 } as const satisfies KindSpec<"organisation">;

@@ -49,6 +49,7 @@ export const organisationPermission = {
     fields: { name: e.email, organisation: e.organisation, permissions: e.permissions },
   }),
   limited: () => [],
+  compared: [],
 } as const satisfies KindSpec<"organisationPermission">;
 
 export const projectPermission = {
@@ -63,6 +64,7 @@ export const projectPermission = {
   }),
   project: inProjectField<DesiredProjectPermission>(),
   limited: () => [],
+  compared: [],
 } as const satisfies KindSpec<"projectPermission">;
 
 export const environmentPermission = {
@@ -83,4 +85,5 @@ export const environmentPermission = {
   }),
   project: inEnvironmentField<DesiredEnvironmentPermission>(),
   limited: () => [],
+  compared: [],
 } as const satisfies KindSpec<"environmentPermission">;

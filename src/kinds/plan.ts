@@ -3,6 +3,7 @@
  * report (report/): the plan's actions, their outcomes and the secrets they made.
  */
 import type { Desired, EntityOf, Kind } from "./index.ts";
+import type { Drift } from "./drift.ts";
 
 export type Op = "create" | "skip";
 
@@ -18,6 +19,10 @@ export type Action = {
     parent: "created" | "existing" | null;
     /** Set on a skip of something that exists but is not live: a master API key revoked or deleted in the database. */
     reason?: SkipReason;
+    /** On a skip: what the database holds for it, where its kind compares fields (the report names that). */
+    stored?: EntityOf[K];
+    /** On a skip: how the existing entity differs from the files (contract §7); absent when it does not. */
+    drift?: Drift[];
   };
 }[Kind];
 
@@ -63,5 +68,5 @@ export interface RunResult {
 
 /** Whether an action gets its own line and counts in the summary (contract §3 "Output"). */
 export function isReported(action: Action): boolean {
-  return action.parent !== "created" && !(action.parent === "existing" && action.op === "skip");
+  return action.parent !== "created" && !(action.parent === "existing" && action.op === "skip" && !action.drift);
 }

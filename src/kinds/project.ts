@@ -49,4 +49,5 @@ export const project = {
       what: () => `project ${q(e.name)} feature_name_regex`,
     },
   ],
+  compared: [],
 } as const satisfies KindSpec<"project">;

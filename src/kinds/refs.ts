@@ -31,6 +31,9 @@ export interface Sourced {
   source: Position;
 }
 
+/** Where a stored entity (read from the database, for drift and export) comes from. */
+export const IN_DATABASE: Position = { file: "(database)", line: 0, column: 0 };
+
 /** The key of a project: organisation and name; an unbound reference keys under UNBOUND. */
 export function projectKey(ref: ProjectRef): string {
   return (ref.organisation ?? UNBOUND) + SEP + ref.name;

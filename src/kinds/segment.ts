@@ -81,4 +81,5 @@ export const segment = {
       { columns: "segments_condition.value", value: c.value, what: () => `segment ${q(e.name)} condition value` },
     ]),
   ],
+  compared: [],
 } as const satisfies KindSpec<"segment">;

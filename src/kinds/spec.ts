@@ -1,6 +1,7 @@
 /** The shape of one kind's record in the registry (index.ts KINDS). */
 import type { EntityOf, Kind } from "./index.ts";
 import type { EnvironmentRef, ProjectRef } from "./refs.ts";
+import type { ComparedField } from "./drift.ts";
 
 /** A reference from an entity to another that must be declared or already exist. */
 export interface Reference {
@@ -50,6 +51,11 @@ export interface KindSpec<K extends Kind> {
    * Values stored in columns of limited length (limits.ts checks them: offline Flagsmith's, connected the database's).
    */
   limited(entity: EntityOf[K]): LimitedValue[];
+  /**
+   * The declared fields compared with the database when the entity already exists (contract §7 drift); empty for
+   * kinds that are nothing but their key (a link). Never a secret.
+   */
+  compared: readonly ComparedField<EntityOf[K]>[];
   /**
    * For kinds that live in a project: the project they name, and a copy naming another (bound) one. The one
    * way references are bound (kinds/refs.ts bindProject) goes through these, in resolve, diff and lookups.

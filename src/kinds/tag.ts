@@ -40,6 +40,7 @@ export const tag = {
     { columns: "tags_tag.color", value: e.color, what: () => `tag ${q(e.label)} color` },
     { columns: "tags_tag.description", value: e.description, what: () => `tag ${q(e.label)} description` },
   ],
+  compared: [],
 } as const satisfies KindSpec<"tag">;
 
 export const featureTag = {
@@ -54,4 +55,5 @@ export const featureTag = {
   }),
   project: inProjectField<DesiredFeatureTag>(),
   limited: () => [],
+  compared: [],
 } as const satisfies KindSpec<"featureTag">;

@@ -48,4 +48,5 @@ export const user = {
         ]
       : []),
   ],
+  compared: [],
 } as const satisfies KindSpec<"user">;

@@ -7,6 +7,8 @@ import {
   mapProjectRefs,
   KINDS,
   referencesOf,
+  specOf,
+  driftOf,
   type Desired,
   type DesiredMasterApiKey,
   type EntityOf,
@@ -55,7 +57,9 @@ function actionFor<K extends Kind>(kind: K, entity: EntityOf[K], existing: Exist
   const refs = parents.length ? referencesOf(kind, entity) : [];
   const parent: Action["parent"] =
     parents.length === 0 ? null : parents.every((p, i) => existing.ids[p].has(refs[i]!.key)) ? "existing" : "created";
-  return { kind, op, key, entity, parent } as Action;
+  const stored = op === "skip" ? existing.stored[kind].get(key) : undefined;
+  const drift = stored === undefined ? [] : driftOf(specOf(kind).compared, entity, stored);
+  return { kind, op, key, entity, parent, ...(stored && { stored }), ...(drift.length > 0 && { drift }) } as Action;
 }
 
 /**

@@ -6,7 +6,7 @@ import { summarise } from "./text.ts";
 export interface JsonReport {
   dryRun: boolean;
   offline: boolean;
-  summary: { created: number; skipped: number };
+  summary: { created: number; skipped: number; differ: number };
   actions: Array<{ kind: string; op: string; reported: boolean } & Record<string, unknown>>;
   /** Each secret with what it belongs to: `{ kind: "masterApiKey", key, for: { kind, name, organisation } }`. */
   secrets: Array<Secret & { for: { kind: string } & Record<string, unknown> }>;
@@ -36,6 +36,7 @@ export function jsonReport(result: RunResult, warnings: string[], stats?: RunSta
       reported: isReported(action),
       ...fields,
       ...(action.reason && { reason: action.reason }),
+      ...(action.drift && { drift: action.drift }),
     });
     if (result.dryRun) continue;
     for (const secret of produced) {

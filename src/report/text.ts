@@ -15,6 +15,8 @@ export interface TextOptions {
 export interface Summary {
   created: number;
   skipped: number;
+  /** Skips whose entity differs from the files (contract §7). */
+  differ: number;
 }
 
 /** Counts what the summary line reports: only actions that get their own line (kinds/plan.ts isReported). */
@@ -23,6 +25,7 @@ export function summarise(result: RunResult): Summary {
   return {
     created: reported.filter((o) => o.action.op === "create").length,
     skipped: reported.filter((o) => o.action.op === "skip").length,
+    differ: reported.filter((o) => o.action.drift).length,
   };
 }
 
@@ -44,11 +47,13 @@ export function entityLines(result: RunResult, options: TextOptions): string[] {
 
 /** The last line: what was (or would be) created and skipped. */
 export function summaryLine(result: RunResult, color: boolean): string {
-  const { created, skipped } = summarise(result);
+  const { created, skipped, differ } = summarise(result);
+  // "differ" only when something does: runs without drift read as they always have.
+  const differing = differ > 0 ? `, ${differ} differ` : "";
   return createColors(color).bold(
     result.dryRun
-      ? `Dry run complete: ${created} would be created, ${skipped} skipped. Nothing was written.`
-      : `Provisioning complete: ${created} created, ${skipped} skipped.`,
+      ? `Dry run complete: ${created} would be created, ${skipped} skipped${differing}. Nothing was written.`
+      : `Provisioning complete: ${created} created, ${skipped} skipped${differing}.`,
   );
 }
 

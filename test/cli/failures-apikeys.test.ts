@@ -151,7 +151,7 @@ describe("a master API key withdrawn in the dashboard stays withdrawn", () => {
       const ran = cli("--file", "org.yaml", "--file", "fixed.yaml", "--file", "generated.yaml", ...flags);
       expect(ran.exitCode, shown(ran)).toBe(0);
       const doc = JSON.parse(ran.stdout);
-      expect(doc.summary).toEqual({ created: 0, skipped: 3 });
+      expect(doc.summary).toEqual({ created: 0, skipped: 3, differ: 0 });
       expect(doc.actions).toEqual([
         { kind: "organisation", op: "skip", reported: true, name: "Acme" },
         { kind: "masterApiKey", op: "skip", reported: true, name: "Fixed", organisation: "Acme", reason: "revoked" },

@@ -126,7 +126,7 @@ describe("json report", () => {
     const doc = jsonReport(run(false), ["w"]);
     expect(doc.actions).toHaveLength(outcomes.length);
     expect(doc.actions.filter((a) => a.reported)).toHaveLength(8);
-    expect(doc.summary).toEqual({ created: 7, skipped: 1 });
+    expect(doc.summary).toEqual({ created: 7, skipped: 1, differ: 0 });
     expect(doc.secrets).toContainEqual({
       kind: "environmentKey",
       key: "envkey123",

@@ -93,7 +93,7 @@ describe("a revoked master API key", () => {
       { kind: "masterApiKey", op: "skip", reported: true, name: "Generated", organisation: "Acme", reason: "revoked" },
       { kind: "masterApiKey", op: "skip", reported: true, name: "Live", organisation: "Acme" },
     ]);
-    expect(doc.summary).toEqual({ created: 0, skipped: 4 });
+    expect(doc.summary).toEqual({ created: 0, skipped: 4, differ: 0 });
     expect(doc.secrets).toEqual([]);
   });
 });

@@ -38,10 +38,10 @@ async function applyTwice(name: string, shape: WorkloadShape): Promise<[Measured
   const counts = writeWorkload(dir, shape);
   const first = await applyJson(db.url, ["--directory", dir], work);
   expect(first.exitCode).toBe(0);
-  expect(first.report!.summary).toEqual({ created: counts.reported, skipped: 0 });
+  expect(first.report!.summary).toEqual({ created: counts.reported, skipped: 0, differ: 0 });
   const again = await applyJson(db.url, ["--directory", dir], work);
   expect(again.exitCode).toBe(0);
-  expect(again.report!.summary).toEqual({ created: 0, skipped: counts.reported });
+  expect(again.report!.summary).toEqual({ created: 0, skipped: counts.reported, differ: 0 });
   return [first, again];
 }
 

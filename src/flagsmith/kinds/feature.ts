@@ -4,7 +4,7 @@
  * state in every environment of the project, existing or created earlier in this run.
  */
 import type { ActionOf, Secret } from "../../kinds/plan.ts";
-import { featureKey, type Existing } from "../../kinds/index.ts";
+import { featureKey, IN_DATABASE, type DesiredFeature, type Existing } from "../../kinds/index.ts";
 import type { KindModule, Sql } from "../context.ts";
 import { insertBatch } from "../sql/batch.ts";
 import { guardWrite } from "../sql/write-error.ts";
@@ -12,7 +12,6 @@ import {
   findInProjects,
   recordFoundInProjects,
   scopedName,
-  type ProjectScopedRow,
   type RowInProject,
   type ScopedName,
 } from "../sql/find-in-projects.ts";
@@ -20,16 +19,24 @@ import { projectIdOf, touchEnvironments } from "./environment.ts";
 import { createFeatureStates } from "../feature-states.ts";
 import { copyToHistory } from "../sql/history.ts";
 
+/** A found feature with the fields drift compares. */
+type FeatureRow = RowInProject & {
+  description: string | null;
+  default_enabled: boolean;
+  initial_value: string | null;
+  is_server_key_only: boolean;
+};
+
 /**
  * Non-deleted features of the wanted projects whose lower(name) matches, in one query: one probe per wanted
  * (project, name) of Flagsmith's (lower(name), project_id) index `lowercase_feature_name`.
  */
-function findFeatures(sql: Sql, names: ScopedName[], existing: Existing): Promise<ProjectScopedRow[]> {
+function findFeatures(sql: Sql, names: ScopedName[], existing: Existing) {
   return findInProjects(
     names,
     existing,
-    (projectIds, wanted) => sql<RowInProject[]>`
-      select f.project_id, f.name, f.id
+    (projectIds, wanted) => sql<FeatureRow[]>`
+      select f.project_id, f.name, f.id, f.description, f.default_enabled, f.initial_value, f.is_server_key_only
       from unnest(${projectIds}::int[], ${wanted}::text[]) as w(project_id, name)
       join features_feature f on f.project_id = w.project_id and lower(f.name) = lower(w.name) and f.deleted_at is null`,
     (name) => name.toLowerCase(),
@@ -49,17 +56,30 @@ export const features: KindModule<"feature"> = {
       key: featureKey,
       sameName: (a, b) => a.toLowerCase() === b.toLowerCase(),
     });
-    return { ids };
+    const stored = new Map<string, DesiredFeature>();
+    for (const { organisation, project, row } of rows) {
+      const ref = { organisation, name: project };
+      stored.set(featureKey(ref, row.name), {
+        project: ref,
+        name: row.name,
+        description: row.description,
+        defaultEnabled: row.default_enabled,
+        initialValue: row.initial_value,
+        isServerKeyOnly: row.is_server_key_only,
+        source: IN_DATABASE,
+      });
+    }
+    return { ids, stored };
   },
 
   async create(ctx, actions) {
     const rows = actions.map((a) => ({
       name: a.entity.name,
       project_id: projectIdOf(ctx.ids.project, a.entity.project),
-      initial_value: a.entity.initialValue,
-      description: a.entity.description,
-      default_enabled: a.entity.defaultEnabled,
-      is_server_key_only: a.entity.isServerKeyOnly,
+      initial_value: a.entity.initialValue ?? null,
+      description: a.entity.description ?? null,
+      default_enabled: a.entity.defaultEnabled ?? false,
+      is_server_key_only: a.entity.isServerKeyOnly ?? false,
     }));
     const written = actions.map((a) => ({ label: `"${a.entity.name}"`, source: a.entity.source }));
     const created = await guardWrite("feature", written, async () => {

@@ -1,7 +1,14 @@
 /** Organisations with their subscription (WRITES.md §1.2, §1.4) and memberships (§1.3). */
 import { UserError, type Issue } from "../../errors.ts";
 import type { ActionOf, Secret } from "../../kinds/plan.ts";
-import { membershipKey, organisationKey, userKey } from "../../kinds/index.ts";
+import {
+  IN_DATABASE,
+  membershipKey,
+  organisationKey,
+  userKey,
+  type DesiredMembership,
+  type OrganisationRole,
+} from "../../kinds/index.ts";
 import { insertBatch, recordset } from "../sql/batch.ts";
 import type { KindModule } from "../context.ts";
 import { ambiguousExisting, firstMention, groupRows, idFor, referencedOrganisations } from "../sql/lookups.ts";
@@ -111,21 +118,30 @@ export const memberships: KindModule<"membership"> = {
     const probes = desired.memberships.flatMap((m) => {
       const o = existing.ids.organisation.get(organisationKey(m.organisation));
       const u = existing.ids.user.get(userKey(m.email));
-      return o !== undefined && u !== undefined ? [{ key: membershipKey(m.organisation, m.email), o, u }] : [];
+      return o !== undefined && u !== undefined ? [{ key: membershipKey(m.organisation, m.email), o, u, at: m }] : [];
     });
-    if (probes.length === 0) return { ids };
-    const rows = await sql<{ key: string; id: number }[]>`
-      select k.key, uo.id from ${recordset(sql, probes)} as k(key text, o int, u int)
+    const stored = new Map<string, DesiredMembership>();
+    if (probes.length === 0) return { ids, stored };
+    const rows = await sql<{ key: string; id: number; role: OrganisationRole }[]>`
+      select k.key, uo.id, uo.role from ${recordset(
+        sql,
+        probes.map(({ at: _, ...p }) => p),
+      )} as k(key text, o int, u int)
       join public.organisations_userorganisation uo on uo.organisation_id = k.o and uo.user_id = k.u`;
-    for (const r of rows) ids.set(r.key, r.id);
-    return { ids };
+    const declared = new Map(probes.map((p) => [p.key, p.at]));
+    for (const r of rows) {
+      ids.set(r.key, r.id);
+      const { organisation, email } = declared.get(r.key)!;
+      stored.set(r.key, { organisation, email, role: r.role, source: IN_DATABASE });
+    }
+    return { ids, stored };
   },
 
   async create(ctx, actions) {
     const rows = actions.map((a) => ({
       organisation_id: idFor(ctx.ids.organisation, organisationKey(a.entity.organisation), a.entity),
       user_id: idFor(ctx.ids.user, userKey(a.entity.email), a.entity),
-      role: a.entity.role,
+      role: a.entity.role ?? "USER",
     }));
     const batch = actions.map((a) => ({
       label: `"${a.entity.email}" in "${a.entity.organisation}"`,

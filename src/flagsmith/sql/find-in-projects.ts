@@ -60,12 +60,12 @@ export type RowInProject = { project_id: number; name: string; id: number };
  * looked up (there is nothing to find). `lookup` may return extra rows (e.g. every wanted name in every
  * wanted project); only the wanted pairs are kept, compared after `normalise` (lower case for features).
  */
-export async function findInProjects(
+export async function findInProjects<R extends RowInProject = RowInProject>(
   names: ScopedName[],
   existing: Existing,
-  lookup: (projectIds: number[], names: string[]) => Promise<RowInProject[]>,
+  lookup: (projectIds: number[], names: string[]) => Promise<R[]>,
   normalise: (name: string) => string = (name) => name,
-): Promise<ProjectScopedRow[]> {
+): Promise<Array<ProjectScopedRow & { row: R }>> {
   const projectIds: number[] = [];
   const wantedNames: string[] = [];
   const wanted = new Set<string>();
@@ -85,7 +85,7 @@ export async function findInProjects(
   const rows = await lookup(projectIds, wantedNames);
   return rows
     .filter((r) => wanted.has(`${r.project_id}\u0000${normalise(r.name)}`))
-    .map((r) => ({ ...projectOf.get(r.project_id)!, name: r.name, id: r.id }));
+    .map((r) => ({ ...projectOf.get(r.project_id)!, name: r.name, id: r.id, row: r }));
 }
 
 /**

@@ -32,7 +32,7 @@ export function mergeDuplicates(desired: Desired): { desired: Desired; issues: I
       const earlier = kept[index]!;
       const fields = differingFields(earlier, entity);
       if (fields.length) issues.push(conflict(kind, fields, entity.source, earlier.source));
-      else kept[index] = withShowKey(earlier, entity);
+      else kept[index] = withShowKey(withUndeclared(earlier, entity), entity);
     }
     merged = withEntities(merged, kind, kept as never);
   }
@@ -48,13 +48,23 @@ function withShowKey<T extends object>(earlier: T, later: T): T {
   return asked(later) && !asked(earlier) ? { ...earlier, showKey: true } : earlier;
 }
 
+/** A field one declaration leaves out (undefined: not declared) takes the other's value. */
+function withUndeclared<T extends object>(earlier: T, later: T): T {
+  const filled = { ...earlier } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(later)) if (filled[key] === undefined) filled[key] = value;
+  return filled as T;
+}
+
+/** Fields both declarations give, with different values (a field one of them leaves out is no conflict). */
 function differingFields(a: object, b: object): string[] {
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
   const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
   keys.delete("source");
   keys.delete("showKey");
-  return [...keys].filter((key) => JSON.stringify(x[key]) !== JSON.stringify(y[key]));
+  return [...keys].filter(
+    (key) => x[key] !== undefined && y[key] !== undefined && JSON.stringify(x[key]) !== JSON.stringify(y[key]),
+  );
 }
 
 function conflict(kind: Kind, fields: string[], position: Position, first: Position): Issue {

@@ -1,0 +1,58 @@
+/**
+ * Drift (contract §7): how a declared entity that already exists differs from what the database holds. Create-only
+ * never changes it; the run says so. Pure: the flagsmith/ readers give the stored entity in the same shape as the
+ * declared one, and each kind lists the fields to compare (KindSpec.compared).
+ */
+import type { EntityOf, Kind } from "./index.ts";
+
+/** A value as compared and shown: JSON data. Equal when equal as canonical JSON (object keys sorted). */
+export type Shown = string | number | boolean | null | readonly Shown[] | { readonly [key: string]: Shown };
+
+/**
+ * One compared field: its name in the files and its value in a comparable form (typed values typed, names that
+ * are case-insensitive in Flagsmith lower-cased, sets sorted); undefined when the files do not declare it (only
+ * declared fields are compared).
+ */
+export interface ComparedField<E> {
+  field: string;
+  /** `declared` is the declared entity on both sides: a stored value may depend on what was declared (traits). */
+  value(entity: E, declared: E): Shown | undefined;
+}
+
+/** One difference: the stored value and the declared one. Never a secret (passwords and keys are not compared). */
+export interface Drift {
+  field: string;
+  database: Shown;
+  files: Shown;
+}
+
+/** The differences between a declared entity and the stored one with the same key, field by field. */
+export function driftOf<E>(compared: readonly ComparedField<E>[], declared: E, stored: E): Drift[] {
+  const drift: Drift[] = [];
+  for (const { field, value } of compared) {
+    const files = value(declared, declared);
+    if (files === undefined) continue;
+    const database = value(stored, declared) ?? null;
+    if (canonical(files) !== canonical(database)) drift.push({ field, database, files });
+  }
+  return drift;
+}
+
+/** JSON with object keys sorted, so that two equal values read the same. */
+export function canonical(value: Shown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  );
+}
+
+/** `default_enabled is false in the database, true in the files` */
+export function describeDrift(drift: Drift): string {
+  return `${drift.field} is ${JSON.stringify(drift.database)} in the database, ${JSON.stringify(drift.files)} in the files`;
+}
+
+/** A kind's stored entities by key, as the readers found them (only kinds that compare anything fill it). */
+export type StoredEntities = { [K in Kind]: Map<string, EntityOf[K]> };
