@@ -82,10 +82,13 @@ function open(body: string): string {
   return uri;
 }
 
-/** The diagnostics the server publishes for `uri` (line, message), in line order. */
+/**
+ * The diagnostics the server publishes for `uri` (line, message), in line order: the first publication with some
+ * (every file here has a mistake), so that an early empty one could not pass for a valid file.
+ */
 async function diagnostics(uri: string): Promise<{ line: number; message: string }[]> {
   const published = await client.notification(
-    (m) => m.method === "textDocument/publishDiagnostics" && m.params.uri === uri,
+    (m) => m.method === "textDocument/publishDiagnostics" && m.params.uri === uri && m.params.diagnostics.length > 0,
   );
   return (published.params.diagnostics as { range: { start: { line: number } }; message: string }[])
     .map((d) => ({ line: d.range.start.line, message: d.message }))
@@ -112,7 +115,7 @@ projects:
 describe.skipIf(!runs)("yaml-language-server with `flagsmith-provision schema`", () => {
   test("hover on a field shows its description", async () => {
     const uri = open(FILE);
-    await diagnostics(uri); // the schema is loaded
+    await diagnostics(uri); // validated: the schema is loaded
     const hover = async (line: number, character: number) =>
       (await client.request("textDocument/hover", { textDocument: { uri }, position: { line, character } }))?.contents
         ?.value ?? "";
