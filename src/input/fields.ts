@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { annotate, documented, json, textMatching, upTo, type Docs } from "./json-form.ts";
 
 /**
  * Field schemas with our own issue wording. valibot issues carry only a message, so the rule name and hint
@@ -39,8 +40,15 @@ export function describe(input: unknown): string {
 const wrongType = (expected: string, hint: string) => (issue: v.BaseIssue<unknown>) =>
   encodeProblem({ rule: "wrong-type", message: `{field} must be ${expected}, got ${describe(issue.input)}`, hint });
 
-/** A mapping allowing exactly `entries`: every unknown key is reported (not just the first), at the key. */
-export function strict<const E extends v.ObjectEntries>(entries: E, what: string): v.StrictObjectSchema<E, undefined> {
+/**
+ * A mapping allowing exactly `entries`: every unknown key is reported (not just the first), at the key. `docs` says
+ * what each field is, for editors (json-form.ts).
+ */
+export function strict<const E extends v.ObjectEntries>(
+  entries: E,
+  what: string,
+  docs?: Docs<E>,
+): v.StrictObjectSchema<E, undefined> {
   const known = Object.keys(entries);
   const unknownKey = encodeProblem({
     rule: "unknown-key",
@@ -51,7 +59,7 @@ export function strict<const E extends v.ObjectEntries>(entries: E, what: string
   });
   // Typed as a strict object (no index signature in the inferred types); at run time every extra key is reported.
   const schema = v.objectWithRest(
-    entries,
+    docs ? documented(entries, docs) : entries,
     v.never(unknownKey),
     wrongType(`a mapping (${what})`, `write ${what} as "key: value" lines`),
   );
@@ -93,7 +101,7 @@ export function reportingSkippedKeys<S extends v.GenericSchema>(schema: S, messa
   };
 }
 
-const SKIPPED_KEYS = ["__proto__", "constructor", "prototype"] as const;
+export const SKIPPED_KEYS = ["__proto__", "constructor", "prototype"] as const;
 
 /** A list of `item`; `null` (an empty `key:`) counts as an empty list. */
 export function list<T extends v.GenericSchema>(item: T, what: string) {
@@ -107,17 +115,21 @@ export const text = v.pipe(
 );
 
 /** Non-empty text. */
-export const name = v.pipe(
-  text,
-  v.check(
-    (value) => value.trim() !== "",
-    encodeProblem({ rule: "empty-value", message: "{field} must not be empty", hint: "give it a value" }),
+export const name = annotate(
+  v.pipe(
+    text,
+    v.check(
+      (value) => value.trim() !== "",
+      encodeProblem({ rule: "empty-value", message: "{field} must not be empty", hint: "give it a value" }),
+    ),
   ),
+  textMatching("\\S", "must not be empty", ["number"]),
 );
 
 /** A boolean: true/false or the strings "true"/"false" (what `${VAR}` produces). */
 export const bool = v.pipe(
   v.union([v.boolean(), v.string()], wrongType("true or false", "write true or false")),
+  json(textMatching("^(?:true|false)$", "true or false", ["boolean"])),
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
     const value = dataset.value;
     if (typeof value === "boolean") return value;
@@ -144,6 +156,12 @@ const BIGINT_MAX = Number.MAX_SAFE_INTEGER;
 export function count(max: number = INTEGER_MAX) {
   return v.pipe(
     v.union([v.number(), v.string()], wrongType("a whole number", "write a number such as 20")),
+    json({
+      // As text, what the test below takes: digits (leading zeros too) with blanks around them, at most max.
+      ...textMatching(`^\\s*0*(?:${upTo(max)})\\s*$`, `a whole number from 0 to ${max}`, ["integer"]),
+      minimum: 0,
+      maximum: max,
+    }),
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
       const raw = dataset.value;
       const value = typeof raw === "number" ? raw : /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
@@ -184,18 +202,24 @@ export function oneOf<const T extends readonly string[]>(options: T, rule = "inv
   );
 }
 
+const EMAIL = /^[^@\s]+@[^@\s]+$/;
+
 /** An email address, checked loosely (something@something); Django normalises it later. */
-export const email = v.pipe(
-  text,
-  v.check(
-    (value) => /^[^@\s]+@[^@\s]+$/.test(value.trim()),
-    (issue) =>
-      encodeProblem({
-        rule: "invalid-email",
-        message: `{field} must be an email address, got ${describe(issue.input)}`,
-        hint: "write it as name@example.com",
-      }),
+export const email = annotate(
+  v.pipe(
+    text,
+    v.check(
+      (value) => EMAIL.test(value.trim()),
+      (issue) =>
+        encodeProblem({
+          rule: "invalid-email",
+          message: `{field} must be an email address, got ${describe(issue.input)}`,
+          hint: "write it as name@example.com",
+        }),
+    ),
   ),
+  // Blanks around it are trimmed before the check, so allowed here too; a number is never an email address.
+  textMatching(`^\\s*${EMAIL.source.slice(1, -1)}\\s*$`, "an email address"),
 );
 
 /** A scalar that Flagsmith stores as text, stringified the way Python's str() does (true → "True"). */
@@ -213,6 +237,11 @@ export function pythonString(value: string | number | boolean): string {
 /** A whole percentage, 0–100 (a number or a numeric string, for `${VAR}`): a multivariate allocation. */
 export const percent = v.pipe(
   v.union([v.number(), v.string()], wrongType("a whole percentage from 0 to 100", "write a number such as 25")),
+  json({
+    ...textMatching(`^\\s*0*(?:${upTo(100)})\\s*$`, "a whole percentage from 0 to 100", ["integer"]),
+    minimum: 0,
+    maximum: 100,
+  }),
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
     const raw = dataset.value;
     const value = typeof raw === "number" ? raw : /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;

@@ -1,3 +1,5 @@
+import { upTo } from "./json-form.ts";
+
 /**
  * A host or host:port, as Django's Site domain and FLAGSMITH_DOMAIN hold it: Flagsmith writes links as
  * `https://{domain}/…`, so a scheme, a path or a slash in it (`https://x/`) would make every link wrong
@@ -5,7 +7,11 @@
  * address, or an IPv6 address in brackets; a port is 1 to 65535.
  */
 const LABEL = "[\\p{L}\\p{N}_](?:[\\p{L}\\p{N}_-]*[\\p{L}\\p{N}_])?";
-const HOST_AND_PORT = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*\\.?|\\[[0-9A-Fa-f:.]+\\])(?::(\\d{1,5}))?$`, "u");
+const HOST = `(?:${LABEL}(?:\\.${LABEL})*\\.?|\\[[0-9A-Fa-f:.]+\\])`;
+const HOST_AND_PORT = new RegExp(`^${HOST}(?::(\\d{1,5}))?$`, "u");
+
+/** `isHostAndPort` as a regular expression's source (Unicode mode), the port's range written out: for the JSON Schema. */
+export const HOST_AND_PORT_PATTERN = `^${HOST}(?::(?=\\d{1,5}$)(?!0+$)0*(?:${upTo(65_535)}))?$`;
 
 /** Whether `value` is a host or host:port (see above). */
 export function isHostAndPort(value: string): boolean {

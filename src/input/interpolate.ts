@@ -21,6 +21,16 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const FILE_OPEN = "$__file{";
 
 /**
+ * The text `interpolateString` reads without a problem of syntax, as the source of a regular expression (its own
+ * scan, token by token: text, a lone `$`, the literals `$${` and `$$__file{`, `${NAME}` or `${NAME:default}`, and
+ * `$__file{path}` with a path that is not blank). The JSON Schema checks every text with it, so that editors flag
+ * what `validate` would; test/input/json-schema-fields.test.ts compares the two.
+ */
+export const INTERPOLATION_SYNTAX =
+  "(?:[^$]|\\$(?!\\$\\{|\\$__file\\{|\\{|__file\\{)|\\$\\$\\{|\\$\\$__file\\{" +
+  "|\\$\\{[A-Za-z_][A-Za-z0-9_]*(?::[^}]*)?\\}|\\$__file\\{[^}]*[^}\\s][^}]*\\})*";
+
+/**
  * Expands `${VAR}`, `${VAR:default}` (the default is everything after the FIRST colon), `$${…}` (a literal `${…}`)
  * and `$__file{path}` (the file's content minus one trailing newline) in one left-to-right pass: text taken from
  * the environment or a file is never scanned again, so a password containing `$` or `${X}` arrives intact.

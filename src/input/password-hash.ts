@@ -28,5 +28,8 @@ export function isFlagsmithPasswordHash(value: string): boolean {
   return DJANGO_HASHES.some((pattern) => pattern.test(value));
 }
 
+/** `isFlagsmithPasswordHash` as a regular expression's source, for the JSON Schema. */
+export const PASSWORD_HASH_PATTERN = DJANGO_HASHES.map((pattern) => `(?:${pattern.source})`).join("|");
+
 /** The algorithms accepted, for messages. */
 export const PASSWORD_HASH_ALGORITHMS = "pbkdf2_sha256, pbkdf2_sha1, argon2, bcrypt_sha256 or scrypt";

@@ -4,6 +4,7 @@
  * project, environment and feature entries.
  */
 import * as v from "valibot";
+import { CONTENT_DOCS } from "./schema-docs-content.ts";
 import {
   bool,
   email,
@@ -48,7 +49,11 @@ export const projectSettingEntries = {
   prevent_flag_defaults: optional(bool),
 };
 
-const TagSchema = strict({ label: name, color: optional(text), description: optional(text) }, "a tag");
+const TagSchema = strict(
+  { label: name, color: optional(text), description: optional(text) },
+  "a tag",
+  CONTENT_DOCS.tag,
+);
 export const projectContentEntries = { ...projectSettingEntries, tags: list(TagSchema, "tags") };
 
 /** Environment settings, applied when the environment is created (environments_environment columns). */
@@ -68,10 +73,12 @@ const allocations = keyed(percent, "option values to percentages");
 const SegmentOverrideSchema = strict(
   { segment: name, enabled: optional(bool), value: optional(scalar), multivariate: allocations },
   "a segment override",
+  CONTENT_DOCS.segmentOverride,
 );
 const IdentityOverrideSchema = strict(
   { identifier: name, enabled: optional(bool), value: optional(scalar) },
   "an identity override",
+  CONTENT_DOCS.identityOverride,
 );
 const FeatureEnvironmentSchema = strict(
   {
@@ -82,10 +89,12 @@ const FeatureEnvironmentSchema = strict(
     identity_overrides: list(IdentityOverrideSchema, "identity overrides"),
   },
   "a feature's environment",
+  CONTENT_DOCS.featureEnvironment,
 );
 const MultivariateOptionSchema = strict(
   { value: scalar, default_percentage_allocation: percent },
   "a multivariate option",
+  CONTENT_DOCS.multivariateOption,
 );
 
 export const featureContentEntries = {

@@ -1,22 +1,11 @@
 import * as v from "valibot";
-import {
-  bigCount,
-  bool,
-  count,
-  describe,
-  email,
-  encodeProblem,
-  list,
-  name,
-  oneOf,
-  reportingSkippedKeys,
-  scalar,
-  strict,
-  text,
-} from "./fields.ts";
-import { HOST_AND_PORT_EXAMPLE, HOST_AND_PORT_HINT, isHostAndPort } from "./host.ts";
-import { isFlagsmithPasswordHash, PASSWORD_HASH_ALGORITHMS } from "./password-hash.ts";
-import { RuleSchema } from "./schema-rules.ts";
+import { bigCount, bool, count, email, encodeProblem, list, name, oneOf, scalar, strict, text } from "./fields.ts";
+import { FLAGSMITH_PERMISSION_KEYS, type PermissionKeys } from "../kinds/permission-keys.ts";
+import { annotate, oneOfOrInterpolated } from "./json-form.ts";
+import { DOCS } from "./schema-docs.ts";
+import { PROJECT_DOCS } from "./schema-docs-projects.ts";
+import { SegmentRulesSchema } from "./schema-rules.ts";
+import { domain, masterKey, passwordHash, traits } from "./schema-values.ts";
 import { environmentSettingEntries, featureContentEntries, projectContentEntries } from "./schema-content.ts";
 
 export type { ConditionSpec, RuleSpec } from "./schema-rules.ts";
@@ -29,50 +18,33 @@ export const SUPPORTED_VERSIONS = ["1.0"] as const;
 
 const optional = <T extends v.GenericSchema>(schema: T) => v.nullish(schema);
 const description = optional(text);
-const checked = (test: (value: string) => boolean, rule: string, message: string, hint: string) =>
-  v.pipe(
-    text,
-    v.check(test, (issue) => encodeProblem({ rule, message: message.replace("{input}", describe(issue.input)), hint })),
-  );
-
-/** Flagsmith's master API key format: `<8 letters/digits>.<32 letters/digits>` (djangorestframework-api-key). */
-export const MASTER_KEY_PATTERN = /^[A-Za-z0-9]{8}\.[A-Za-z0-9]{32}$/;
-
-/** Django's Site domain, which Flagsmith's links are made of. */
-const domain = checked(
-  isHostAndPort,
-  "bad-domain",
-  `{field} must be ${HOST_AND_PORT_EXAMPLE}, got {input}`,
-  HOST_AND_PORT_HINT,
-);
-const masterKey = checked(
-  (value) => MASTER_KEY_PATTERN.test(value),
-  "bad-master-key-format",
-  "{field} is not in Flagsmith's master API key format <8 letters/digits>.<32 letters/digits>",
-  "leave key out to generate one, or give e.g. abcd1234.0123456789abcdefghijABCDEFGHIJ01 (the upstream flg_mas… form cannot authenticate)",
-);
-const passwordHash = checked(
-  isFlagsmithPasswordHash,
-  "bad-password-hash",
-  `{field} is not a Django password hash Flagsmith can check (${PASSWORD_HASH_ALGORITHMS}, in the form Django writes)`,
-  'give a hash such as "pbkdf2_sha256$1000000$<salt>$<hash>" (Django\'s make_password), or use password: for plain text',
-);
-
-const UserSchema = strict(
+const UserSchema = annotate(
+  strict(
+    {
+      email,
+      is_superuser: optional(bool),
+      first_name: optional(text),
+      last_name: optional(text),
+      username: optional(text),
+      password: optional(text),
+      password_hash: optional(passwordHash),
+      description,
+    },
+    "a user",
+    DOCS.user,
+  ),
+  // rules/users.ts: not both.
   {
-    email,
-    is_superuser: optional(bool),
-    first_name: optional(text),
-    last_name: optional(text),
-    username: optional(text),
-    password: optional(text),
-    password_hash: optional(passwordHash),
-    description,
+    if: { required: ["password"], properties: { password: { not: { type: "null" } } } },
+    then: { properties: { password_hash: { type: "null", errorMessage: "give password or password_hash, not both" } } },
   },
-  "a user",
 );
 
-const MemberSchema = strict({ email, role: optional(oneOf(["ADMIN", "USER"])), description }, "an organisation member");
+const MemberSchema = strict(
+  { email, role: optional(oneOf(["ADMIN", "USER"])), description },
+  "an organisation member",
+  DOCS.member,
+);
 const SubscriptionSchema = strict(
   {
     plan: optional(text),
@@ -82,17 +54,21 @@ const SubscriptionSchema = strict(
     description,
   },
   "a subscription",
+  DOCS.subscription,
 );
 const GroupSchema = strict(
   { name, members: list(email, "emails"), is_default: optional(bool), description },
   "a group",
+  DOCS.group,
 );
-const permissionKeys = list(name, "permission keys");
+/** A permission key: any name here; Flagsmith's keys for the level are checked later (offline: its v2.265.0 keys). */
+const permissionKey = (level: keyof PermissionKeys) =>
+  annotate(name, oneOfOrInterpolated(FLAGSMITH_PERMISSION_KEYS[level]));
 const OrganisationPermissionSchema = strict(
   {
     user: email,
     permissions: v.array(
-      name,
+      permissionKey("organisation"),
       encodeProblem({
         rule: "wrong-type",
         message: "{field} must be a list of permission keys",
@@ -102,11 +78,14 @@ const OrganisationPermissionSchema = strict(
     description,
   },
   "an organisation permission",
+  DOCS.organisationPermission,
 );
-const PermissionSchema = strict(
-  { user: email, permissions: permissionKeys, admin: optional(bool), description },
-  "a permission",
-);
+const permissionSchema = (level: "project" | "environment", docs: typeof PROJECT_DOCS.projectPermission) =>
+  strict(
+    { user: email, permissions: list(permissionKey(level), "permission keys"), admin: optional(bool), description },
+    "a permission",
+    docs,
+  );
 
 const OrganisationSchema = strict(
   {
@@ -118,66 +97,33 @@ const OrganisationSchema = strict(
     permissions: list(OrganisationPermissionSchema, "permissions"),
   },
   "an organisation",
+  DOCS.organisation,
 );
 
 const MasterApiKeySchema = strict(
   { name, organisation: name, is_admin: optional(bool), key: optional(masterKey), description },
   "a master API key",
+  DOCS.masterApiKey,
 );
-
-const notFinite = (issue: v.BaseIssue<unknown>) =>
-  encodeProblem({
-    rule: "out-of-range",
-    message: `trait {field} must be a finite number, got ${String(issue.input)}`,
-    hint: "write a number such as 1.5, or quote the value to make it text",
-  });
 
 const IdentitySchema = strict(
   {
     identifier: name,
-    traits: optional(
-      reportingSkippedKeys(
-        v.record(
-          v.string(),
-          // Not .inf, 1e400 or .nan: Flagsmith's API could not send such a trait (its JSON renderer refuses them).
-          v.union([v.string(), v.pipe(v.number(), v.finite(notFinite)), v.boolean()], (issue) =>
-            typeof issue.input === "number"
-              ? notFinite(issue)
-              : encodeProblem({
-                  rule: "wrong-type",
-                  message: `trait {field} must be text, a number or true/false`,
-                  hint: `got ${issue.received}; write a single value`,
-                }),
-          ),
-        ),
-        encodeProblem({
-          rule: "reserved-key",
-          message: "trait key {field} is not supported",
-          hint: "rename the trait",
-          atKey: true,
-        }),
-      ),
-    ),
+    traits: optional(traits),
     description,
   },
   "an identity",
+  PROJECT_DOCS.identity,
 );
 
-/** A reporting choice, not content: the created environment's client-side key goes on its output line. */
-const showKey = v.pipe(
-  optional(bool),
-  // Outside the transform: the JSON Schema (input mode) drops pipe items that follow one.
-  v.description(
-    'Print this environment\'s client-side API key on its "Created environment" line when it is created (stdout only, never in a dry run).',
-  ),
-);
 const environmentEntries = {
   name,
   description,
-  show_key: showKey,
+  // A reporting choice, not content: the created environment's client-side key goes on its output line.
+  show_key: optional(bool),
   ...environmentSettingEntries,
   identities: list(IdentitySchema, "identities"),
-  permissions: list(PermissionSchema, "permissions"),
+  permissions: list(permissionSchema("environment", PROJECT_DOCS.environmentPermission), "permissions"),
 };
 const featureEntries = {
   name,
@@ -191,14 +137,7 @@ const segmentEntries = {
   description,
   // "as_written": store the rules exactly as given (what export writes for rules not in the dashboard's shape).
   rules_shape: optional(oneOf(["dashboard", "as_written"])),
-  rules: v.array(
-    RuleSchema,
-    encodeProblem({
-      rule: "wrong-type",
-      message: "{field} must be a list of rules",
-      hint: "e.g. rules: [{type: ALL, conditions: [...]}]",
-    }),
-  ),
+  rules: SegmentRulesSchema,
 };
 const projectLink = { project: name, organisation: optional(name) };
 
@@ -208,12 +147,13 @@ const ProjectSchema = strict(
     organisation: name,
     description,
     ...projectContentEntries,
-    environments: list(strict(environmentEntries, "an environment"), "environments"),
-    features: list(strict(featureEntries, "a feature"), "features"),
-    segments: list(strict(segmentEntries, "a segment"), "segments"),
-    permissions: list(PermissionSchema, "permissions"),
+    environments: list(strict(environmentEntries, "an environment", PROJECT_DOCS.environment), "environments"),
+    features: list(strict(featureEntries, "a feature", PROJECT_DOCS.feature), "features"),
+    segments: list(strict(segmentEntries, "a segment", PROJECT_DOCS.segment), "segments"),
+    permissions: list(permissionSchema("project", PROJECT_DOCS.projectPermission), "permissions"),
   },
   "a project",
+  PROJECT_DOCS.project,
 );
 
 /** One provisioning file. */
@@ -225,11 +165,30 @@ export const FileSchema = strict(
     organisations: list(OrganisationSchema, "organisations"),
     master_api_keys: list(MasterApiKeySchema, "master API keys"),
     projects: list(ProjectSchema, "projects"),
-    environments: list(strict({ ...environmentEntries, ...projectLink }, "an environment"), "environments"),
-    features: list(strict({ ...featureEntries, ...projectLink }, "a feature"), "features"),
-    segments: list(strict({ ...segmentEntries, ...projectLink }, "a segment"), "segments"),
+    environments: list(
+      strict({ ...environmentEntries, ...projectLink }, "an environment", {
+        ...PROJECT_DOCS.environment,
+        ...PROJECT_DOCS.projectLink,
+      }),
+      "environments",
+    ),
+    features: list(
+      strict({ ...featureEntries, ...projectLink }, "a feature", {
+        ...PROJECT_DOCS.feature,
+        ...PROJECT_DOCS.projectLink,
+      }),
+      "features",
+    ),
+    segments: list(
+      strict({ ...segmentEntries, ...projectLink }, "a segment", {
+        ...PROJECT_DOCS.segment,
+        ...PROJECT_DOCS.projectLink,
+      }),
+      "segments",
+    ),
   },
   "a provisioning file",
+  DOCS.file,
 );
 
 /** One file's content after validation. */
@@ -240,4 +199,4 @@ export type ProjectSpec = v.InferOutput<typeof ProjectSchema>;
 export type EnvironmentSpec = NonNullable<Spec["environments"]>[number];
 export type FeatureSpec = NonNullable<Spec["features"]>[number];
 export type SegmentSpec = NonNullable<Spec["segments"]>[number];
-export type PermissionSpec = v.InferOutput<typeof PermissionSchema>;
+export type PermissionSpec = v.InferOutput<ReturnType<typeof permissionSchema>>;

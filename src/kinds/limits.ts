@@ -32,6 +32,13 @@ export const FLAGSMITH_LENGTHS: ColumnLengths = new Map([
   ["features_feature.name", 2000],
   ["features_feature.initial_value", 20000],
   ["features_featurestatevalue.string_value", 20000],
+  ["projects_project.feature_name_regex", 255],
+  ["environments_environment.banner_text", 255],
+  ["environments_environment.banner_colour", 7],
+  ["tags_tag.label", 100],
+  ["tags_tag.color", 10],
+  ["tags_tag.description", 512],
+  ["multivariate_multivariatefeatureoption.string_value", 20000],
 ]);
 
 /**

@@ -5,16 +5,18 @@ import type { ConditionSpec, RuleSpec, SegmentSpec } from "../schema.ts";
 
 /** Flagsmith's SEGMENT_RULES_CONDITIONS_LIMIT default (app/settings/common.py). */
 export const MAX_CONDITIONS = 100;
-const COMPARISONS = new Set([
+/** The operators ":semver" values work with. */
+export const COMPARISONS = [
   "EQUAL",
   "NOT_EQUAL",
   "GREATER_THAN",
   "GREATER_THAN_INCLUSIVE",
   "LESS_THAN",
   "LESS_THAN_INCLUSIVE",
-]);
-const NUMBER = /^-?\d+(\.\d+)?$/;
-const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+] as const;
+const COMPARING = new Set<string>(COMPARISONS);
+export const NUMBER = /^-?\d+(\.\d+)?$/;
+export const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 
 /** Segment rules Flagsmith's API would refuse (segments/serializers.py) or whose values could never match. */
 export function checkSegments({ file, spec }: CheckedFile): Issue[] {
@@ -133,12 +135,12 @@ function checkCondition(condition: ConditionSpec, path: Path, issue: Report): vo
     }
   }
   if (value.endsWith(":semver")) {
-    if (!COMPARISONS.has(operator))
+    if (!COMPARING.has(operator))
       issue(
         valuePath,
         "bad-semver",
         `":semver" only works with comparison operators, not ${operator}`,
-        `use one of ${[...COMPARISONS].join(", ")}`,
+        `use one of ${COMPARISONS.join(", ")}`,
       );
     else if (!SEMVER.test(value.slice(0, -":semver".length)))
       issue(
