@@ -37,7 +37,7 @@ export function describe(input: unknown): string {
   return String(input);
 }
 
-const wrongType = (expected: string, hint: string) => (issue: v.BaseIssue<unknown>) =>
+export const wrongType = (expected: string, hint: string) => (issue: v.BaseIssue<unknown>) =>
   encodeProblem({ rule: "wrong-type", message: `{field} must be ${expected}, got ${describe(issue.input)}`, hint });
 
 /**
@@ -233,26 +233,3 @@ export function pythonString(value: string | number | boolean): string {
   if (typeof value === "boolean") return value ? "True" : "False";
   return String(value);
 }
-
-/** A whole percentage, 0–100 (a number or a numeric string, for `${VAR}`): a multivariate allocation. */
-export const percent = v.pipe(
-  v.union([v.number(), v.string()], wrongType("a whole percentage from 0 to 100", "write a number such as 25")),
-  json({
-    ...textMatching(`^\\s*0*(?:${upTo(100)})\\s*$`, "a whole percentage from 0 to 100", ["integer"]),
-    minimum: 0,
-    maximum: 100,
-  }),
-  v.rawTransform(({ dataset, addIssue, NEVER }) => {
-    const raw = dataset.value;
-    const value = typeof raw === "number" ? raw : /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
-    if (Number.isInteger(value) && value >= 0 && value <= 100) return value;
-    addIssue({
-      message: encodeProblem({
-        rule: "out-of-range",
-        message: `{field} must be a whole percentage from 0 to 100, got ${describe(raw)}`,
-        hint: "write a number such as 25",
-      }),
-    });
-    return NEVER;
-  }),
-);

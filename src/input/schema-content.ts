@@ -5,18 +5,43 @@
  */
 import * as v from "valibot";
 import { CONTENT_DOCS } from "./schema-docs-content.ts";
+import { json, textMatching, upTo } from "./json-form.ts";
 import {
   bool,
   email,
   encodeProblem,
   list,
   name,
-  percent,
   reportingSkippedKeys,
   scalar,
   strict,
   text,
+  describe,
+  wrongType,
 } from "./fields.ts";
+
+/** A whole percentage, 0–100 (a number or a numeric string, for `${VAR}`): a multivariate allocation. */
+const percent = v.pipe(
+  v.union([v.number(), v.string()], wrongType("a whole percentage from 0 to 100", "write a number such as 25")),
+  json({
+    ...textMatching(`^\\s*0*(?:${upTo(100)})\\s*$`, "a whole percentage from 0 to 100", ["integer"]),
+    minimum: 0,
+    maximum: 100,
+  }),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const raw = dataset.value;
+    const value = typeof raw === "number" ? raw : /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+    if (Number.isInteger(value) && value >= 0 && value <= 100) return value;
+    addIssue({
+      message: encodeProblem({
+        rule: "out-of-range",
+        message: `{field} must be a whole percentage from 0 to 100, got ${describe(raw)}`,
+        hint: "write a number such as 25",
+      }),
+    });
+    return NEVER;
+  }),
+);
 
 const optional = <T extends v.GenericSchema>(schema: T) => v.nullish(schema);
 

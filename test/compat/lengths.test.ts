@@ -169,8 +169,10 @@ master_api_keys: [{name: ${x}, organisation: ${x}}]
 projects:
   - name: ${x}
     organisation: ${x}
-    environments: [{name: ${x}, identities: [{identifier: ${x}, traits: {${x}: ${x}}}]}]
-    features: [{name: ${x}, initial_value: ${x}}]
+    feature_name_regex: ${x}
+    tags: [{label: ${x}, color: ${x}, description: ${x}}]
+    environments: [{name: ${x}, banner_text: ${x}, banner_colour: ${x}, identities: [{identifier: ${x}, traits: {${x}: ${x}}}]}]
+    features: [{name: ${x}, initial_value: ${x}, multivariate_options: [{value: ${x}, default_percentage_allocation: 10}]}]
     segments: [{name: ${x}, rules: [{type: ALL, conditions: [{property: ${x}, operator: EQUAL, value: ${x}}]}]}]
 `;
   return loadDesired([{ name: "long.yaml", text }], {}, { lengths: null }).desired;
