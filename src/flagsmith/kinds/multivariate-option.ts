@@ -4,11 +4,17 @@
  * (every version's; not overrides) at the option's default allocation, and the feature's type made MULTIVARIATE.
  */
 import type { ActionOf, Secret } from "../../kinds/plan.ts";
-import { featureKey, featureStateValue, keyOf, optionValueKey, type Existing } from "../../kinds/index.ts";
+import {
+  featureKey,
+  featureStateValue,
+  multivariateOptionKey,
+  optionValueKey,
+  type Existing,
+} from "../../kinds/index.ts";
 import type { KindModule, Sql } from "../context.ts";
 import { recordset } from "../sql/batch.ts";
 import { guardWrite } from "../sql/write-error.ts";
-import { inBoundProjects, requireId } from "../sql/lookups.ts";
+import { bindProject, inBoundProjects, requireId } from "../sql/lookups.ts";
 import { touchEnvironments } from "./environment.ts";
 
 /** How a stored option's typed value reads as an optionValueKey. */
@@ -34,8 +40,14 @@ export async function findOptions(
 
 export const multivariateOptions: KindModule<"multivariateOption"> = {
   async read(sql, desired, existing: Readonly<Existing>) {
-    const wanted = inBoundProjects("multivariateOption", desired.multivariateOptions, existing).map((o) => ({
-      key: keyOf("multivariateOption", o),
+    // Declared options, and those the allocations of states and segment overrides name (they may only exist).
+    const options = inBoundProjects("multivariateOption", desired.multivariateOptions, existing);
+    const referenced = [...desired.featureStates, ...desired.segmentOverrides].flatMap((s) => {
+      const project = bindProject(s.environment.project, existing);
+      return project ? Object.keys(s.multivariate).map((value) => ({ project, feature: s.feature, value })) : [];
+    });
+    const wanted = [...options, ...referenced].map((o) => ({
+      key: multivariateOptionKey(o.project, o.feature, o.value),
       feature: existing.ids.feature.get(featureKey(o.project, o.feature)),
       value: o.value,
     }));
