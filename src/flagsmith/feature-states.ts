@@ -1,5 +1,5 @@
 /**
- * Environment-default feature states and their values (WRITES.md §1.8), generated in the database
+ * Environment-default feature states, their values and multivariate allocations (WRITES.md §1.8), generated in the database
  * from (feature × environment) so 100k states never travel from the client: one read of the
  * distinct initial values (typed here, in values.ts, exactly as Python would) and one statement
  * that inserts the states and their values together.
@@ -85,6 +85,15 @@ export async function createFeatureStates(sql: Sql, scope: FeatureStateScope): P
     fsv as (
       insert into features_featurestatevalue (uuid, feature_state_id, type, boolean_value, integer_value, string_value)
       select gen_random_uuid(), id, type, b, i, s from pairs
+    ),
+    mv as (
+      -- create_multivariate_feature_state_values: a new environment's state of a multivariate feature gets each
+      -- option at its default allocation (a new feature has no options yet: they are added after it).
+      insert into multivariate_multivariatefeaturestatevalue
+        (uuid, feature_state_id, multivariate_feature_option_id, percentage_allocation)
+      select gen_random_uuid(), p.id, o.id, o.default_percentage_allocation
+      from pairs p join multivariate_multivariatefeatureoption o on o.feature_id = p.feature_id
+      order by p.id, o.id
     )
     select count(*)::int as states from pairs`;
   return row?.states ?? 0;
