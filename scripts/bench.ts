@@ -21,7 +21,7 @@ import { copyYardstick } from "./bench/copy-yardstick.ts";
 import { BenchDatabases, benchSchema } from "./bench/databases.ts";
 import { writeOverridesWorkload, type OverridesShape } from "./bench/overrides-workload.ts";
 import { report, type Row, type Skipped, type Yardstick } from "./bench/report.ts";
-import { runMeasured, type Measured } from "./bench/run-binary.ts";
+import { RSS_MEASURED_BY, runMeasured, type Measured } from "./bench/run-binary.ts";
 import { writeWorkload, type WorkloadShape } from "./bench/workload.ts";
 import { captureWritten, watermark } from "./bench/written-rows.ts";
 
@@ -85,7 +85,8 @@ async function main(): Promise<void> {
     check(await run([...sourceArgs, "--output", "json"], url), what);
 
   console.log(`flagsmith-provision benchmark: schema ${schema.label}, binary ${binary}`);
-  console.log(`${repeat} runs of everything, each on a fresh database; large workloads ${shapeLabel(LARGE)}\n`);
+  console.log(`${repeat} runs of everything, each on a fresh database; large workloads ${shapeLabel(LARGE)}`);
+  console.log(`peak RSS: ${RSS_MEASURED_BY}\n`);
   try {
     // a) presets: empty database, then the no-op re-run on the same database.
     for (const preset of PRESETS) {
@@ -113,7 +114,8 @@ async function main(): Promise<void> {
         const validated = await run(["validate", ...source]);
         if (validated.exitCode === 2) {
           const first = validated.stderr.split("\n").find((l) => l.trim() !== "") ?? "";
-          skipped.push({ workload: `${workload.name} workload`, why: `the tool refuses its files (${first.trim()})` });
+          const why = first.replaceAll(`${dir}/`, "").trim();
+          skipped.push({ workload: `${workload.name} workload`, why: `the tool refuses its files (${why})` });
           progress(`${workload.name} workload skipped: validate exits 2`);
           continue;
         }
