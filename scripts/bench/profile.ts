@@ -6,8 +6,9 @@
  * With --explain, auto_explain prints the plan (EXPLAIN ANALYZE) of every statement slower than 200 ms.
  * Uses its own client with the options withDatabase uses (one connection, no prepared statements).
  *
- * Usage: bun scripts/bench/profile.ts [--preset NAME | --shape P,E,F,S] [--rerun] [--top N] [--explain]
- *   default --shape 10,10,100,100; --rerun profiles the no-op second run instead of the first.
+ * Usage: bun scripts/bench/profile.ts [--preset NAME | --shape P,E,F,S [--overrides N]] [--rerun] [--top N] [--explain]
+ *   default --shape 10,10,100,100; --overrides N: the bench's overrides workload, N features per project with
+ *   §5 content in every environment; --rerun profiles the no-op second run instead of the first.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +21,7 @@ import { diffState } from "../../src/plan/diff.ts";
 import { loadDesired } from "../../src/input/index.ts";
 import { discoverSources } from "../../src/input/discover.ts";
 import { BenchDatabases, benchSchema } from "./databases.ts";
+import { writeOverridesWorkload } from "./overrides-workload.ts";
 import { writeWorkload } from "./workload.ts";
 
 const args = process.argv.slice(2);
@@ -31,6 +33,7 @@ const [projects, environments, features, segments] = (option("--shape") ?? "10,1
   number,
   number,
 ];
+const overridden = option("--overrides") === undefined ? null : Number(option("--overrides"));
 const top = Number(option("--top") ?? 15);
 const env = { DJANGO_SECRET_KEY: "bench-secret-key" } as Record<string, string>;
 
@@ -114,9 +117,11 @@ const dbs = new BenchDatabases(schema.path);
 const dir = mkdtempSync(join(tmpdir(), "fsp-profile-"));
 try {
   const source = preset ? { preset } : { directory: dir };
-  if (!preset) writeWorkload(dir, { projects, environments, features, segments });
+  const shape = { projects, environments, features, segments };
+  if (!preset && overridden !== null) writeOverridesWorkload(dir, { ...shape, overridden });
+  else if (!preset) writeWorkload(dir, shape);
   console.log(
-    `profile of ${preset ? `preset ${preset}` : `${projects}×${environments}×${features} + ${segments} segments/project`} on ${schema.label}${args.includes("--rerun") ? " (no-op re-run)" : ""}`,
+    `profile of ${preset ? `preset ${preset}` : `${projects}×${environments}×${features} + ${segments} segments/project${overridden === null ? "" : `, §5 content on ${overridden} features/project`}`} on ${schema.label}${args.includes("--rerun") ? " (no-op re-run)" : ""}`,
   );
   const db = await dbs.fresh();
   if (args.includes("--rerun")) await profiledRun(db.url, source, false);

@@ -42,26 +42,29 @@ export function countsOf(shape: WorkloadShape): WorkloadCounts {
   };
 }
 
-const pad = (n: number, width = 4) => String(n).padStart(width, "0");
-const q = (s: string) => JSON.stringify(s);
+export const pad = (n: number, width = 4) => String(n).padStart(width, "0");
+/** A YAML double-quoted scalar (JSON's string syntax is a subset of it). */
+export const q = (s: string) => JSON.stringify(s);
 
-/** A mix of flags and remote config, so the server-side value typing sees every type. */
-function featureLine(i: number): string {
-  const name = q(`feature_${pad(i)}`);
+/** A mix of flags and remote config, so the server-side value typing sees every type: the fields as `key: value`. */
+export function featureFields(i: number): string[] {
+  const name = `name: ${q(`feature_${pad(i)}`)}`;
   switch (i % 4) {
     case 0:
-      return `      - { name: ${name}, default_enabled: true }`;
+      return [name, `default_enabled: true`];
     case 1:
-      return `      - { name: ${name}, initial_value: ${q(String(i % 50))} }`;
+      return [name, `initial_value: ${q(String(i % 50))}`];
     case 2:
-      return `      - { name: ${name}, default_enabled: true, initial_value: "true", description: "a boolean remote config" }`;
+      return [name, `default_enabled: true`, `initial_value: "true"`, `description: "a boolean remote config"`];
     default:
-      return `      - { name: ${name}, initial_value: ${q(`variant-${i % 7}`)} }`;
+      return [name, `initial_value: ${q(`variant-${i % 7}`)}`];
   }
 }
 
+const featureLine = (i: number) => `      - { ${featureFields(i).join(", ")} }`;
+
 /** Three conditions in one ALL rule, plus a nested ANY rule for every third segment. */
-function segmentLines(i: number): string[] {
+export function segmentLines(i: number): string[] {
   const lines = [
     `      - name: ${q(`segment_${pad(i, 3)}`)}`,
     `        rules:`,
@@ -99,9 +102,8 @@ function projectFile(p: number, shape: WorkloadShape, organisation: string): str
   return lines.join("\n") + "\n";
 }
 
-/** Writes the workload's YAML files into dir (created if needed) and returns what it should create. */
-export function writeWorkload(dir: string, shape: WorkloadShape): WorkloadCounts {
-  const organisation = shape.organisation ?? "Bench Org";
+/** Writes dir/00-organisation.yaml (dir created if needed): the organisation and its admin. */
+export function writeOrganisationFile(dir: string, organisation: string): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, "00-organisation.yaml"),
@@ -115,6 +117,12 @@ export function writeWorkload(dir: string, shape: WorkloadShape): WorkloadCounts
       ``,
     ].join("\n"),
   );
+}
+
+/** Writes the workload's YAML files into dir (created if needed) and returns what it should create. */
+export function writeWorkload(dir: string, shape: WorkloadShape): WorkloadCounts {
+  const organisation = shape.organisation ?? "Bench Org";
+  writeOrganisationFile(dir, organisation);
   for (let p = 0; p < shape.projects; p++)
     writeFileSync(join(dir, `${pad(p + 1, 2)}-project.yaml`), projectFile(p, shape, organisation));
   return countsOf(shape);
