@@ -2,7 +2,7 @@
 import { type KindSpec, type Reference, inProjectField, q } from "./spec.ts";
 import { SEP, UNBOUND } from "./refs.ts";
 import { inProject, projectFields } from "./project.ts";
-import { featureRef, type InFeature } from "./feature.ts";
+import { featureKey, featureRef, type InFeature } from "./feature.ts";
 import { groupKey } from "./group.ts";
 import { userKey, userRef } from "./user.ts";
 
@@ -29,7 +29,7 @@ export const featureOwner = {
   list: "featureOwners",
   parents: ["feature"],
   noun: "feature owner",
-  key: (e) => featureRef(e.project, e.feature).key + SEP + userKey(e.email),
+  key: (e) => featureKey(e.project, e.feature) + SEP + userKey(e.email),
   references: (e) => [featureRef(e.project, e.feature), userRef(e.email)],
   label: (e) => ({
     text: `owner ${q(e.email)} to feature ${q(e.feature)} ${inProject(e.project)}`,
@@ -44,7 +44,7 @@ export const featureGroupOwner = {
   list: "featureGroupOwners",
   parents: ["feature"],
   noun: "feature group owner",
-  key: (e) => featureRef(e.project, e.feature).key + SEP + e.group,
+  key: (e) => featureKey(e.project, e.feature) + SEP + e.group,
   references: (e) => [featureRef(e.project, e.feature), groupOfProjectRef(e)],
   label: (e) => ({
     text: `group owner ${q(e.group)} to feature ${q(e.feature)} ${inProject(e.project)}`,

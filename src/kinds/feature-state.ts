@@ -7,7 +7,7 @@
 import { type KindSpec, type Reference, inEnvironmentField, q } from "./spec.ts";
 import { SEP, type EnvironmentRef, type Sourced } from "./refs.ts";
 import { environmentRef } from "./environment.ts";
-import { featureRef } from "./feature.ts";
+import { featureKey, featureRef } from "./feature.ts";
 import { identityRef } from "./identity.ts";
 import { multivariateOptionRef } from "./multivariate-option.ts";
 import { projectFields } from "./project.ts";
@@ -43,7 +43,7 @@ export interface DesiredIdentityOverride extends InFeatureEnvironment {
 }
 
 export const featureStateKey = (e: InFeatureEnvironment): string =>
-  featureRef(e.environment.project, e.feature).key + SEP + e.environment.name;
+  featureKey(e.environment.project, e.feature) + SEP + e.environment.name;
 
 const inEnvironment = (e: InFeatureEnvironment) =>
   `to feature ${q(e.feature)} in environment ${q(e.environment.name)} of project ${q(e.environment.project.name)}`;

@@ -5,7 +5,7 @@
 import { type KindSpec, type Reference, inProjectField, q } from "./spec.ts";
 import { SEP } from "./refs.ts";
 import { inProject, projectFields } from "./project.ts";
-import { featureRef, type InFeature } from "./feature.ts";
+import { featureKey, featureRef, type InFeature } from "./feature.ts";
 import { featureStateValue } from "./values.ts";
 import type { ProjectRef } from "./refs.ts";
 
@@ -23,7 +23,7 @@ export function optionValueKey(raw: string): string {
 }
 
 export const multivariateOptionKey = (project: ProjectRef, feature: string, value: string): string =>
-  featureRef(project, feature).key + SEP + optionValueKey(value);
+  featureKey(project, feature) + SEP + optionValueKey(value);
 
 export const multivariateOptionRef = (project: ProjectRef, feature: string, value: string): Reference => ({
   kind: "multivariateOption",

@@ -2,7 +2,7 @@
 import { type KindSpec, type Reference, inProjectField, q } from "./spec.ts";
 import { projectKey, SEP, type ProjectRef, type Sourced } from "./refs.ts";
 import { inProject, projectFields, projectRef } from "./project.ts";
-import { featureRef, type InFeature } from "./feature.ts";
+import { featureKey, featureRef, type InFeature } from "./feature.ts";
 
 export interface DesiredTag extends Sourced {
   project: ProjectRef;
@@ -47,7 +47,7 @@ export const featureTag = {
   list: "featureTags",
   parents: ["feature"],
   noun: "feature tag",
-  key: (e) => featureRef(e.project, e.feature).key + SEP + e.tag,
+  key: (e) => featureKey(e.project, e.feature) + SEP + e.tag,
   references: (e) => [featureRef(e.project, e.feature), tagRef(e.project, e.tag)],
   label: (e) => ({
     text: `tag ${q(e.tag)} to feature ${q(e.feature)} ${inProject(e.project)}`,
