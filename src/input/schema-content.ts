@@ -34,7 +34,7 @@ const percent = v.pipe(
     if (Number.isInteger(value) && value >= 0 && value <= 100) return value;
     addIssue({
       message: encodeProblem({
-        rule: "out-of-range",
+        rule: Number.isFinite(value) ? "out-of-range" : "wrong-type",
         message: `{field} must be a whole percentage from 0 to 100, got ${describe(raw)}`,
         hint: "write a number such as 25",
       }),
@@ -45,17 +45,38 @@ const percent = v.pipe(
 
 const optional = <T extends v.GenericSchema>(schema: T) => v.nullish(schema);
 
-/** A mapping from names the user chooses (environments, option values) to `item`. */
-const keyed = <T extends v.GenericSchema>(item: T, what: string) =>
-  optional(
+/**
+ * A mapping from names the user chooses (environments, option values) to `item`. valibot reads a list as a
+ * mapping of its indexes ("0" must be …): a list is refused as such first, in the record's own run (so the JSON
+ * Schema still shows the record).
+ */
+const keyed = <T extends v.GenericSchema>(item: T, what: string) => {
+  const record = v.record(v.string(), item, (issue) =>
+    encodeProblem({
+      rule: "wrong-type",
+      message: `{field} must be a mapping of ${what}, got ${describe(issue.input)}`,
+      hint: 'write "name: …" lines',
+    }),
+  );
+  const run = record["~run"].bind(record);
+  const notList: typeof record = {
+    ...record,
+    "~run"(dataset, config) {
+      if (!Array.isArray(dataset.value)) return run(dataset, config);
+      const issue = { kind: "schema", type: "record", input: dataset.value, expected: "Object", received: "Array" };
+      const message = encodeProblem({
+        rule: "wrong-type",
+        message: `{field} must be a mapping of ${what}, got a list`,
+        hint: 'write "name: …" lines, not a list',
+      });
+      return { typed: false, value: dataset.value, issues: [{ ...issue, message }] } as unknown as ReturnType<
+        typeof run
+      >;
+    },
+  };
+  return optional(
     reportingSkippedKeys(
-      v.record(v.string(), item, (issue) =>
-        encodeProblem({
-          rule: "wrong-type",
-          message: `{field} must be a mapping of ${what}`,
-          hint: `got ${issue.received}; write "name: …" lines`,
-        }),
-      ),
+      notList,
       encodeProblem({
         rule: "reserved-key",
         message: "{field} cannot be used as a name here",
@@ -64,6 +85,7 @@ const keyed = <T extends v.GenericSchema>(item: T, what: string) =>
       }),
     ),
   );
+};
 
 /** Project settings, applied when the project is created (projects_project columns). */
 export const projectSettingEntries = {
