@@ -1,7 +1,7 @@
 import type { RunResult } from "../kinds/plan.ts";
 import type { Io } from "../io.ts";
 import { jsonReport, type RunStats } from "./json.ts";
-import { entityLines, summaryLine, textReport } from "./text.ts";
+import { entityLines, summaryLine } from "./text.ts";
 import type { SecretsFile } from "./secrets-file.ts";
 
 /** How a run is reported. */
@@ -19,8 +19,9 @@ export interface ReportOptions {
 export function printReport(result: RunResult, io: Io, options: ReportOptions): void {
   printWarnings(result, io);
   if (options.output === "json") return printJson(result, io, options);
-  for (const line of textReport(result, { showEnvironmentKeys: options.showEnvironmentKeys, color: io.color }))
+  for (const line of entityLines(result, { showEnvironmentKeys: options.showEnvironmentKeys, color: io.color }))
     io.out(line);
+  io.out(summaryLine(result, io.color));
 }
 
 /**

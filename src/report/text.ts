@@ -34,15 +34,16 @@ export function textReport(result: RunResult, options: TextOptions): string[] {
   return [...entityLines(result, options), summaryLine(result, options.color)];
 }
 
-/** One line (or more, for a reset link) per reported action. */
-export function entityLines(result: RunResult, options: TextOptions): string[] {
+/**
+ * One line (or more, for a reset link) per reported action, made as they are written: a run over a million
+ * feature states need not hold all its lines at once.
+ */
+export function* entityLines(result: RunResult, options: TextOptions): Generator<string> {
   const c = createColors(options.color);
-  const lines: string[] = [];
   for (const outcome of result.outcomes) {
     if (!isReported(outcome.action)) continue;
-    lines.push(...outcomeLines(outcome, result.dryRun, options, c));
+    yield* outcomeLines(outcome, result.dryRun, options, c);
   }
-  return lines;
 }
 
 /** The last line: what was (or would be) created and skipped. */
