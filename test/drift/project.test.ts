@@ -4,7 +4,7 @@
  * must name the difference on the Skipped line and in the JSON drift entries, exit 5, and change nothing.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { checksumAllTables, createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+import { checksumAllTables, createTestDatabase, schemaFile, type TestDatabase } from "../helpers/database.ts";
 import { SCHEMA } from "../helpers/run.ts";
 import { ensureBinary, run } from "../helpers/binary.ts";
 import { applyRun, checkDrift, writeYaml } from "../helpers/drift-check.ts";
@@ -270,4 +270,29 @@ projects:
     }
     expect(run(args, { cwd: "/", env }).exitCode).toBe(0);
   }, 120_000);
+});
+
+describe.if(schemaFile("v2.203.0") !== null)("settings an older Flagsmith has no column for (v2.203.0)", () => {
+  test("enforce_feature_owners is not compared where projects_project lacks it; the others still are", async () => {
+    const db = await createTestDatabase("v2.203.0");
+    try {
+      const file = writeYaml(
+        "old.yaml",
+        `version: "1.0"
+organisations: [{name: Old Org}]
+projects: [{name: Old App, organisation: Old Org, enforce_feature_owners: true, prevent_flag_defaults: true}]
+`,
+      );
+      await applyRun(db.url, { files: [file] });
+      expect((await checkDrift(db.url, { files: [file] })).code).toBe(0);
+      await db.sql`update projects_project set prevent_flag_defaults = false`;
+      const { code, report } = await checkDrift(db.url, { files: [file] });
+      expect(report.actions.find((a) => a.kind === "project")?.drift).toEqual([
+        { field: "prevent_flag_defaults", database: false, files: true },
+      ]);
+      expect(code).toBe(5);
+    } finally {
+      await db.drop();
+    }
+  }, 60_000);
 });
