@@ -51,16 +51,13 @@ export function addTags(desired: Desired, spec: ProjectSpec, project: ProjectRef
     desired.tags.push({
       project,
       label: tag.label,
-      // The dashboard's first colour; the column has no default.
-      color: tag.color ?? DEFAULT_TAG_COLOUR,
-      description: tag.description ?? null,
+      // Undeclared (undefined): the writer gives the dashboard's first colour, and drift does not compare them.
+      color: tag.color ?? undefined,
+      description: tag.description ?? undefined,
       source: at([...path, "tags", i]),
     }),
   );
 }
-
-/** The colour Flagsmith's dashboard preselects for a new tag. */
-const DEFAULT_TAG_COLOUR = "#3d4db6";
 
 type FeatureContent = Pick<
   FeatureSpec,

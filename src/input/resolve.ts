@@ -183,7 +183,7 @@ function addEnvironment(desired: Desired, env: Nested<EnvironmentSpec>, project:
   desired.environments.push({
     project,
     name: env.name,
-    description: env.description ?? null,
+    description: env.description ?? undefined,
     showKey: env.show_key ?? false,
     settings: environmentSettings(env),
     source: at(path),
@@ -218,7 +218,7 @@ function addSegment(desired: Desired, segment: Nested<SegmentSpec>, project: Pro
   desired.segments.push({
     project,
     name: segment.name,
-    description: segment.description ?? null,
+    description: segment.description ?? undefined,
     rules: segment.rules_shape === "as_written" ? segment.rules.map(asWritten) : toDashboardShape(segment.rules),
     source: at(path),
   });

@@ -17,6 +17,11 @@ export interface ComparedField<E> {
   field: string;
   /** `declared` is the declared entity on both sides: a stored value may depend on what was declared (traits). */
   value(entity: E, declared: E): Shown | undefined;
+  /**
+   * The value is an object of declared items (an identity's traits): each of its keys is compared and reported as
+   * its own field `field.key`, a key the database lacks as null.
+   */
+  byKey?: boolean;
 }
 
 /** One difference: the stored value and the declared one. Never a secret (passwords and keys are not compared). */
@@ -29,13 +34,24 @@ export interface Drift {
 /** The differences between a declared entity and the stored one with the same key, field by field. */
 export function driftOf<E>(compared: readonly ComparedField<E>[], declared: E, stored: E): Drift[] {
   const drift: Drift[] = [];
-  for (const { field, value } of compared) {
+  for (const { field, value, byKey } of compared) {
     const files = value(declared, declared);
     if (files === undefined) continue;
     const database = value(stored, declared) ?? null;
-    if (canonical(files) !== canonical(database)) drift.push({ field, database, files });
+    if (byKey && isObject(files)) {
+      const held = isObject(database) ? database : {};
+      for (const [key, item] of Object.entries(files)) {
+        const found = held[key] ?? null;
+        if (canonical(item) !== canonical(found))
+          drift.push({ field: `${field}.${key}`, database: found, files: item });
+      }
+    } else if (canonical(files) !== canonical(database)) drift.push({ field, database, files });
   }
   return drift;
+}
+
+function isObject(value: Shown): value is { readonly [key: string]: Shown } {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /** JSON with object keys sorted, so that two equal values read the same. */

@@ -3,6 +3,7 @@ import { type KindSpec, type Reference, inEnvironmentField, q } from "./spec.ts"
 import { environmentKey, SEP, type EnvironmentRef, type Sourced } from "./refs.ts";
 import { environmentRef } from "./environment.ts";
 import { inProject, projectFields } from "./project.ts";
+import { traitColumns } from "./values.ts";
 
 export type TraitValue = string | number | boolean;
 
@@ -51,5 +52,21 @@ export const identity = {
         : []),
     ]),
   ],
-  compared: [],
+  compared: [
+    // Only the trait keys the files declare (an identity gathers others from SDKs), each as its own field
+    // `traits.key`; both sides typed as Flagsmith stores them (values.ts), so "3" and 3 differ.
+    { field: "traits", byKey: true, value: (e, declared) => typedTraits(e.traits, Object.keys(declared.traits)) },
+  ],
 } as const satisfies KindSpec<"identity">;
+
+/** The traits of `keys` as Flagsmith's typed columns hold them; a key that is absent is left out. */
+function typedTraits(traits: Record<string, TraitValue>, keys: string[]): Record<string, TraitValue> | undefined {
+  if (keys.length === 0) return undefined;
+  const typed: Record<string, TraitValue> = {};
+  for (const key of keys) {
+    if (!Object.hasOwn(traits, key)) continue;
+    const c = traitColumns(traits[key]!);
+    typed[key] = c.booleanValue ?? c.integerValue ?? c.floatValue ?? c.stringValue!;
+  }
+  return typed;
+}

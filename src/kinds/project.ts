@@ -2,12 +2,14 @@
 import { type KindSpec, type Reference, q } from "./spec.ts";
 import { projectKey, type ProjectRef, type Sourced } from "./refs.ts";
 import { organisationRef } from "./organisation.ts";
+import type { ComparedField, Shown } from "./drift.ts";
 
 /** The project settings the files may give (contract §5), by projects_project column; unset ones keep Flagsmith's default. */
 export interface ProjectSettings {
   hide_disabled_flags?: boolean;
   enforce_feature_owners?: boolean;
-  feature_name_regex?: string;
+  /** null only as read from the database (no regex). */
+  feature_name_regex?: string | null;
   only_allow_lower_case_feature_names?: boolean;
   prevent_flag_defaults?: boolean;
 }
@@ -17,6 +19,33 @@ export interface DesiredProject extends Sourced {
   name: string;
   settings: ProjectSettings;
 }
+
+/**
+ * One setting compared as its own field, named as the files name it (`field`), stored in `column`. The reader gives
+ * every column the database has (null included); a column this Flagsmith version lacks is missing there, and
+ * such a setting is not compared: the database cannot hold it, and the writer left it out.
+ */
+export function settingField<E extends { settings: object }>(
+  field: string,
+  column = field,
+  normalise: (value: Shown | undefined) => Shown | undefined = (value) => value,
+): ComparedField<E> {
+  const of = (e: E): Record<string, Shown | undefined> => e.settings as Record<string, Shown | undefined>;
+  return {
+    field,
+    value: (e, declared) =>
+      normalise(column in of(e) ? of(e)[column] : e === declared ? undefined : of(declared)[column]),
+  };
+}
+
+/** The settings compared (contract §7), in the order the files list them. */
+const PROJECT_SETTINGS = [
+  "hide_disabled_flags",
+  "enforce_feature_owners",
+  "feature_name_regex",
+  "only_allow_lower_case_feature_names",
+  "prevent_flag_defaults",
+] as const satisfies readonly (keyof ProjectSettings)[];
 
 export const projectRef = (ref: ProjectRef): Reference => ({
   kind: "project",
@@ -49,5 +78,5 @@ export const project = {
       what: () => `project ${q(e.name)} feature_name_regex`,
     },
   ],
-  compared: [],
+  compared: PROJECT_SETTINGS.map((name) => settingField<DesiredProject>(name)),
 } as const satisfies KindSpec<"project">;

@@ -2,6 +2,7 @@
 import { type KindSpec, type Reference, inProjectField, q } from "./spec.ts";
 import { projectKey, SEP, type ProjectRef, type Sourced } from "./refs.ts";
 import { inProject, projectFields, projectRef } from "./project.ts";
+import type { Shown } from "./drift.ts";
 
 export const OPERATORS = [
   "EQUAL",
@@ -41,7 +42,8 @@ export interface SegmentRule {
 export interface DesiredSegment extends Sourced {
   project: ProjectRef;
   name: string;
-  description: string | null;
+  /** undefined: not declared (created without one, and not compared with the database). */
+  description?: string | null;
   /** Already in the dashboard's shape: one top-level ALL rule whose children hold the conditions. */
   rules: SegmentRule[];
 }
@@ -81,5 +83,31 @@ export const segment = {
       { columns: "segments_condition.value", value: c.value, what: () => `segment ${q(e.name)} condition value` },
     ]),
   ],
-  compared: [],
+  compared: [
+    { field: "description", value: (e) => e.description },
+    { field: "rules", value: (e) => shownRules(e.rules) },
+  ],
 } as const satisfies KindSpec<"segment">;
+
+/**
+ * Rules as compared and shown: the tree in Flagsmith's order (by id), each rule's type, conditions and child rules,
+ * empty lists and absent parts left out so that a line stays readable. What does not change the meaning is
+ * dropped: the value of IS_SET/IS_NOT_SET (never evaluated) and an empty description.
+ */
+export function shownRules(rules: readonly SegmentRule[]): Shown[] {
+  return rules.map((rule) => ({
+    type: rule.type,
+    ...(rule.conditions.length > 0 && { conditions: rule.conditions.map(shownCondition) }),
+    ...(rule.rules.length > 0 && { rules: shownRules(rule.rules) }),
+  }));
+}
+
+function shownCondition(c: SegmentCondition): Shown {
+  const takesValue = c.operator !== "IS_SET" && c.operator !== "IS_NOT_SET";
+  return {
+    ...(c.property !== null && { property: c.property }),
+    operator: c.operator,
+    ...(takesValue && c.value !== null && { value: c.value }),
+    ...(c.description !== null && c.description !== "" && { description: c.description }),
+  };
+}

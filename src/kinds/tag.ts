@@ -8,8 +8,10 @@ export interface DesiredTag extends Sourced {
   project: ProjectRef;
   /** Case-sensitive: Flagsmith allows "Beta" and "beta" side by side. */
   label: string;
-  color: string;
-  description: string | null;
+  /** undefined: not declared (the dashboard's first colour, and not compared with the database). */
+  color?: string;
+  /** undefined: not declared (created without one, and not compared with the database). */
+  description?: string | null;
 }
 
 export interface DesiredFeatureTag extends InFeature {
@@ -40,7 +42,11 @@ export const tag = {
     { columns: "tags_tag.color", value: e.color, what: () => `tag ${q(e.label)} color` },
     { columns: "tags_tag.description", value: e.description, what: () => `tag ${q(e.label)} description` },
   ],
-  compared: [],
+  compared: [
+    // A hex colour means the same in either case.
+    { field: "color", value: (e) => e.color?.toLowerCase() },
+    { field: "description", value: (e) => e.description },
+  ],
 } as const satisfies KindSpec<"tag">;
 
 export const featureTag = {

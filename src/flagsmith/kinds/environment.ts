@@ -11,6 +11,8 @@ import {
   projectKey,
   type Existing,
   type EnvironmentSettings,
+  type DesiredEnvironment,
+  IN_DATABASE,
 } from "../../kinds/index.ts";
 import type { ActionOf, Secret } from "../../kinds/plan.ts";
 import type { KindModule, Sql } from "../context.ts";
@@ -20,7 +22,6 @@ import {
   findInProjects,
   recordFoundInProjects,
   scopedName,
-  type ProjectScopedRow,
   type RowInProject,
   type ScopedName,
 } from "../sql/find-in-projects.ts";
@@ -36,13 +37,22 @@ function wantedEnvironments(desired: Desired): { name: ScopedName; at: Sourced }
   ];
 }
 
-/** Non-deleted environments with the wanted names in the wanted projects, in one query (a project has few). */
-export function findEnvironments(sql: Sql, names: ScopedName[], existing: Existing): Promise<ProjectScopedRow[]> {
+/** A found environment with what drift compares. */
+type EnvironmentRow = RowInProject & { description: string | null; settings: EnvironmentSettings };
+
+/**
+ * Non-deleted environments with the wanted names in the wanted projects, in one query (a project has few), with
+ * their description and settings (a JSON object of the setting columns).
+ */
+function findEnvironments(sql: Sql, names: ScopedName[], existing: Existing) {
   return findInProjects(
     names,
     existing,
-    (projectIds, wanted) => sql<RowInProject[]>`
-      select project_id, name, id from environments_environment
+    (projectIds, wanted) => sql<EnvironmentRow[]>`
+      select e.project_id, e.name, e.id, e.description,
+        (select jsonb_object_agg(s.key, s.value) from jsonb_each(to_jsonb(e)) s
+         where s.key = any(${Object.keys(SETTINGS)}::text[])) as settings
+      from environments_environment e
       where project_id = any(${[...new Set(projectIds)]}::int[]) and name = any(${[...new Set(wanted)]}::text[]) and deleted_at is null`,
   );
 }
@@ -95,14 +105,26 @@ export const environments: KindModule<"environment"> = {
       noun: "environment",
       key: (project, name) => environmentKey({ project, name }),
     });
-    return { ids };
+    const stored = new Map<string, DesiredEnvironment>();
+    for (const { organisation, project, row } of rows) {
+      const ref = { organisation, name: project };
+      stored.set(environmentKey({ project: ref, name: row.name }), {
+        project: ref,
+        name: row.name,
+        description: row.description,
+        showKey: false,
+        settings: row.settings,
+        source: IN_DATABASE,
+      });
+    }
+    return { ids, stored };
   },
 
   async create(ctx, actions) {
     const rows = actions.map((a) => ({
       name: a.entity.name,
       project_id: projectIdOf(ctx.ids.project, a.entity.project),
-      description: a.entity.description,
+      description: a.entity.description ?? null,
       api_key: generateEnvironmentKey(),
       ...Object.fromEntries(
         Object.entries(SETTINGS).map(([column, s]) => [

@@ -3,7 +3,14 @@
  * unique key; traits typed as Flagsmith's Trait model stores them (values.ts).
  */
 import type { ActionOf, Secret } from "../../kinds/plan.ts";
-import { environmentKey, identityKey, type Existing, type DesiredIdentity } from "../../kinds/index.ts";
+import {
+  environmentKey,
+  identityKey,
+  IN_DATABASE,
+  type Existing,
+  type DesiredIdentity,
+  type TraitValue,
+} from "../../kinds/index.ts";
 import type { KindModule, Sql } from "../context.ts";
 import { insertBatch } from "../sql/batch.ts";
 import { guardWrite } from "../sql/write-error.ts";
@@ -11,8 +18,36 @@ import { recordFound } from "../sql/find-in-projects.ts";
 import { bindProject } from "../sql/lookups.ts";
 import { traitColumns } from "../../kinds/values.ts";
 
+/** One stored trait: its typed columns, as Flagsmith's Trait model keeps them. */
+type TraitRow = {
+  key: string;
+  type: string | null;
+  bool: boolean | null;
+  int: number | null;
+  float: number | null;
+  string: string | null;
+};
+
+/** A trait's value from the column its value_type names (Trait.trait_value). */
+function traitValue(t: TraitRow): TraitValue | null {
+  if (t.type === "int") return t.int;
+  if (t.type === "bool") return t.bool;
+  if (t.type === "float") return t.float;
+  return t.string;
+}
+
+/** The found identity's traits: every stored one (drift compares those the files declare). */
+function traitsOf(rows: TraitRow[]): Record<string, TraitValue> {
+  const traits: Record<string, TraitValue> = {};
+  for (const t of rows) {
+    const value = traitValue(t);
+    if (value !== null) traits[t.key] = value;
+  }
+  return traits;
+}
+
 /**
- * Identities with the wanted identifiers in their environments, in one query. The environments reader ran
+ * Identities with the wanted identifiers in their environments, in one query, with their traits. The environments reader ran
  * first (KIND_ORDER), so each wanted identity's environment is known by id: one probe per (environment,
  * identifier) of the table's unique index. Identities of environments that do not exist are not looked up.
  */
@@ -20,7 +55,7 @@ async function findIdentities(
   sql: Sql,
   wanted: DesiredIdentity[],
   existing: Existing,
-): Promise<Array<{ key: string; identifier: string; id: number; at: DesiredIdentity }>> {
+): Promise<Array<{ key: string; identifier: string; id: number; at: DesiredIdentity; traits: TraitRow[] }>> {
   const environmentIds: number[] = [];
   const identifiers: string[] = [];
   const wantedByPair = new Map<string, { key: string; at: DesiredIdentity }>();
@@ -37,14 +72,18 @@ async function findIdentities(
     identifiers.push(identity.identifier);
   }
   if (environmentIds.length === 0) return [];
-  const rows = await sql<{ environment_id: number; identifier: string; id: number }[]>`
-    select i.environment_id, i.identifier, i.id
+  const rows = await sql<{ environment_id: number; identifier: string; id: number; traits: TraitRow[] }[]>`
+    select i.environment_id, i.identifier, i.id,
+      coalesce((select jsonb_agg(jsonb_build_object('key', t.trait_key, 'type', t.value_type, 'bool', t.boolean_value,
+                  'int', t.integer_value, 'float', t.float_value, 'string', t.string_value))
+                from environments_trait t where t.identity_id = i.id), '[]') as traits
     from unnest(${environmentIds}::int[], ${identifiers}::text[]) as w(environment_id, identifier)
     join environments_identity i on i.environment_id = w.environment_id and i.identifier = w.identifier`;
   return rows.map((r) => ({
     ...wantedByPair.get(`${r.environment_id}\u0000${r.identifier}`)!,
     identifier: r.identifier,
     id: r.id,
+    traits: r.traits,
   }));
 }
 
@@ -62,7 +101,12 @@ export const identities: KindModule<"identity"> = {
       })),
       ({ at }) => at,
     );
-    return { ids };
+    const stored = new Map<string, DesiredIdentity>();
+    for (const r of rows) {
+      const environment = { project: bindProject(r.at.environment.project, existing)!, name: r.at.environment.name };
+      stored.set(r.key, { environment, identifier: r.identifier, traits: traitsOf(r.traits), source: IN_DATABASE });
+    }
+    return { ids, stored };
   },
 
   async create(ctx, actions) {

@@ -1,7 +1,13 @@
 /** Projects: `projects_project` (WRITES.md §1.5), keyed by (organisation name, project name). */
 import { UserError, type Issue } from "../../errors.ts";
 import type { ActionOf, Secret } from "../../kinds/plan.ts";
-import { organisationKey, projectKey, type ProjectSettings } from "../../kinds/index.ts";
+import {
+  IN_DATABASE,
+  organisationKey,
+  projectKey,
+  type DesiredProject,
+  type ProjectSettings,
+} from "../../kinds/index.ts";
 import { insertBatch } from "../sql/batch.ts";
 import type { KindModule } from "../context.ts";
 import { ambiguousExisting, bindProject, groupRows, idFor, projectRefs } from "../sql/lookups.ts";
@@ -34,13 +40,17 @@ const SETTINGS = {
 export const projects: KindModule<"project"> = {
   async read(sql, desired, existing) {
     const ids = new Map<string, number | string>();
+    const stored = new Map<string, DesiredProject>();
     const projectOrganisations = new Map<string, string[]>();
     const refs = projectRefs(desired);
     const names = [...new Set(refs.map((r) => r.name))];
-    if (names.length === 0) return { ids, projectOrganisations };
-    // One query serves both needs: binding references that name no organisation, and the ids.
-    const rows = await sql<{ id: number; name: string; organisation: string }[]>`
-      select p.id, p.name, o.name as organisation
+    if (names.length === 0) return { ids, stored, projectOrganisations };
+    // One query serves all needs: binding references that name no organisation, the ids, and the settings drift
+    // compares (as a JSON object of the columns this database has: older schemas lack some).
+    const rows = await sql<{ id: number; name: string; organisation: string; settings: ProjectSettings }[]>`
+      select p.id, p.name, o.name as organisation,
+        (select jsonb_object_agg(s.key, s.value) from jsonb_each(to_jsonb(p)) s
+         where s.key = any(${Object.keys(SETTINGS)}::text[])) as settings
       from public.projects_project p join public.organisations_organisation o on o.id = p.organisation_id
       where p.deleted_at is null and o.deleted_at is null and p.name = any(${names}::text[])
       order by p.id`;
@@ -59,8 +69,11 @@ export const projects: KindModule<"project"> = {
     for (const [key, found] of groupRows(rows, (r) => projectKey({ organisation: r.organisation, name: r.name }))) {
       const ref = wanted.get(key);
       if (!ref) continue;
-      if (found.length === 1) ids.set(key, found[0]!.id);
-      else
+      if (found.length === 1) {
+        const { id, name, organisation, settings } = found[0]!;
+        ids.set(key, id);
+        stored.set(key, { organisation, name, settings, source: IN_DATABASE });
+      } else
         issues.push(
           ambiguousExisting(
             `project "${ref.name}" of organisation "${found[0]!.organisation}"`,
@@ -70,7 +83,7 @@ export const projects: KindModule<"project"> = {
         );
     }
     if (issues.length) throw new UserError(issues);
-    return { ids, projectOrganisations };
+    return { ids, stored, projectOrganisations };
   },
 
   async create(ctx, actions) {

@@ -4,7 +4,14 @@
  * hides it), rules_data, and rule/condition ids ascending in drf-writable-nested's order.
  */
 import type { ActionOf, Secret } from "../../kinds/plan.ts";
-import { segmentKey, type DesiredSegment, type SegmentRule, type Existing, type Sourced } from "../../kinds/index.ts";
+import {
+  IN_DATABASE,
+  segmentKey,
+  type DesiredSegment,
+  type SegmentRule,
+  type Existing,
+  type Sourced,
+} from "../../kinds/index.ts";
 import type { KindModule, Sql, WriteContext } from "../context.ts";
 import { insertBatch } from "../sql/batch.ts";
 import { guardWrite } from "../sql/write-error.ts";
@@ -12,10 +19,10 @@ import {
   findInProjects,
   recordFoundInProjects,
   scopedName,
-  type ProjectScopedRow,
   type RowInProject,
   type ScopedName,
 } from "../sql/find-in-projects.ts";
+import { readRuleTrees } from "./segment-rules.ts";
 import { projectIdOf, touchEnvironments } from "./environment.ts";
 import { copyToHistory } from "../sql/history.ts";
 
@@ -24,12 +31,12 @@ import { copyToHistory } from "../sql/history.ts";
  * Flagsmith indexes segments by project only, and a project holds few (500 by default): reading the wanted
  * names across the wanted projects and keeping the wanted pairs beats a probe per name.
  */
-function findSegments(sql: Sql, names: ScopedName[], existing: Existing): Promise<ProjectScopedRow[]> {
+function findSegments(sql: Sql, names: ScopedName[], existing: Existing) {
   return findInProjects(
     names,
     existing,
-    (projectIds, wanted) => sql<RowInProject[]>`
-      select project_id, name, id from segments_segment
+    (projectIds, wanted) => sql<(RowInProject & { description: string | null })[]>`
+      select project_id, name, id, description from segments_segment
       where project_id = any(${[...new Set(projectIds)]}::int[]) and name = any(${[...new Set(wanted)]}::text[])
         and deleted_at is null and id = version_of_id`,
   );
@@ -109,7 +116,7 @@ async function insertSegments(
     id: ids[i]!,
     version_of_id: ids[i]!,
     name: s.name,
-    description: s.description,
+    description: s.description ?? null,
     project_id: projectIds[i]!,
     ...(hasRulesData ? { rules_data: rulesData(s.rules) } : {}),
   }));
@@ -161,7 +168,26 @@ export const segments: KindModule<"segment"> = {
       wanted.map((w) => w.name),
       existing,
     );
-    return { ids: recordFoundInProjects(rows, wanted, { noun: "segment", key: segmentKey }) };
+    const ids = recordFoundInProjects(rows, wanted, { noun: "segment", key: segmentKey });
+    // What drift compares, for the declared segments only (overrides merely name theirs): one more query.
+    const declared = new Set(desired.segments.map((s) => s.name));
+    const found = rows.filter((r) => declared.has(r.name));
+    const trees = await readRuleTrees(
+      sql,
+      found.map((r) => r.id),
+    );
+    const stored = new Map<string, DesiredSegment>();
+    for (const { organisation, project, row } of found) {
+      const ref = { organisation, name: project };
+      stored.set(segmentKey(ref, row.name), {
+        project: ref,
+        name: row.name,
+        description: row.description,
+        rules: trees.get(row.id)!,
+        source: IN_DATABASE,
+      });
+    }
+    return { ids, stored };
   },
 
   async create(ctx, actions) {

@@ -3,7 +3,15 @@
  * not permanent, not a system tag, type NONE). Feature tags (features_feature_tags) link a feature to a tag.
  */
 import type { ActionOf, Secret } from "../../kinds/plan.ts";
-import { featureKey, keyOf, tagKey, type Desired, type Sourced } from "../../kinds/index.ts";
+import {
+  featureKey,
+  IN_DATABASE,
+  keyOf,
+  tagKey,
+  type Desired,
+  type DesiredTag,
+  type Sourced,
+} from "../../kinds/index.ts";
 import type { KindModule, Sql } from "../context.ts";
 import { insertBatch } from "../sql/batch.ts";
 import { guardWrite } from "../sql/write-error.ts";
@@ -11,6 +19,9 @@ import { findInProjects, recordFoundInProjects, scopedName, type RowInProject } 
 import { projectIdOf } from "./environment.ts";
 import { findLinks, insertLinks } from "../sql/links.ts";
 import { inBoundProjects, requireId } from "../sql/lookups.ts";
+
+/** The colour Flagsmith's dashboard preselects for a new tag: the column has no default. */
+const DEFAULT_TAG_COLOUR = "#3d4db6";
 
 const FEATURE_TAGS = { table: "features_feature_tags", left: "feature_id", right: "tag_id" };
 
@@ -28,18 +39,24 @@ export const tags: KindModule<"tag"> = {
     const rows = await findInProjects(
       wanted.map((w) => w.name),
       existing,
-      (projectIds, labels) => sql<RowInProject[]>`
-        select project_id, label as name, id from tags_tag
+      (projectIds, labels) => sql<(RowInProject & { color: string; description: string | null })[]>`
+        select project_id, label as name, id, color, description from tags_tag
         where project_id = any(${[...new Set(projectIds)]}::int[]) and label = any(${[...new Set(labels)]}::text[])`,
     );
-    return { ids: recordFoundInProjects(rows, wanted, { noun: "tag", key: tagKey }) };
+    const stored = new Map<string, DesiredTag>();
+    for (const { organisation, project, row } of rows) {
+      const ref = { organisation, name: project };
+      const { name: label, color, description } = row;
+      stored.set(tagKey(ref, label), { project: ref, label, color, description, source: IN_DATABASE });
+    }
+    return { ids: recordFoundInProjects(rows, wanted, { noun: "tag", key: tagKey }), stored };
   },
 
   async create(ctx, actions) {
     const rows = actions.map((a) => ({
       label: a.entity.label,
-      color: a.entity.color,
-      description: a.entity.description,
+      color: a.entity.color ?? DEFAULT_TAG_COLOUR,
+      description: a.entity.description ?? null,
       project_id: projectIdOf(ctx.ids.project, a.entity.project),
     }));
     const written = actions.map((a) => ({ label: `"${a.entity.label}"`, source: a.entity.source }));

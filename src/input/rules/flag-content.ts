@@ -82,7 +82,7 @@ function checkFeatureNames(desired: Desired): Issue[] {
   const regexOf = new Map<string, { regex: RegExp; pattern: string; at: Position }>();
   for (const project of desired.projects) {
     const pattern = project.settings.feature_name_regex;
-    if (pattern === undefined) continue;
+    if (pattern == null) continue;
     // Project.is_feature_name_valid: re.match(f"^{regex}$", name), the pattern pasted in as it is.
     const regex = compile(`^${pattern}$`);
     if (regex instanceof Error)
