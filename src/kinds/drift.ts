@@ -15,8 +15,16 @@ export type Shown = string | number | boolean | null | readonly Shown[] | { read
  */
 export interface ComparedField<E> {
   field: string;
-  /** `declared` is the declared entity on both sides: a stored value may depend on what was declared (traits). */
-  value(entity: E, declared: E): Shown | undefined;
+  /**
+   * `declared` is the declared entity on both sides: a stored value may depend on what was declared (traits).
+   * `key`: for a family of fields (`keys`), the one compared.
+   */
+  value(entity: E, declared: E, key?: string): Shown | undefined;
+  /**
+   * For a family of fields named `<field>.<key>` (an environment's allocations, by option): the keys the files
+   * declare, each compared as its own field.
+   */
+  keys?(declared: E): string[];
 }
 
 /** One difference: the stored value and the declared one. Never a secret (passwords and keys are not compared). */
@@ -29,11 +37,14 @@ export interface Drift {
 /** The differences between a declared entity and the stored one with the same key, field by field. */
 export function driftOf<E>(compared: readonly ComparedField<E>[], declared: E, stored: E): Drift[] {
   const drift: Drift[] = [];
-  for (const { field, value } of compared) {
-    const files = value(declared, declared);
-    if (files === undefined) continue;
-    const database = value(stored, declared) ?? null;
-    if (canonical(files) !== canonical(database)) drift.push({ field, database, files });
+  for (const { field, value, keys } of compared) {
+    for (const key of keys ? keys(declared) : [undefined]) {
+      const files = value(declared, declared, key);
+      if (files === undefined) continue;
+      const database = value(stored, declared, key) ?? null;
+      const name = key === undefined ? field : `${field}.${key}`;
+      if (canonical(files) !== canonical(database)) drift.push({ field: name, database, files });
+    }
   }
   return drift;
 }
