@@ -15,13 +15,16 @@ export type Shown = string | number | boolean | null | readonly Shown[] | { read
  */
 export interface ComparedField<E> {
   field: string;
-  /** `declared` is the declared entity on both sides: a stored value may depend on what was declared (traits). */
-  value(entity: E, declared: E): Shown | undefined;
   /**
-   * The value is an object of declared items (an identity's traits): each of its keys is compared and reported as
-   * its own field `field.key`, a key the database lacks as null.
+   * `declared` is the declared entity on both sides: a stored value may depend on what was declared (traits).
+   * `key`: for a family of fields (`keys`), the one compared.
    */
-  byKey?: boolean;
+  value(entity: E, declared: E, key?: string): Shown | undefined;
+  /**
+   * For a family of fields named `<field>.<key>` (an environment's allocations, by option): the keys the files
+   * declare, each compared as its own field.
+   */
+  keys?(declared: E): string[];
 }
 
 /** One difference: the stored value and the declared one. Never a secret (passwords and keys are not compared). */
@@ -34,24 +37,16 @@ export interface Drift {
 /** The differences between a declared entity and the stored one with the same key, field by field. */
 export function driftOf<E>(compared: readonly ComparedField<E>[], declared: E, stored: E): Drift[] {
   const drift: Drift[] = [];
-  for (const { field, value, byKey } of compared) {
-    const files = value(declared, declared);
-    if (files === undefined) continue;
-    const database = value(stored, declared) ?? null;
-    if (byKey && isObject(files)) {
-      const held = isObject(database) ? database : {};
-      for (const [key, item] of Object.entries(files)) {
-        const found = held[key] ?? null;
-        if (canonical(item) !== canonical(found))
-          drift.push({ field: `${field}.${key}`, database: found, files: item });
-      }
-    } else if (canonical(files) !== canonical(database)) drift.push({ field, database, files });
+  for (const { field, value, keys } of compared) {
+    for (const key of keys ? keys(declared) : [undefined]) {
+      const files = value(declared, declared, key);
+      if (files === undefined) continue;
+      const database = value(stored, declared, key) ?? null;
+      const name = key === undefined ? field : `${field}.${key}`;
+      if (canonical(files) !== canonical(database)) drift.push({ field: name, database, files });
+    }
   }
   return drift;
-}
-
-function isObject(value: Shown): value is { readonly [key: string]: Shown } {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /** JSON with object keys sorted, so that two equal values read the same. */

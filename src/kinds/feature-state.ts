@@ -6,12 +6,14 @@
  */
 import { type KindSpec, type Reference, inEnvironmentField, q } from "./spec.ts";
 import { SEP, type EnvironmentRef, type Sourced } from "./refs.ts";
+import type { ComparedField, Shown } from "./drift.ts";
 import { environmentRef } from "./environment.ts";
 import { featureKey, featureRef } from "./feature.ts";
 import { identityRef } from "./identity.ts";
 import { multivariateOptionRef } from "./multivariate-option.ts";
 import { projectFields } from "./project.ts";
 import { segmentRef } from "./segment.ts";
+import { featureStateValue, type FeatureStateValue } from "./values.ts";
 
 export interface InFeatureEnvironment extends Sourced {
   environment: EnvironmentRef;
@@ -21,26 +23,62 @@ export interface InFeatureEnvironment extends Sourced {
 /** Percentages by option value as written (`{ dark: 50 }`). */
 export type Allocations = Record<string, number>;
 
-export interface DesiredFeatureState extends InFeatureEnvironment {
-  /** null: as the feature's default_enabled made it. */
+/** A remote-config value of a state or override. */
+interface Valued {
+  /** The raw value (typed on write like initial_value); null: the feature's initial value (not declared). */
+  value: string | null;
+  /**
+   * Only on what a reader found: the value as stored, typed. Raw text cannot always say it (a unicode "25" would
+   * read back as the integer 25).
+   */
+  storedValue?: FeatureStateValue;
+}
+
+export interface DesiredFeatureState extends InFeatureEnvironment, Valued {
+  /** null: as the feature's default_enabled made it (not declared). */
   enabled: boolean | null;
-  /** The raw value (typed on write like initial_value); null: the feature's initial value. */
-  value: string | null;
   multivariate: Allocations;
 }
 
-export interface DesiredSegmentOverride extends InFeatureEnvironment {
+export interface DesiredSegmentOverride extends InFeatureEnvironment, Valued {
   segment: string;
-  enabled: boolean;
-  value: string | null;
+  /** undefined: not declared (written disabled, and not compared with the database). */
+  enabled?: boolean;
   multivariate: Allocations;
 }
 
-export interface DesiredIdentityOverride extends InFeatureEnvironment {
+export interface DesiredIdentityOverride extends InFeatureEnvironment, Valued {
   identifier: string;
-  enabled: boolean;
-  value: string | null;
+  /** undefined: not declared (written disabled, and not compared with the database). */
+  enabled?: boolean;
 }
+
+/** A typed value as drift shows it: a JSON scalar (25, true, "classic"; null for no value). */
+export function shownValue(v: FeatureStateValue): Shown {
+  return v.type === "int" ? v.integerValue : v.type === "bool" ? v.booleanValue : v.stringValue;
+}
+
+/** The value compared typed: the stored columns, or the declared text typed as the writer types it. */
+const valueField: ComparedField<Valued> = {
+  field: "value",
+  value: (e) =>
+    e.storedValue ? shownValue(e.storedValue) : e.value === null ? undefined : shownValue(featureStateValue(e.value)),
+};
+
+const enabledField: ComparedField<{ enabled?: boolean | null }> = {
+  field: "enabled",
+  value: (e) => e.enabled ?? undefined,
+};
+
+/**
+ * Each declared option's allocation, as its own field `multivariate.<option>`; options the files leave out are
+ * not compared. Readers key a stored entity's allocations by the declared spellings of the options.
+ */
+const allocationFields: ComparedField<{ multivariate: Allocations }> = {
+  field: "multivariate",
+  keys: (declared) => Object.keys(declared.multivariate),
+  value: (e, _declared, option) => e.multivariate[option!],
+};
 
 export const featureStateKey = (e: InFeatureEnvironment): string =>
   featureKey(e.environment.project, e.feature) + SEP + e.environment.name;
@@ -73,7 +111,7 @@ export const featureState = {
   label: (e) => ({ text: `state ${inEnvironment(e)}`, fields: fields(e, e.feature) }),
   project: inEnvironmentField<DesiredFeatureState>(),
   limited: (e) => [valueLimit(e, () => `feature ${q(e.feature)} value in environment ${q(e.environment.name)}`)],
-  compared: [],
+  compared: [enabledField, valueField, allocationFields],
 } as const satisfies KindSpec<"featureState">;
 
 export const segmentOverride = {
@@ -90,7 +128,7 @@ export const segmentOverride = {
   label: (e) => ({ text: `segment override ${q(e.segment)} ${inEnvironment(e)}`, fields: fields(e, e.segment) }),
   project: inEnvironmentField<DesiredSegmentOverride>(),
   limited: (e) => [valueLimit(e, () => `segment override ${q(e.segment)} value of feature ${q(e.feature)}`)],
-  compared: [],
+  compared: [enabledField, valueField, allocationFields],
 } as const satisfies KindSpec<"segmentOverride">;
 
 export const identityOverride = {
@@ -106,5 +144,5 @@ export const identityOverride = {
   label: (e) => ({ text: `identity override ${q(e.identifier)} ${inEnvironment(e)}`, fields: fields(e, e.identifier) }),
   project: inEnvironmentField<DesiredIdentityOverride>(),
   limited: (e) => [valueLimit(e, () => `identity override ${q(e.identifier)} value of feature ${q(e.feature)}`)],
-  compared: [],
+  compared: [enabledField, valueField],
 } as const satisfies KindSpec<"identityOverride">;

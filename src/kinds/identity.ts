@@ -55,18 +55,16 @@ export const identity = {
   compared: [
     // Only the trait keys the files declare (an identity gathers others from SDKs), each as its own field
     // `traits.key`; both sides typed as Flagsmith stores them (values.ts), so "3" and 3 differ.
-    { field: "traits", byKey: true, value: (e, declared) => typedTraits(e.traits, Object.keys(declared.traits)) },
+    {
+      field: "traits",
+      keys: (declared) => Object.keys(declared.traits),
+      value: (e, _declared, key) => (Object.hasOwn(e.traits, key!) ? typedTrait(e.traits[key!]!) : undefined),
+    },
   ],
 } as const satisfies KindSpec<"identity">;
 
-/** The traits of `keys` as Flagsmith's typed columns hold them; a key that is absent is left out. */
-function typedTraits(traits: Record<string, TraitValue>, keys: string[]): Record<string, TraitValue> | undefined {
-  if (keys.length === 0) return undefined;
-  const typed: Record<string, TraitValue> = {};
-  for (const key of keys) {
-    if (!Object.hasOwn(traits, key)) continue;
-    const c = traitColumns(traits[key]!);
-    typed[key] = c.booleanValue ?? c.integerValue ?? c.floatValue ?? c.stringValue!;
-  }
-  return typed;
+/** A trait's value as Flagsmith's typed columns hold it. */
+function typedTrait(value: TraitValue): TraitValue {
+  const c = traitColumns(value);
+  return c.booleanValue ?? c.integerValue ?? c.floatValue ?? c.stringValue!;
 }

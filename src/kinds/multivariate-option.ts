@@ -49,5 +49,6 @@ export const multivariateOption = {
       what: () => `multivariate option ${q(e.value)} of feature ${q(e.feature)}`,
     },
   ],
-  compared: [],
+  // The option's value is its key; a stored allocation is a float, declared ones are whole percentages.
+  compared: [{ field: "default_percentage_allocation", value: (e) => e.defaultAllocation }],
 } as const satisfies KindSpec<"multivariateOption">;

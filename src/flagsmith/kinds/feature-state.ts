@@ -9,6 +9,7 @@ import {
   environmentKey,
   featureKey,
   featureStateValue,
+  IN_DATABASE,
   keyOf,
   multivariateOptionKey,
   type DesiredFeatureState,
@@ -17,6 +18,7 @@ import {
 import type { KindModule, WriteContext } from "../context.ts";
 import { recordset } from "../sql/batch.ts";
 import { inBoundProjects, requireId } from "../sql/lookups.ts";
+import { contentColumns, isLiveState, LIVE_ORDER, storedContent, type ContentRow } from "./state-content.ts";
 
 /** The feature and environment ids of a (bound) state-like entity, when both are known. */
 export function stateIds(
@@ -29,14 +31,38 @@ export function stateIds(
 }
 
 export const featureStates: KindModule<"featureState"> = {
-  // A state exists when its feature and its environment do: both create it.
-  async read(_sql, desired, existing) {
+  // A state exists when its feature and its environment do: both create it. What it holds is read for drift.
+  async read(sql, desired, existing) {
     const ids = new Map<string, number | string>();
+    const declared = new Map<string, DesiredFeatureState>();
+    const probes: Array<{ key: string; f: number; e: number }> = [];
     for (const bound of inBoundProjects("featureState", desired.featureStates, existing)) {
       const found = stateIds(existing.ids, bound);
-      if (found) ids.set(keyOf("featureState", bound), `${found.feature}/${found.environment}`);
+      if (!found) continue;
+      const key = keyOf("featureState", bound);
+      ids.set(key, `${found.feature}/${found.environment}`);
+      declared.set(key, bound);
+      probes.push({ key, f: found.feature, e: found.environment });
     }
-    return { ids };
+    if (probes.length === 0) return { ids };
+    // The environment default the environment serves: its live state (state-content.ts).
+    const rows = await sql<Array<ContentRow & { key: string }>>`
+      select w.key, ${contentColumns(sql)}
+      from ${recordset(sql, probes)} as w(key text, f int, e int)
+      join environments_environment env on env.id = w.e
+      cross join lateral (
+        select s.id, s.enabled from features_featurestate s
+        where s.feature_id = w.f and s.environment_id = w.e and s.identity_id is null
+          and s.feature_segment_id is null and s.deleted_at is null and ${isLiveState(sql)}
+        order by ${sql.unsafe(LIVE_ORDER)} limit 1) st
+      left join features_featurestatevalue v on v.feature_state_id = st.id`;
+    const stored = new Map<string, DesiredFeatureState>();
+    for (const row of rows) {
+      const state = declared.get(row.key)!;
+      const content = storedContent(row, state);
+      stored.set(row.key, { ...state, ...content, enabled: content.enabled ?? null, source: IN_DATABASE });
+    }
+    return { ids, stored };
   },
 
   async create(ctx, actions) {

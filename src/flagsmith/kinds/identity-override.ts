@@ -3,7 +3,7 @@
  * endpoint writes it. Not versioned, even in a v2 environment; set_live_from stamps them only in a v1 one.
  */
 import type { ActionOf, Secret } from "../../kinds/plan.ts";
-import { identityKey, keyOf } from "../../kinds/index.ts";
+import { identityKey, IN_DATABASE, keyOf, type DesiredIdentityOverride } from "../../kinds/index.ts";
 import type { KindModule } from "../context.ts";
 import { recordset } from "../sql/batch.ts";
 import { guardWrite } from "../sql/write-error.ts";
@@ -12,6 +12,7 @@ import { insertStates, type StateRow } from "../feature-states.ts";
 import { stateIds } from "./feature-state.ts";
 import { touchEnvironments } from "./environment.ts";
 import { overrideValue, readContext, requireStateIds } from "./overrides.ts";
+import { contentColumns, storedContent, type ContentRow } from "./state-content.ts";
 
 export const identityOverrides: KindModule<"identityOverride"> = {
   async read(sql, desired, existing) {
@@ -19,14 +20,28 @@ export const identityOverrides: KindModule<"identityOverride"> = {
       const ids = stateIds(existing.ids, o);
       const identity = existing.ids.identity.get(identityKey(o.environment, o.identifier));
       return ids && typeof identity === "number"
-        ? [{ key: keyOf("identityOverride", o), f: ids.feature, i: identity }]
+        ? [{ key: keyOf("identityOverride", o), f: ids.feature, i: identity, o }]
         : [];
     });
     if (probes.length === 0) return { ids: new Map() };
-    const rows = await sql<{ key: string; id: number }[]>`
-      select w.key, fs.id from ${recordset(sql, probes)} as w(key text, f int, i int)
-      join features_featurestate fs on fs.identity_id = w.i and fs.feature_id = w.f and fs.deleted_at is null`;
-    return { ids: new Map(rows.map((r) => [r.key, r.id])) };
+    // With the override's content, for drift; not versioned, so the one live row.
+    const rows = await sql<Array<ContentRow & { key: string; id: number }>>`
+      select w.key, st.id, ${contentColumns(sql)}
+      from ${recordset(
+        sql,
+        probes.map(({ o: _o, ...p }) => p),
+      )} as w(key text, f int, i int)
+      join features_featurestate st on st.identity_id = w.i and st.feature_id = w.f and st.deleted_at is null
+      left join features_featurestatevalue v on v.feature_state_id = st.id
+      order by st.id`;
+    const declared = new Map(probes.map((p) => [p.key, p.o]));
+    const stored = new Map<string, DesiredIdentityOverride>();
+    for (const row of rows) {
+      const override = declared.get(row.key)!;
+      const { multivariate: _none, ...content } = storedContent(row, {});
+      stored.set(row.key, { ...override, ...content, source: IN_DATABASE });
+    }
+    return { ids: new Map(rows.map((r) => [r.key, r.id])), stored };
   },
 
   async create(ctx, actions) {
@@ -44,7 +59,7 @@ export const identityOverrides: KindModule<"identityOverride"> = {
         environment_id: l.environment,
         identity_id: requireId(ctx.ids.identity.get(identityKey(l.o.environment, l.o.identifier)), l.o),
         feature_segment_id: null,
-        enabled: l.o.enabled,
+        enabled: l.o.enabled ?? false,
         version: 1,
         // Identity overrides are not versioned; set_live_from only stamps them in a v1 environment.
         live: !info.v2.has(l.environment),

@@ -7,8 +7,11 @@ import type { ActionOf, Secret } from "../../kinds/plan.ts";
 import {
   featureKey,
   featureStateValue,
+  IN_DATABASE,
+  keyOf,
   multivariateOptionKey,
   optionValueKey,
+  type DesiredMultivariateOption,
   type Existing,
 } from "../../kinds/index.ts";
 import type { KindModule, Sql } from "../context.ts";
@@ -16,26 +19,31 @@ import { recordset } from "../sql/batch.ts";
 import { guardWrite } from "../sql/write-error.ts";
 import { bindProject, inBoundProjects, requireId } from "../sql/lookups.ts";
 import { touchEnvironments } from "./environment.ts";
+import { STORED_OPTION_KEY, storedValue, textOf, type ValueColumns } from "./state-content.ts";
 
-/** How a stored option's typed value reads as an optionValueKey. */
-const STORED_KEY = `case o.type when 'int' then 'int:' || o.integer_value when 'bool' then 'bool:' || o.boolean_value
-  else 'unicode:' || coalesce(o.string_value, '') end`;
+/** A found option: its id, and what drift compares and a skip names. */
+interface OptionRow extends ValueColumns {
+  key: string;
+  id: number;
+  allocation: number;
+}
 
-/** Option key → id for the options of existing features, in one query. */
-export async function findOptions(
+/** The options of existing features with these keys, in one query. */
+async function findOptions(
   sql: Sql,
   wanted: Array<{ key: string; feature: number | string | undefined; value: string }>,
-): Promise<Map<string, number>> {
+): Promise<OptionRow[]> {
   const probes = wanted.flatMap((w) =>
     typeof w.feature === "number" ? [{ key: w.key, f: w.feature, v: optionValueKey(w.value) }] : [],
   );
-  if (probes.length === 0) return new Map();
-  const rows = await sql.unsafe<{ key: string; id: number }[]>(
-    `select w.key, o.id from jsonb_to_recordset($1::text::jsonb) as w(key text, f int, v text)
-     join public.multivariate_multivariatefeatureoption o on o.feature_id = w.f and (${STORED_KEY}) = w.v`,
+  if (probes.length === 0) return [];
+  return sql.unsafe<OptionRow[]>(
+    `select w.key, o.id, o.default_percentage_allocation as allocation,
+            o.type, o.boolean_value as b, o.integer_value as i, o.string_value as s
+     from jsonb_to_recordset($1::text::jsonb) as w(key text, f int, v text)
+     join public.multivariate_multivariatefeatureoption o on o.feature_id = w.f and (${STORED_OPTION_KEY}) = w.v`,
     [JSON.stringify(probes)],
   );
-  return new Map(rows.map((r) => [r.key, r.id]));
 }
 
 export const multivariateOptions: KindModule<"multivariateOption"> = {
@@ -51,7 +59,20 @@ export const multivariateOptions: KindModule<"multivariateOption"> = {
       feature: existing.ids.feature.get(featureKey(o.project, o.feature)),
       value: o.value,
     }));
-    return { ids: await findOptions(sql, wanted) };
+    const rows = await findOptions(sql, wanted);
+    const declared = new Map(options.map((o) => [keyOf("multivariateOption", o), o]));
+    const stored = new Map<string, DesiredMultivariateOption>();
+    for (const row of rows) {
+      const option = declared.get(row.key);
+      if (option)
+        stored.set(row.key, {
+          ...option,
+          value: textOf(storedValue(row)) ?? "",
+          defaultAllocation: row.allocation,
+          source: IN_DATABASE,
+        });
+    }
+    return { ids: new Map(rows.map((r) => [r.key, r.id])), stored };
   },
 
   async create(ctx, actions) {

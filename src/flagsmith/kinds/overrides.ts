@@ -8,6 +8,7 @@
 import type { ActionOf, Secret } from "../../kinds/plan.ts";
 import {
   featureStateValue,
+  IN_DATABASE,
   keyOf,
   multivariateOptionKey,
   segmentKey,
@@ -23,6 +24,7 @@ import { insertStates, type StateRow } from "../feature-states.ts";
 import { stateIds } from "./feature-state.ts";
 import { touchEnvironments } from "./environment.ts";
 import { addInNewVersions } from "../versioning.ts";
+import { contentColumns, LIVE_ORDER, liveVersion, storedContent, type ContentRow } from "./state-content.ts";
 
 /** What writing an override needs to know about its feature and environment. */
 export interface Context {
@@ -55,20 +57,31 @@ export const segmentOverrides: KindModule<"segmentOverride"> = {
       const ids = stateIds(existing.ids, o);
       const segment = existing.ids.segment.get(segmentKey(o.environment.project, o.segment));
       return ids && typeof segment === "number"
-        ? [{ key: keyOf("segmentOverride", o), f: ids.feature, e: ids.environment, s: segment }]
+        ? [{ key: keyOf("segmentOverride", o), f: ids.feature, e: ids.environment, s: segment, o }]
         : [];
     });
     if (probes.length === 0) return { ids: new Map() };
-    // v1: the environment's overrides; v2: those of the live version.
-    const rows = await sql<{ key: string; id: number }[]>`
-      select w.key, fs.id from ${recordset(sql, probes)} as w(key text, f int, e int, s int)
-      join features_featuresegment fs on fs.feature_id = w.f and fs.environment_id = w.e and fs.segment_id = w.s
-      where fs.environment_feature_version_id is not distinct from (
-        select v.uuid from feature_versioning_environmentfeatureversion v
-        where v.environment_id = w.e and v.feature_id = w.f and v.published_at is not null
-          and v.live_from <= now() and v.deleted_at is null
-        order by v.live_from desc limit 1)`;
-    return { ids: new Map(rows.map((r) => [r.key, r.id])) };
+    // v1: the environment's overrides; v2: those of the live version. Each with its state's content, for drift.
+    const rows = await sql<Array<ContentRow & { key: string; id: number }>>`
+      select w.key, seg.id, ${contentColumns(sql)}
+      from ${recordset(
+        sql,
+        probes.map(({ o: _o, ...p }) => p),
+      )} as w(key text, f int, e int, s int)
+      join features_featuresegment seg on seg.feature_id = w.f and seg.environment_id = w.e and seg.segment_id = w.s
+      left join lateral (
+        select s.id, s.enabled from features_featurestate s
+        where s.feature_segment_id = seg.id and s.deleted_at is null
+        order by ${sql.unsafe(LIVE_ORDER)} limit 1) st on true
+      left join features_featurestatevalue v on v.feature_state_id = st.id
+      where seg.environment_feature_version_id is not distinct from ${liveVersion(sql)}`;
+    const declared = new Map(probes.map((p) => [p.key, p.o]));
+    const stored = new Map<string, DesiredSegmentOverride>();
+    for (const row of rows) {
+      const override = declared.get(row.key)!;
+      stored.set(row.key, { ...override, ...storedContent(row, override), source: IN_DATABASE });
+    }
+    return { ids: new Map(rows.map((r) => [r.key, r.id])), stored };
   },
 
   async create(ctx, actions) {
@@ -142,7 +155,7 @@ export async function addSegmentOverrides(
     environment_id: l.environment,
     identity_id: null,
     feature_segment_id: idOf.get(`${l.feature}/${l.environment}/${segments[i]!.segment_id}`)!,
-    enabled: l.o.enabled,
+    enabled: l.o.enabled ?? false,
     version: 1,
     live: efv === null,
     efv: efv ? efv(l) : null,
