@@ -52,7 +52,7 @@ export function resolveSpec(files: readonly CheckedFile[]): { desired: Desired; 
       desired.masterApiKeys.push({
         organisation: key.organisation,
         name: key.name,
-        isAdmin: key.is_admin ?? true,
+        isAdmin: key.is_admin ?? undefined,
         key: key.key ?? null,
         source: at(["master_api_keys", i]),
       }),
@@ -100,10 +100,10 @@ function toUser(user: UserSpec) {
         : { kind: "unusable" };
   return {
     email: user.email,
-    isSuperuser: user.is_superuser ?? false,
-    firstName: user.first_name ?? "",
-    lastName: user.last_name ?? "",
-    username: user.username ?? null,
+    isSuperuser: user.is_superuser ?? undefined,
+    firstName: user.first_name ?? undefined,
+    lastName: user.last_name ?? undefined,
+    username: user.username ?? undefined,
     password,
   };
 }
@@ -135,7 +135,7 @@ function addOrganisation(desired: Desired, org: OrganisationSpec, path: Path, at
   );
   (org.groups ?? []).forEach((g, i) => {
     const groupPath = [...path, "groups", i];
-    desired.groups.push({ organisation, name: g.name, isDefault: g.is_default ?? false, source: at(groupPath) });
+    desired.groups.push({ organisation, name: g.name, isDefault: g.is_default ?? undefined, source: at(groupPath) });
     (g.members ?? []).forEach((email, j) =>
       desired.groupMembers.push({
         organisation,
@@ -173,7 +173,7 @@ function addProject(desired: Desired, project: ProjectSpec, path: Path, at: At):
 }
 
 function permission(p: PermissionSpec) {
-  return { email: normaliseEmail(p.user), permissions: p.permissions ?? [], admin: p.admin ?? false };
+  return { email: normaliseEmail(p.user), permissions: p.permissions ?? [], admin: p.admin ?? undefined };
 }
 
 type Nested<T> = Omit<T, "project" | "organisation">;

@@ -7,7 +7,8 @@ import { userKey, userRef } from "./user.ts";
 export interface DesiredGroup extends Sourced {
   organisation: string;
   name: string;
-  isDefault: boolean;
+  /** undefined: not declared (false, and not compared with the database). */
+  isDefault?: boolean;
 }
 
 export interface DesiredGroupMember extends Sourced {
@@ -38,7 +39,7 @@ export const group = {
     fields: { name: e.name, organisation: e.organisation },
   }),
   limited: (e) => [{ columns: "users_userpermissiongroup.name", value: e.name, what: () => `group ${q(e.name)} name` }],
-  compared: [],
+  compared: [{ field: "is_default", value: (e) => e.isDefault }],
 } as const satisfies KindSpec<"group">;
 
 export const groupMember = {

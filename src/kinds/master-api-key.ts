@@ -6,7 +6,8 @@ import { organisationRef } from "./organisation.ts";
 export interface DesiredMasterApiKey extends Sourced {
   organisation: string;
   name: string;
-  isAdmin: boolean;
+  /** undefined: not declared (an admin key, and not compared with the database). */
+  isAdmin?: boolean;
   /** A caller-chosen key `<8>.<32>`; null means generate one. */
   key: string | null;
 }
@@ -23,5 +24,6 @@ export const masterApiKey = {
   limited: (e) => [
     { columns: "api_keys_masterapikey.name", value: e.name, what: () => `master API key ${q(e.name)} name` },
   ],
-  compared: [],
+  // The key itself is a secret: never compared.
+  compared: [{ field: "is_admin", value: (e) => e.isAdmin }],
 } as const satisfies KindSpec<"masterApiKey">;

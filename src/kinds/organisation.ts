@@ -48,5 +48,11 @@ export const organisation = {
       what: () => `organisation ${q(e.name)} subscription_id`,
     },
   ],
-  compared: [],
+  // The subscription's fields the files declare, each on its own (subscription.seats …).
+  compared: [
+    { field: "subscription.plan", value: (e) => e.subscription?.plan },
+    { field: "subscription.seats", value: (e) => e.subscription?.seats },
+    { field: "subscription.max_api_calls", value: (e) => e.subscription?.maxApiCalls },
+    { field: "subscription.subscription_id", value: (e) => e.subscription?.subscriptionId },
+  ],
 } as const satisfies KindSpec<"organisation">;

@@ -16,14 +16,15 @@ export interface DesiredProjectPermission extends Sourced {
   project: ProjectRef;
   email: string;
   permissions: string[];
-  admin: boolean;
+  /** undefined: not declared (false, and not compared with the database). */
+  admin?: boolean;
 }
 
 export interface DesiredEnvironmentPermission extends Sourced {
   environment: EnvironmentRef;
   email: string;
   permissions: string[];
-  admin: boolean;
+  admin?: boolean;
 }
 
 export const organisationPermissionKey = userInOrganisationKey;
@@ -38,6 +39,13 @@ function permissionList(permissions: string[], admin = false): string {
   return all.length ? all.join(", ") : "(none)";
 }
 
+/** The keys an entry grants, as a set: the order they are listed in means nothing. */
+const keysCompared = {
+  field: "permissions",
+  value: (e: { permissions: string[] }) => [...new Set(e.permissions)].sort(),
+};
+const adminCompared = { field: "admin", value: (e: { admin?: boolean }) => e.admin };
+
 export const organisationPermission = {
   list: "organisationPermissions",
   parents: ["organisation"],
@@ -49,7 +57,7 @@ export const organisationPermission = {
     fields: { name: e.email, organisation: e.organisation, permissions: e.permissions },
   }),
   limited: () => [],
-  compared: [],
+  compared: [keysCompared],
 } as const satisfies KindSpec<"organisationPermission">;
 
 export const projectPermission = {
@@ -59,12 +67,12 @@ export const projectPermission = {
   key: (e) => projectPermissionKey(e.project, e.email),
   references: (e) => [projectRef(e.project), userRef(e.email)],
   label: (e) => ({
-    text: `permissions ${permissionList(e.permissions, e.admin)} for user ${q(e.email)} to project ${q(e.project.name)}`,
-    fields: { name: e.email, ...projectFields(e.project), permissions: e.permissions, admin: e.admin },
+    text: `permissions ${permissionList(e.permissions, e.admin ?? false)} for user ${q(e.email)} to project ${q(e.project.name)}`,
+    fields: { name: e.email, ...projectFields(e.project), permissions: e.permissions, admin: e.admin ?? false },
   }),
   project: inProjectField<DesiredProjectPermission>(),
   limited: () => [],
-  compared: [],
+  compared: [keysCompared, adminCompared],
 } as const satisfies KindSpec<"projectPermission">;
 
 export const environmentPermission = {
@@ -74,16 +82,16 @@ export const environmentPermission = {
   key: (e) => environmentPermissionKey(e.environment, e.email),
   references: (e) => [environmentRef(e.environment), userRef(e.email)],
   label: (e) => ({
-    text: `permissions ${permissionList(e.permissions, e.admin)} for user ${q(e.email)} to environment ${q(e.environment.name)} ${inProject(e.environment.project)}`,
+    text: `permissions ${permissionList(e.permissions, e.admin ?? false)} for user ${q(e.email)} to environment ${q(e.environment.name)} ${inProject(e.environment.project)}`,
     fields: {
       name: e.email,
       environment: e.environment.name,
       ...projectFields(e.environment.project),
       permissions: e.permissions,
-      admin: e.admin,
+      admin: e.admin ?? false,
     },
   }),
   project: inEnvironmentField<DesiredEnvironmentPermission>(),
   limited: () => [],
-  compared: [],
+  compared: [keysCompared, adminCompared],
 } as const satisfies KindSpec<"environmentPermission">;

@@ -6,10 +6,12 @@ export type UserPassword = { kind: "unusable" } | { kind: "plain"; value: string
 
 export interface DesiredUser extends Sourced {
   email: string;
-  isSuperuser: boolean;
-  firstName: string;
-  lastName: string;
-  username: string | null;
+  /** undefined: not declared (Flagsmith's default, and not compared with the database). */
+  isSuperuser?: boolean;
+  firstName?: string;
+  lastName?: string;
+  username?: string | null;
+  /** Never compared with the database: a secret. */
   password: UserPassword;
 }
 
@@ -48,5 +50,10 @@ export const user = {
         ]
       : []),
   ],
-  compared: [],
+  compared: [
+    { field: "is_superuser", value: (e) => e.isSuperuser },
+    { field: "first_name", value: (e) => e.firstName },
+    { field: "last_name", value: (e) => e.lastName },
+    { field: "username", value: (e) => e.username },
+  ],
 } as const satisfies KindSpec<"user">;

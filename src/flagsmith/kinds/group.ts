@@ -1,7 +1,14 @@
 /** Permission groups of an organisation and their members: `users_userpermissiongroup[_users]` (WRITES.md §1.12). */
 import { UserError, type Issue } from "../../errors.ts";
 import type { ActionOf, Secret } from "../../kinds/plan.ts";
-import { groupKey, groupMemberKey, organisationKey, userKey } from "../../kinds/index.ts";
+import {
+  groupKey,
+  groupMemberKey,
+  IN_DATABASE,
+  organisationKey,
+  userKey,
+  type DesiredGroup,
+} from "../../kinds/index.ts";
 import { insertBatch, recordset } from "../sql/batch.ts";
 import type { KindModule } from "../context.ts";
 import { ambiguousExisting, groupRows, idFor, inBoundProjects } from "../sql/lookups.ts";
@@ -10,6 +17,7 @@ import { guardWrite } from "../sql/write-error.ts";
 export const groups: KindModule<"group"> = {
   async read(sql, desired, existing) {
     const ids = new Map<string, number | string>();
+    const stored = new Map<string, DesiredGroup>();
     // Group names are not unique in Flagsmith either; members need exactly one row to attach to.
     const wanted = [
       ...desired.groups,
@@ -28,13 +36,16 @@ export const groups: KindModule<"group"> = {
         probes.set(groupKey(g.organisation, g.name), { key: groupKey(g.organisation, g.name), o, name: g.name });
     }
     if (probes.size === 0) return { ids };
-    const rows = await sql<{ key: string; id: number }[]>`
-      select k.key, g.id from ${recordset(sql, [...probes.values()])} as k(key text, o int, name text)
+    const rows = await sql<{ key: string; id: number; is_default: boolean }[]>`
+      select k.key, g.id, g.is_default from ${recordset(sql, [...probes.values()])} as k(key text, o int, name text)
       join public.users_userpermissiongroup g on g.organisation_id = k.o and g.name = k.name order by g.id`;
+    const declaredGroups = new Map(desired.groups.map((g) => [groupKey(g.organisation, g.name), g]));
     const issues: Issue[] = [];
     for (const [key, found] of groupRows(rows, (r) => r.key)) {
       if (found.length === 1) {
         ids.set(key, found[0]!.id);
+        const declared = declaredGroups.get(key);
+        if (declared) stored.set(key, { ...declared, isDefault: found[0]!.is_default, source: IN_DATABASE });
         continue;
       }
       const at = wanted.find((g) => groupKey(g.organisation, g.name) === key)!;
@@ -47,14 +58,14 @@ export const groups: KindModule<"group"> = {
       );
     }
     if (issues.length) throw new UserError(issues);
-    return { ids };
+    return { ids, stored };
   },
 
   async create(ctx, actions) {
     const rows = actions.map((a) => ({
       organisation_id: idFor(ctx.ids.organisation, organisationKey(a.entity.organisation), a.entity),
       name: a.entity.name,
-      is_default: a.entity.isDefault,
+      is_default: a.entity.isDefault ?? false,
     }));
     const batch = actions.map((a) => ({
       label: `"${a.entity.name}" in "${a.entity.organisation}"`,

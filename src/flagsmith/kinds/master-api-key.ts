@@ -1,7 +1,7 @@
 /** Organisation master API keys: `api_keys_masterapikey` (WRITES.md §1.10, §5). */
 import { UserError, type Issue } from "../../errors.ts";
 import type { ActionOf, Secret } from "../../kinds/plan.ts";
-import { masterApiKeyKey, organisationKey } from "../../kinds/index.ts";
+import { IN_DATABASE, masterApiKeyKey, organisationKey, type DesiredMasterApiKey } from "../../kinds/index.ts";
 import { insertBatch, recordset } from "../sql/batch.ts";
 import type { KindModule, Sql, WriteContext } from "../context.ts";
 import type { PendingMasterApiKey } from "../hashes.ts";
@@ -21,16 +21,22 @@ export const masterApiKeys: KindModule<"masterApiKey"> = {
     // name means "exists"; names are not unique, but nothing hangs off a key, so any live one will do.
     // Failing that, a revoked or deleted one means "revoked": someone withdrew that key on purpose, so it
     // is not created again (a generated key would be re-minted on every run, a fixed one hit its prefix).
-    const rows = await sql<{ key: string; id: string; revoked: boolean }[]>`
-      select distinct on (k.key) k.key, m.id, (m.revoked or m.deleted_at is not null) as revoked
+    const rows = await sql<{ key: string; id: string; revoked: boolean; is_admin: boolean }[]>`
+      select distinct on (k.key) k.key, m.id, (m.revoked or m.deleted_at is not null) as revoked, m.is_admin
       from ${recordset(sql, probes)} as k(key text, o int, name text)
       join public.api_keys_masterapikey m on m.organisation_id = k.o and m.name = k.name
       order by k.key, (m.revoked or m.deleted_at is not null), m.created`;
+    const declared = new Map(desired.masterApiKeys.map((k) => [masterApiKeyKey(k.organisation, k.name), k]));
+    // What drift compares: is_admin; the stored key stands in as null (a secret, never read back).
+    const stored = new Map<string, DesiredMasterApiKey>();
     for (const r of rows) {
       if (r.revoked) revoked.add(r.key);
-      else ids.set(r.key, r.id);
+      else {
+        ids.set(r.key, r.id);
+        stored.set(r.key, { ...declared.get(r.key)!, isAdmin: r.is_admin, key: null, source: IN_DATABASE });
+      }
     }
-    return { ids, revokedMasterApiKeys: revoked };
+    return { ids, revokedMasterApiKeys: revoked, stored };
   },
 
   async create(ctx, actions) {
@@ -65,7 +71,7 @@ async function insertKeys(
     hashed_key: hashed[i]!.hashedKey,
     name: a.entity.name,
     organisation_id: idFor(ctx.ids.organisation, organisationKey(a.entity.organisation), a.entity),
-    is_admin: a.entity.isAdmin,
+    is_admin: a.entity.isAdmin ?? true,
   }));
   const batch = actions.map((a) => ({ label: `"${a.entity.name}"`, source: a.entity.source }));
   await guardWrite("master API key", batch, () =>

@@ -7,6 +7,7 @@ import {
   organisationKey,
   userKey,
   type DesiredMembership,
+  type DesiredOrganisation,
   type OrganisationRole,
 } from "../../kinds/index.ts";
 import { insertBatch, recordset } from "../sql/batch.ts";
@@ -23,11 +24,17 @@ const FREE = { plan: "free", maxSeats: 1, maxApiCalls: 50_000 } as const;
 export const organisations: KindModule<"organisation"> = {
   async read(sql, desired, existing) {
     const ids = new Map<string, number | string>();
+    const stored = new Map<string, DesiredOrganisation>();
     const names = referencedOrganisations(desired);
-    if (names.length === 0) return { ids };
-    const rows = await sql<{ id: number; name: string }[]>`
-      select id, name from public.organisations_organisation
-      where deleted_at is null and name = any(${names}::text[]) order by id`;
+    if (names.length === 0) return { ids, stored };
+    // With the live subscription (one per organisation), for drift.
+    const rows = await sql<
+      { id: number; name: string; plan: string | null; seats: number; calls: number; sid: string | null }[]
+    >`
+      select o.id, o.name, s.plan, s.max_seats as seats, s.max_api_calls::float8 as calls, s.subscription_id as sid
+      from public.organisations_organisation o
+      left join public.organisations_subscription s on s.organisation_id = o.id and s.deleted_at is null
+      where o.deleted_at is null and o.name = any(${names}::text[]) order by o.id`;
     const issues: Issue[] = [];
     for (const [name, found] of groupRows(rows, (r) => organisationKey(r.name))) {
       if (found.length > 1)
@@ -38,10 +45,20 @@ export const organisations: KindModule<"organisation"> = {
             firstMention(desired, name),
           ),
         );
-      else ids.set(name, found[0]!.id);
+      else {
+        const r = found[0]!;
+        ids.set(name, r.id);
+        const subscription = {
+          plan: r.plan ?? undefined,
+          seats: r.seats,
+          maxApiCalls: r.calls,
+          subscriptionId: r.sid ?? undefined,
+        };
+        stored.set(name, { name, subscription, source: IN_DATABASE });
+      }
     }
     if (issues.length) throw new UserError(issues);
-    return { ids };
+    return { ids, stored };
   },
 
   async create(ctx, actions) {

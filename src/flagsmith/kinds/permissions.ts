@@ -14,6 +14,7 @@ import {
   projectKey,
   userKey,
   type Desired,
+  IN_DATABASE,
 } from "../../kinds/index.ts";
 import { insertBatch, recordset } from "../sql/batch.ts";
 import type { KindModule } from "../context.ts";
@@ -49,19 +50,37 @@ function permissionModule<K extends PermissionKind>(level: Level<K>): KindModule
   return {
     async read(sql, desired, existing) {
       const ids = new Map<string, number | string>();
+      const stored = new Map<string, Entity<K>>();
+      const declared = new Map<string, Entity<K>>();
       const probes = level.list(desired).flatMap((raw) => {
         const e = level.bind(raw, existing);
         if (!e) return [];
         const t = level.targetId(e, existing.ids);
         const u = existing.ids.user.get(userKey(e.email));
-        return t !== undefined && u !== undefined ? [{ key: keyOf(e), t, u }] : [];
+        if (t === undefined || u === undefined) return [];
+        declared.set(keyOf(e), e);
+        return [{ key: keyOf(e), t, u }];
       });
-      if (probes.length === 0) return { ids };
-      const rows = await sql<{ key: string; id: number }[]>`
-        select k.key, p.id from ${recordset(sql, probes)} as k(key text, t int, u int)
+      if (probes.length === 0) return { ids, stored };
+      // With the keys it grants and (projects, environments) admin, for drift.
+      const admin = level.hasAdmin ? sql`p.admin` : sql`null::boolean`;
+      const rows = await sql<{ key: string; id: number; admin: boolean | null; keys: string[] }[]>`
+        select k.key, p.id, ${admin} as admin,
+          coalesce((select array_agg(m.permissionmodel_id order by m.permissionmodel_id)
+                    from ${sql("public." + level.m2m)} m where m.${sql(level.m2mColumn)} = p.id), '{}') as keys
+        from ${recordset(sql, probes)} as k(key text, t int, u int)
         join ${sql("public." + level.table)} p on p.${sql(level.target)} = k.t and p.user_id = k.u`;
-      for (const r of rows) ids.set(r.key, r.id);
-      return { ids };
+      for (const r of rows) {
+        ids.set(r.key, r.id);
+        const e = declared.get(r.key)!;
+        stored.set(r.key, {
+          ...e,
+          permissions: r.keys,
+          ...(level.hasAdmin && { admin: r.admin }),
+          source: IN_DATABASE,
+        });
+      }
+      return { ids, stored };
     },
 
     async create(ctx, created) {
@@ -69,7 +88,7 @@ function permissionModule<K extends PermissionKind>(level: Level<K>): KindModule
       const rows = actions.map((a): Record<string, number | boolean> => ({
         [level.target]: requireId(level.targetId(a.entity, ctx.ids), a.entity),
         user_id: idFor(ctx.ids.user, userKey(a.entity.email), a.entity),
-        ...(level.hasAdmin ? { admin: (a.entity as { admin: boolean }).admin } : {}),
+        ...(level.hasAdmin ? { admin: (a.entity as { admin?: boolean }).admin ?? false } : {}),
       }));
       const batch = actions.map((a) => ({ label: level.label(a.entity), source: a.entity.source }));
       await guardWrite(`${level.type.toLowerCase()} permission`, batch, async () => {

@@ -1,7 +1,16 @@
 /** Users: `users_ffadminuser` (WRITES.md §1.1), matched case-insensitively by email. */
 import { UserError, type Issue } from "../../errors.ts";
 import type { ActionOf, Secret } from "../../kinds/plan.ts";
-import { userKey, normaliseEmail } from "../../kinds/index.ts";
+import { IN_DATABASE, userKey, normaliseEmail, type DesiredUser } from "../../kinds/index.ts";
+
+type UserRow = {
+  id: number;
+  email: string;
+  is_superuser: boolean;
+  first_name: string;
+  last_name: string;
+  username: string | null;
+};
 import { insertBatch, recordset } from "../sql/batch.ts";
 import type { KindModule, WriteContext } from "../context.ts";
 import { encodeUid, passwordResetLink, passwordResetToken, unusablePassword } from "../django.ts";
@@ -14,11 +23,13 @@ const DEFAULT_DOMAIN = "app.flagsmith.com";
 export const users: KindModule<"user"> = {
   async read(sql, desired, existing) {
     const ids = new Map<string, number | string>();
+    // What drift compares; the password is never read (a secret), so the stored one stands in as unusable.
+    const stored = new Map<string, DesiredUser>();
     const emails = referencedEmails(desired);
-    if (emails.length === 0) return { ids };
+    if (emails.length === 0) return { ids, stored };
     // Login resolves users with email__iexact, so a case variant is the same user (WRITES.md §1.1).
-    const rows = await sql<{ id: number; email: string }[]>`
-      select id, email from public.users_ffadminuser
+    const rows = await sql<UserRow[]>`
+      select id, email, is_superuser, first_name, last_name, username from public.users_ffadminuser
       where lower(email) = any(select lower(e) from unnest(${emails}::text[]) as e)`;
     const issues: Issue[] = [];
     for (const [key, found] of groupRows(rows, (r) => userKey(r.email))) {
@@ -31,10 +42,22 @@ export const users: KindModule<"user"> = {
             at,
           ),
         );
-      } else ids.set(key, found[0]!.id);
+      } else {
+        const r = found[0]!;
+        ids.set(key, r.id);
+        stored.set(key, {
+          email: r.email,
+          isSuperuser: r.is_superuser,
+          firstName: r.first_name,
+          lastName: r.last_name,
+          username: r.username,
+          password: { kind: "unusable" },
+          source: IN_DATABASE,
+        });
+      }
     }
     if (issues.length) throw new UserError(issues);
-    return { ids };
+    return { ids, stored };
   },
 
   async create(ctx, actions) {
@@ -45,12 +68,12 @@ export const users: KindModule<"user"> = {
     const rows = actions.map((a) => ({
       email: normaliseEmail(a.entity.email),
       password: a.entity.password.kind === "hash" ? a.entity.password.value : unusablePassword(),
-      is_superuser: a.entity.isSuperuser,
+      is_superuser: a.entity.isSuperuser ?? false,
       // Django's create_superuser sets both; Flagsmith's superuser means is_staff AND is_superuser (§1.1).
-      is_staff: a.entity.isSuperuser,
-      first_name: a.entity.firstName,
-      last_name: a.entity.lastName,
-      username: a.entity.username,
+      is_staff: a.entity.isSuperuser ?? false,
+      first_name: a.entity.firstName ?? "",
+      last_name: a.entity.lastName ?? "",
+      username: a.entity.username ?? null,
     }));
     const batch = actions.map((a) => ({ label: `"${a.entity.email}"`, source: a.entity.source }));
     const inserted = await guardWrite("user", batch, () =>

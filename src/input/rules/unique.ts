@@ -26,7 +26,7 @@ export function checkUniqueValues(desired: Desired): Issue[] {
   };
   once(
     desired.users,
-    (u) => u.username,
+    (u) => u.username ?? null,
     (u, username, first) => ({
       rule: "duplicate-username",
       message: `user "${u.email}" has the username "${username}", as user "${first.email}" (at ${formatPosition(first.source)}); Flagsmith's usernames are unique`,
