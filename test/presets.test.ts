@@ -102,14 +102,15 @@ describe("every preset passes the loader", () => {
       "e2e_separate_test_user@flagsmithe2etestdomain.io",
       "e2e_billing_user@flagsmithe2etestdomain.io",
     ]);
+    // Only the first declares a username; the others leave it out (NULL, as the seed writes).
     expect(defaults.users.map((u) => u.username)).toEqual([
       "e2e_user@flagsmithe2etestdomain.io",
-      null,
-      null,
-      null,
-      null,
-      null,
-      null,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
     ]);
     expect(defaults.identities.map((i) => i.identifier)).toEqual(Array(6).fill("test-identity"));
 
@@ -146,7 +147,7 @@ describe("every preset passes the loader", () => {
       subscriptionId: "test_subscription_id",
     });
     expect(desired.memberships).toHaveLength(7);
-    expect(desired.groups.map((g) => [g.name, g.isDefault])).toEqual([["TestGroup", false]]);
+    expect(desired.groups.map((g) => [g.name, g.isDefault ?? false])).toEqual([["TestGroup", false]]);
     expect(desired.projects).toHaveLength(7);
     expect(desired.environments).toHaveLength(8);
     expect(desired.identities).toHaveLength(6);
@@ -431,7 +432,7 @@ describe("dev preset: Flagsmith's local reset seed (upstream PR #6459)", () => {
 
   test("DEV_USER_EMAIL moves the user and every reference to it", () => {
     const { desired } = loadDesired(findPreset("dev")!.files, { DEV_USER_EMAIL: "me@corp.test" });
-    expect(desired.users.map((u) => [u.email, u.isSuperuser])).toEqual([["me@corp.test", false]]);
+    expect(desired.users.map((u) => [u.email, u.isSuperuser ?? false])).toEqual([["me@corp.test", false]]);
     expect(JSON.stringify(desired)).not.toContain("local@flagsmith.com");
   });
 });
