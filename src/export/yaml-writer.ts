@@ -33,7 +33,8 @@ export function key(text: string): string {
 
 /** Text that interpolation would leave as it is: `${` and `$__file{` are written `$${` and `$$__file{`. */
 function text(value: string): string {
-  return key(value.replaceAll("${", "$${").replaceAll("$__file{", "$$__file{"));
+  // Replacement functions: in a replacement string, "$$" would itself mean one "$".
+  return key(value.replaceAll("${", () => "$${").replaceAll("$__file{", () => "$$__file{"));
 }
 
 export function scalar(value: Scalar): string {
