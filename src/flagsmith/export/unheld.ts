@@ -98,18 +98,19 @@ export async function noteUnheld(r: Reading): Promise<void> {
   const parts = UNHELD.flatMap((u, index) => {
     if (!soft.has(u.table)) return [];
     const column = `${u.scope}_id`;
-    const conditions = [
-      `${column} = any($${["organisation", "project", "environment", "feature"].indexOf(u.scope) + 1}::int[])`,
-    ];
+    const conditions = [`${column} = any(scope.${u.scope})`];
     if (soft.get(u.table)) conditions.push("deleted_at is null");
     if (u.where) conditions.push(`(${u.where})`);
     // Table and column names are this module's constants, never input.
     return [
-      `select ${index} as unheld, ${column} as scope, count(*)::int as n from public.${u.table} where ${conditions.join(" and ")} group by ${column}`,
+      `select ${index} as unheld, ${column} as scope, count(*)::int as n from public.${u.table} cross join scope where ${conditions.join(" and ")} group by ${column}`,
     ];
   });
   if (parts.length === 0) return;
-  const rows = await r.sql.unsafe<{ unheld: number; scope: number; n: number }[]>(parts.join(" union all "), [
+  // Every parameter is typed here, used or not (a parameter no part uses has no type otherwise).
+  const scope =
+    "with scope as (select $1::int[] as organisation, $2::int[] as project, $3::int[] as environment, $4::int[] as feature) ";
+  const rows = await r.sql.unsafe<{ unheld: number; scope: number; n: number }[]>(scope + parts.join(" union all "), [
     idsOf(r.organisations),
     idsOf(r.projects),
     idsOf(r.environments),
