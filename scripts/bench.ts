@@ -17,6 +17,7 @@ import { copyYardstick, type CopyTimes } from "./bench/copy-yardstick.ts";
 import { BenchDatabases, benchSchema } from "./bench/databases.ts";
 import { runMeasured, type Measured } from "./bench/run-binary.ts";
 import { writeWorkload, type WorkloadShape } from "./bench/workload.ts";
+import { exportReport, measureExport } from "./bench/export.ts";
 
 const REPO = join(import.meta.dir, "..");
 const PRESETS = ["bootstrap", "dev", "e2e", "demo", "fof"];
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
     `presets: median of ${repeat} runs, each on a fresh database; large workload ${LARGE.projects}×${LARGE.environments}×${LARGE.features}\n`,
   );
   let copy: CopyTimes;
+  const exports: Measured[] = [];
   try {
     // a) presets: empty database, then the no-op re-run on the same database.
     for (const preset of PRESETS) {
@@ -86,6 +88,8 @@ async function main(): Promise<void> {
       workload: `${label} (no-op)`,
       runs: [await apply(large.url, ["--directory", dir], "large workload re-run")],
     });
+    progress("export of the large workload");
+    for (let i = 0; i < repeat; i++) exports.push(await measureExport(binary, large.url, work));
 
     // c) the yardstick: COPY of the same number of states into a fresh database.
     progress("COPY yardstick");
@@ -106,6 +110,8 @@ async function main(): Promise<void> {
   }
 
   report(rows, copy);
+  const noop = rows.find((r) => r.workload.startsWith(`${LARGE.projects}×`) && r.workload.endsWith("(no-op)"))!;
+  for (const line of exportReport(exports, noop.runs)) console.log(line);
 }
 
 function report(rows: Row[], copy: CopyTimes): void {

@@ -65,7 +65,7 @@ export async function readIdentityOverrides(r: Reading, allocations: Allocations
            st.enabled, v.type, v.boolean_value as b, v.integer_value as i, v.string_value as s
     from features_featurestate st join environments_identity i on i.id = st.identity_id
     left join features_featurestatevalue v on v.feature_state_id = st.id
-    where st.environment_id = any(${idsOf(r.environments)}::int[]) and st.deleted_at is null
+    where st.environment_id = any(${idsOf(r.environments)}::int[]) and st.identity_id is not null and st.deleted_at is null
       and (st.environment_id = any(${v2}::int[]) or (st.version is not null and st.live_from <= now()))
     order by st.identity_id, st.feature_id, st.live_from desc nulls last, st.version desc nulls last, st.id desc`;
   // Without --include identities, the identities the overrides name are exported by identifier alone.

@@ -7,6 +7,7 @@
  */
 import { IN_DATABASE, type Allocations } from "../../kinds/index.ts";
 import type { Sql } from "../context.ts";
+import { recordset } from "../sql/batch.ts";
 import { idsOf, quoted, type FeatureInScope, type Reading } from "./reading.ts";
 import { percentOf, sameValue, textOf, typedOf, type StoredValue } from "./stored-values.ts";
 
@@ -47,20 +48,41 @@ export async function readAllocations(r: Reading): Promise<AllocationsByState> {
 
 export async function readStates(r: Reading, allocations: AllocationsByState): Promise<void> {
   const { v1, v2 } = byVersioning(r);
+  // What a new state of each feature holds: only states that differ from it travel (most states of a large
+  // instance are as their feature made them). valueOf and allocationsOf below decide again, exactly.
+  const defaults = [...r.features].map(([f, { defaultEnabled, defaultValue: v, optionDefaults }]) => ({
+    f,
+    mv: optionDefaults.size > 0,
+    enabled: defaultEnabled,
+    type: v.type,
+    b: v.booleanValue,
+    i: v.integerValue,
+    s: v.stringValue,
+  }));
+  // The live state of 100k pairs is found by sorting them: in memory, not on disk (4 MB is PostgreSQL's default).
+  await r.sql`set local work_mem = '64MB'`;
   const rows = await r.sql<StateRow[]>`
-    with live as (${liveVersions(r.sql, v2)})
-    (select distinct on (fs.feature_id, fs.environment_id)
-            fs.id, fs.feature_id as f, fs.environment_id as e, fs.enabled,
-            v.type, v.boolean_value as b, v.integer_value as i, v.string_value as s
-     from features_featurestate fs left join features_featurestatevalue v on v.feature_state_id = fs.id
-     where fs.environment_id = any(${v1}::int[]) and fs.identity_id is null and fs.feature_segment_id is null
-       and fs.deleted_at is null and fs.version is not null and fs.live_from <= now()
-     order by fs.feature_id, fs.environment_id, fs.live_from desc, fs.version desc)
-    union all
-    (select fs.id, fs.feature_id, fs.environment_id, fs.enabled, v.type, v.boolean_value, v.integer_value, v.string_value
-     from features_featurestate fs left join features_featurestatevalue v on v.feature_state_id = fs.id
-     where fs.environment_feature_version_id in (select uuid from live) and fs.identity_id is null
-       and fs.feature_segment_id is null and fs.deleted_at is null)`;
+    with live as (${liveVersions(r.sql, v2)}),
+    states as (
+      (select distinct on (fs.feature_id, fs.environment_id)
+              fs.id, fs.feature_id as f, fs.environment_id as e, fs.enabled,
+              v.type, v.boolean_value as b, v.integer_value as i, v.string_value as s
+       from features_featurestate fs left join features_featurestatevalue v on v.feature_state_id = fs.id
+       where fs.environment_id = any(${v1}::int[]) and fs.identity_id is null and fs.feature_segment_id is null
+         and fs.deleted_at is null and fs.version is not null and fs.live_from <= now()
+       order by fs.feature_id, fs.environment_id, fs.live_from desc, fs.version desc)
+      union all
+      (select fs.id, fs.feature_id, fs.environment_id, fs.enabled, v.type, v.boolean_value, v.integer_value, v.string_value
+       from features_featurestate fs left join features_featurestatevalue v on v.feature_state_id = fs.id
+       where fs.environment_feature_version_id in (select uuid from live) and fs.identity_id is null
+         and fs.feature_segment_id is null and fs.deleted_at is null))
+    select st.* from states st
+    join ${recordset(r.sql, defaults)} as d(f int, mv boolean, enabled boolean, type text, b boolean, i int, s text) on d.f = st.f
+    where st.enabled <> d.enabled
+       or (case when st.type in ('int', 'bool') then st.type else 'unicode' end) <> d.type
+       or (case st.type when 'int' then st.i is distinct from d.i when 'bool' then st.b is distinct from d.b
+                        else st.s is distinct from d.s end)
+       or (d.mv and exists (select from multivariate_multivariatefeaturestatevalue mv where mv.feature_state_id = st.id))`;
   for (const row of rows) {
     const feature = r.features.get(row.f);
     const environment = r.environments.get(row.e);
