@@ -48,7 +48,7 @@ export async function exportCommand(options: ExportOptions, io: Io): Promise<num
   if (options.outputDir === undefined) io.out(renderDocument(state, header).slice(0, -1));
   else writeDirectory(options.outputDir, state, header, io);
   if (state.notes.length)
-    io.err(`note: ${state.notes.length} kind(s) of things the format cannot hold are listed in the export's header`);
+    io.err(`note: the export's header lists ${state.notes.length} kind(s) of content the format cannot hold`);
   return ExitCode.ok;
 }
 
