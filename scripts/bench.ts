@@ -24,6 +24,7 @@ import { report, type Row, type Skipped, type Yardstick } from "./bench/report.t
 import { RSS_MEASURED_BY, runMeasured, type Measured } from "./bench/run-binary.ts";
 import { writeWorkload, type WorkloadShape } from "./bench/workload.ts";
 import { captureWritten, watermark } from "./bench/written-rows.ts";
+import { exportReport, measureExport } from "./bench/export.ts";
 
 const REPO = join(import.meta.dir, "..");
 const PRESETS = ["bootstrap", "dev", "e2e", "demo", "fof"];
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
   const dbs = new BenchDatabases(schema.path);
   const work = mkdtempSync(join(tmpdir(), "fsp-bench-"));
   const rows: Row[] = [];
+  const exports: Measured[] = [];
   const skipped: Skipped = [];
   const begun = performance.now();
   const progress = (what: string) => console.error(`[${((performance.now() - begun) / 1000).toFixed(1)}s] ${what}`);
@@ -129,6 +131,8 @@ async function main(): Promise<void> {
         const db = await dbs.fresh();
         first.runs.push(await apply(db.url, source, `${workload.name} workload`));
         again.runs.push(await apply(db.url, source, `${workload.name} workload re-run`));
+        // Issue 12: exporting the large workload's database, against its no-op re-run.
+        if (workload.name === "large") exports.push(await measureExport(binary, db.url, work));
         // What the yardstick loads: every row of the first apply (and of its re-run, which should add none).
         if (i === 0) yardstick.written = await captureWritten(db.url, before);
         await dbs.drop(db.name);
@@ -145,6 +149,8 @@ async function main(): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
   report(rows, skipped);
+  const noop = rows.find((r) => r.noop && r.workload.startsWith(shapeLabel(LARGE)));
+  for (const line of exportReport(exports, noop?.runs ?? [])) console.log(line);
 }
 
 await main();

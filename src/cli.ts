@@ -4,6 +4,8 @@ import { UserError } from "./errors.ts";
 import { renderHelp, type HelpOption } from "./help.ts";
 import { didYouMean } from "./suggest.ts";
 import { applyCommand } from "./commands/apply.ts";
+import { exportCommand } from "./commands/export.ts";
+import { readExportOptions } from "./commands/export-options.ts";
 import { hashPasswordCommand } from "./commands/hash-password.ts";
 import type { Io } from "./io.ts";
 import { readApplyOptions, readSourceOptions, VERBATIM, type RawOptions } from "./commands/options.ts";
@@ -70,6 +72,18 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         io,
       ),
     );
+  cli
+    .command("export", "Write what a Flagsmith database holds as provisioning YAML")
+    .option("--organisation <name>", "Only this organisation (repeatable)")
+    .option("--project <name>", "Only this project (repeatable; with --organisation, a project of those)")
+    .option(
+      "--include <parts>",
+      "Optional parts, comma-separated: identities, overrides, users, password-hashes, or all",
+    )
+    .option("--output-dir <dir>", "One file per organisation and per project in DIR (else one document on stdout)")
+    .option("--database-url <url>", "Else DATABASE_URL, else DJANGO_DB_HOST/PORT/NAME/USER/PASSWORD")
+    .option("--wait <seconds>", "Wait up to SECONDS for the database and Flagsmith's migrations")
+    .action((raw: RawOptions) => exportCommand(readExportOptions(raw), io));
   cli.option("-v, --version", "Print the version");
   cli.option("-h, --help", "Show this help");
 

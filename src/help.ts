@@ -102,6 +102,20 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     exitCodes: [0, 2],
     readsSources: false,
   },
+  export: {
+    summary: "Write what a Flagsmith database holds as provisioning YAML",
+    usage: `${NAME} export [--organisation NAME]… [--project NAME]… [--include PARTS] [--output-dir DIR] [options]`,
+    description:
+      "Read a Flagsmith database (one read-only snapshot) and write it as provisioning YAML: organisations, projects, environments, segments, features with their per-environment content, and optionally identities, identity overrides and users. Secrets never: master API keys by name only, password hashes only with --include password-hashes. What the format cannot hold is listed in the header.",
+    environment: DATABASE_ENV.slice(0, 2),
+    examples: [
+      `${NAME} export > flagsmith.yaml`,
+      `${NAME} export --organisation "Acme Corp" --include users,identities --output-dir ./provisioning`,
+      `${NAME} export --project "Web App" --include all`,
+    ],
+    exitCodes: [0, 1, 2, 3],
+    readsSources: false,
+  },
   reset: {
     summary: "Dev/e2e only: delete the declared organisations and users, then provision",
     usage: `${NAME} reset --yes [--file FILE]… [--directory DIR] [--preset NAME] [options]`,

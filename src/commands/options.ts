@@ -28,7 +28,7 @@ export type RawOptions = Record<string, unknown>;
 export const VERBATIM = "\u0001";
 
 /** A typed value without its mark; values cac made up (true for a flag without a value) as they are. */
-function typed(value: unknown): unknown {
+export function typed(value: unknown): unknown {
   return typeof value === "string" && value.startsWith(VERBATIM) ? value.slice(VERBATIM.length) : value;
 }
 
@@ -48,16 +48,7 @@ export function readApplyOptions(raw: RawOptions): ApplyOptions {
   if (output !== "text" && output !== "json") {
     issues.push(invalid(`--output must be "text" or "json", not "${output}"`));
   }
-  const waitText = single(raw, "wait", issues);
-  let wait: number | undefined;
-  if (waitText !== undefined) {
-    wait = Number(waitText);
-    if (waitText.trim() === "" || !Number.isFinite(wait) || wait < 0) {
-      issues.push(invalid(`--wait must be a number of seconds (0 or more), not "${waitText}"`));
-    }
-  }
-  // An empty --database-url counts as unset, like an empty DATABASE_URL (compose files pass `--database-url=$X`).
-  const databaseUrl = single(raw, "databaseUrl", issues) || undefined;
+  const { databaseUrl, wait } = databaseOptions(raw, issues);
   const secretsFile = single(raw, "secretsFile", issues);
   if (secretsFile === "") issues.push(invalid("--secrets-file needs a file path"));
   if (issues.length) throw new UserError(issues);
@@ -73,6 +64,21 @@ export function readApplyOptions(raw: RawOptions): ApplyOptions {
   };
 }
 
+/** --database-url and --wait, checked (apply, reset and export take them). */
+export function databaseOptions(raw: RawOptions, issues: Issue[]): { databaseUrl?: string; wait?: number } {
+  const waitText = single(raw, "wait", issues);
+  let wait: number | undefined;
+  if (waitText !== undefined) {
+    wait = Number(waitText);
+    if (waitText.trim() === "" || !Number.isFinite(wait) || wait < 0) {
+      issues.push(invalid(`--wait must be a number of seconds (0 or more), not "${waitText}"`));
+    }
+  }
+  // An empty --database-url counts as unset, like an empty DATABASE_URL (compose files pass `--database-url=$X`).
+  const databaseUrl = single(raw, "databaseUrl", issues) || undefined;
+  return { ...(databaseUrl !== undefined && { databaseUrl }), ...(wait !== undefined && { wait }) };
+}
+
 function sourceOptions(raw: RawOptions, issues: Issue[]): SourceOptions {
   const given = ([] as unknown[]).concat(raw.file ?? []).map(typed);
   // mri gives `true` for a value flag without a value (e.g. a trailing `--file`).
@@ -84,7 +90,7 @@ function sourceOptions(raw: RawOptions, issues: Issue[]): SourceOptions {
 }
 
 /** A value flag given at most once; `true` (flag without value) is caught by cac before this. */
-function single(raw: RawOptions, name: string, issues: Issue[]): string | undefined {
+export function single(raw: RawOptions, name: string, issues: Issue[]): string | undefined {
   const value = Array.isArray(raw[name]) ? (raw[name] as unknown[]).map(typed) : typed(raw[name]);
   if (value === undefined) return undefined;
   if (value === true || value === false) {
@@ -106,6 +112,6 @@ function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
 }
 
-function invalid(message: string, hint = "run flagsmith-provision --help for the options"): Issue {
+export function invalid(message: string, hint = "run flagsmith-provision --help for the options"): Issue {
   return { rule: "invalid-option", message, hint };
 }

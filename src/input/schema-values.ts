@@ -3,7 +3,7 @@ import * as v from "valibot";
 import { describe, encodeProblem, reportingSkippedKeys, SKIPPED_KEYS, text } from "./fields.ts";
 import { HOST_AND_PORT_EXAMPLE, HOST_AND_PORT_HINT, HOST_AND_PORT_PATTERN, isHostAndPort } from "./host.ts";
 import { annotate, columnLength, fitsIn, textMatching, type Keywords } from "./json-form.ts";
-import { isFlagsmithPasswordHash, PASSWORD_HASH_ALGORITHMS, PASSWORD_HASH_PATTERN } from "./password-hash.ts";
+import { isFlagsmithPasswordHash, PASSWORD_HASH_ALGORITHMS, PASSWORD_HASH_PATTERN } from "../kinds/password-hash.ts";
 
 /** Text passing `test`; `form` is the same check in JSON Schema, for editors. */
 const checked = (test: (value: string) => boolean, rule: string, message: string, hint: string, form: Keywords) =>

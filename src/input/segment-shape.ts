@@ -1,26 +1,12 @@
-import type { SegmentCondition, SegmentRule } from "../kinds/index.ts";
+import { toDashboardShape as dashboardShapeOf, type SegmentCondition, type SegmentRule } from "../kinds/index.ts";
 import type { ConditionSpec, RuleSpec } from "./schema.ts";
 
 /**
- * Rules as written → the shape Flagsmith's dashboard builds (frontend CreateSegment.tsx): ONE top-level ALL rule
- * whose child ANY/NONE rules hold the conditions. Meaning is unchanged: ALL[c1, c2] → ALL[ANY[c1], ANY[c2]];
- * ANY[c1, c2] → ALL[ANY[c1, c2]]; NONE[c1, c2] → ALL[NONE[c1, c2]]; nested rules are kept as written; a rule
- * already in that shape (ALL without conditions) is kept. Several top-level rules all had to match, so their
- * children are merged into the one ALL.
+ * Rules as written → the shape Flagsmith's dashboard builds (kinds/segment-shape.ts): ONE top-level ALL rule whose
+ * child ANY/NONE rules hold the conditions, with the meaning unchanged.
  */
 export function toDashboardShape(rules: readonly RuleSpec[]): SegmentRule[] {
-  const children: SegmentRule[] = [];
-  for (const rule of rules) children.push(...childrenOf(rule));
-  return [{ type: "ALL", conditions: [], rules: children }];
-}
-
-function childrenOf(rule: RuleSpec): SegmentRule[] {
-  const conditions = (rule.conditions ?? []).map(toCondition);
-  const nested = (rule.rules ?? []).map(asWritten);
-  if (rule.type === "ALL")
-    return [...conditions.map((c): SegmentRule => ({ type: "ANY", conditions: [c], rules: [] })), ...nested];
-  // ANY/NONE keep their meaning only as one unit; with nested rules this goes a level deeper (rules.ts checks depth).
-  return [{ type: rule.type, conditions, rules: nested }];
+  return dashboardShapeOf(rules.map(asWritten));
 }
 
 /** A rule kept exactly as written. */

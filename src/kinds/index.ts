@@ -235,5 +235,6 @@ export * from "./permissions.ts";
 export * from "./project.ts";
 export * from "./refs.ts";
 export * from "./segment.ts";
+export * from "./segment-shape.ts";
 export type { KindSpec, Label, Reference } from "./spec.ts";
 export * from "./user.ts";

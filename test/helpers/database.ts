@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import postgres from "postgres";
 
 /**
@@ -50,7 +50,7 @@ async function withAdmin<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
   }
 }
 
-function templateName(schema: SchemaName, path: string): string {
+function templateName(schema: string, path: string): string {
   // The template name changes with the file's content, so an edited fixture is never served stale.
   const hash = Bun.hash(readFileSync(path)).toString(36).slice(0, 10);
   return `fsp_tpl_${schema.replace(/\W/g, "_")}_${hash}`;
@@ -62,7 +62,12 @@ async function ensureTemplate(schema: SchemaName): Promise<string> {
     throw new Error(
       `schema ${schema} is not available (${schema === "fixture" ? "test/fixtures/schema.sql" : "../shared/flagsmith"} missing)`,
     );
-  const name = templateName(schema, path);
+  return ensureTemplateOf(schema, path);
+}
+
+/** A template database loaded from the plain SQL at `path` (once per server and content), named after `label`. */
+async function ensureTemplateOf(label: string, path: string): Promise<string> {
+  const name = templateName(label, path);
   return withAdmin(async (admin) => {
     // Serialise template creation across concurrently running test files.
     await admin`select pg_advisory_lock(hashtext(${name}))`;
@@ -99,6 +104,14 @@ let counter = 0;
 /** Creates a fresh database with the given Flagsmith schema. */
 export async function createTestDatabase(schema: SchemaName): Promise<TestDatabase> {
   return createDatabaseFrom(await ensureTemplate(schema));
+}
+
+/**
+ * Creates a fresh database holding a plain-SQL dump (e.g. ../shared/flagsmith/populated/*.sql, databases Flagsmith
+ * itself filled), loaded the way the schema dumps are.
+ */
+export async function createTestDatabaseFromDump(path: string): Promise<TestDatabase> {
+  return createDatabaseFrom(await ensureTemplateOf(basename(path, ".sql"), path));
 }
 
 /** Creates a fresh database with no tables at all (a server whose Flagsmith has not migrated yet). */

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { UserError, type Issue } from "../../src/errors.ts";
 import { isHostAndPort } from "../../src/input/host.ts";
 import { loadDesired } from "../../src/input/index.ts";
-import { isFlagsmithPasswordHash } from "../../src/input/password-hash.ts";
+import { isFlagsmithPasswordHash } from "../../src/kinds/password-hash.ts";
 import type { Source } from "../../src/input/source.ts";
 import { discoverSources } from "../../src/input/discover.ts";
 import { decodeUtf8 } from "../../src/input/utf8.ts";
