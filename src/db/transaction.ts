@@ -25,7 +25,10 @@ export async function withTransaction<T>(
 ): Promise<T> {
   try {
     return (await sql.begin(async (tx) => {
-      await tx`select pg_advisory_xact_lock(${ADVISORY_LOCK_KEY}::bigint)`;
+      // JIT off for this transaction (set_config local: nothing session-scoped, PgBouncer-safe): the planner's
+      // estimates for our batch statements (recursive CTEs over unnest, jsonb recordsets) pass the JIT cost
+      // thresholds, and compiling then costs 0.4 s where running takes milliseconds.
+      await tx`select pg_advisory_xact_lock(${ADVISORY_LOCK_KEY}::bigint), set_config('jit', 'off', true)`;
       const result = await fn(tx);
       if (options.rollback) throw new DryRunRollback(result);
       return result;

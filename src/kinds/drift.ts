@@ -43,10 +43,17 @@ export function driftOf<E>(compared: readonly ComparedField<E>[], declared: E, s
       if (files === undefined) continue;
       const database = value(stored, declared, key) ?? null;
       const name = key === undefined ? field : `${field}.${key}`;
-      if (canonical(files) !== canonical(database)) drift.push({ field: name, database, files });
+      if (!same(files, database)) drift.push({ field: name, database, files });
     }
   }
   return drift;
+}
+
+/** Equal values: scalars directly (most fields, tens of thousands per run), lists and mappings as canonical JSON. */
+function same(a: Shown, b: Shown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+  return canonical(a) === canonical(b);
 }
 
 /** JSON with object keys sorted, so that two equal values read the same. */
