@@ -135,6 +135,48 @@ describe("resolution", () => {
     expect(issues[0]!.message).not.toContain("A@B.CO"); // field names only, never values
   });
 
+  test("settings are fields of their own: a file declaring the project again without them merges, setting by setting", () => {
+    const withSettings =
+      "projects: [{name: P, organisation: O, hide_disabled_flags: true, environments: [{name: E, banner_text: Hi}]}]\n";
+    const withTag = "projects: [{name: P, organisation: O, tags: [{label: t}], environments: [{name: E}]}]\n";
+    const moreSettings =
+      "projects: [{name: P, organisation: O, feature_name_regex: '[a-z]+', environments: [{name: E, hide_sensitive_data: true}]}]\n";
+    for (const order of [
+      [withSettings, withTag, moreSettings],
+      [withTag, moreSettings, withSettings],
+    ]) {
+      const { desired } = loadDesired(
+        order.map((text, i) => ({ name: `${i}.yaml`, text: V + text })),
+        {},
+      );
+      expect(desired.projects.map((p) => p.settings)).toEqual([
+        { hide_disabled_flags: true, feature_name_regex: "[a-z]+" },
+      ]);
+      expect(desired.environments.map((e) => e.settings)).toEqual([{ banner_text: "Hi", hide_sensitive_data: true }]);
+      expect(desired.tags.map((t) => t.label)).toEqual(["t"]);
+    }
+    // A setting given twice, differently, is a conflict named as the files name it.
+    const issues = issuesOf([
+      { name: "a.yaml", text: V + withSettings },
+      {
+        name: "b.yaml",
+        text:
+          V +
+          "projects: [{name: P, organisation: O, hide_disabled_flags: false, environments: [{name: E, use_identity_composite_key_for_hashing: false}]}]\n",
+      },
+      {
+        name: "c.yaml",
+        text:
+          V +
+          "projects: [{name: P, organisation: O, environments: [{name: E, use_identity_composite_key_for_hashing: true}]}]\n",
+      },
+    ]);
+    expect(issues.map((i) => [i.position!.file, i.message.split(": here")[0]])).toEqual([
+      ["b.yaml", "this project is declared twice with different content (hide_disabled_flags)"],
+      ["c.yaml", "this environment is declared twice with different content (use_mv_v2_evaluation)"],
+    ]);
+  });
+
   test("show_key resolves on nested and top-level environments, false unless asked", () => {
     const { desired } = load(
       [

@@ -48,10 +48,20 @@ function withShowKey<T extends object>(earlier: T, later: T): T {
   return asked(later) && !asked(earlier) ? { ...earlier, showKey: true } : earlier;
 }
 
-/** A field one declaration leaves out (undefined: not declared) takes the other's value. */
+/**
+ * Entity fields that gather several of the files' fields (a project's or an environment's settings, each a field
+ * of its own in the files, only those given present): compared and merged setting by setting, so a file that
+ * declares the project again to add a tag, without its settings, does not conflict with the one that gives them.
+ */
+const GROUPED = new Set(["settings"]);
+
+/** A field one declaration leaves out (undefined: not declared) takes the other's value; settings one by one. */
 function withUndeclared<T extends object>(earlier: T, later: T): T {
   const filled = { ...earlier } as Record<string, unknown>;
-  for (const [key, value] of Object.entries(later)) if (filled[key] === undefined) filled[key] = value;
+  for (const [key, value] of Object.entries(later)) {
+    if (filled[key] === undefined) filled[key] = value;
+    else if (GROUPED.has(key)) filled[key] = { ...(value as object), ...(filled[key] as object) };
+  }
   return filled as T;
 }
 
@@ -62,9 +72,11 @@ function differingFields(a: object, b: object): string[] {
   const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
   keys.delete("source");
   keys.delete("showKey");
-  return [...keys].filter(
-    (key) => x[key] !== undefined && y[key] !== undefined && JSON.stringify(x[key]) !== JSON.stringify(y[key]),
-  );
+  return [...keys].flatMap((key) => {
+    if (x[key] === undefined || y[key] === undefined) return [];
+    if (GROUPED.has(key)) return differingFields(x[key] as object, y[key] as object);
+    return JSON.stringify(x[key]) !== JSON.stringify(y[key]) ? [key] : [];
+  });
 }
 
 function conflict(kind: Kind, fields: string[], position: Position, first: Position): Issue {
