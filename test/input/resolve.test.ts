@@ -173,7 +173,19 @@ describe("resolution", () => {
     ]);
     expect(issues.map((i) => [i.position!.file, i.message.split(": here")[0]])).toEqual([
       ["b.yaml", "this project is declared twice with different content (hide_disabled_flags)"],
-      ["c.yaml", "this environment is declared twice with different content (use_mv_v2_evaluation)"],
+      ["c.yaml", "this environment is declared twice with different content (use_identity_composite_key_for_hashing)"],
+    ]);
+  });
+
+  test("a conflict names the fields as the files name them", () => {
+    const option = (allocation: number) =>
+      `features: [{name: f, project: P, multivariate_options: [{value: a, default_percentage_allocation: ${allocation}}]}]\n`;
+    const issues = issuesOf([
+      { name: "a.yaml", text: V + option(10) },
+      { name: "b.yaml", text: V + option(20) },
+    ]);
+    expect(issues.map((i) => i.message.split(": here")[0])).toEqual([
+      "this multivariate option is declared twice with different content (default_percentage_allocation)",
     ]);
   });
 

@@ -55,6 +55,14 @@ function withShowKey<T extends object>(earlier: T, later: T): T {
  */
 const GROUPED = new Set(["settings"]);
 
+/** How the files name an entity field, where the names differ. */
+const FILE_NAMES: Record<string, string> = {
+  defaultAllocation: "default_percentage_allocation",
+  use_mv_v2_evaluation: "use_identity_composite_key_for_hashing",
+};
+
+const fileName = (field: string) => FILE_NAMES[field] ?? field.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
+
 /** A field one declaration leaves out (undefined: not declared) takes the other's value; settings one by one. */
 function withUndeclared<T extends object>(earlier: T, later: T): T {
   const filled = { ...earlier } as Record<string, unknown>;
@@ -65,7 +73,10 @@ function withUndeclared<T extends object>(earlier: T, later: T): T {
   return filled as T;
 }
 
-/** Fields both declarations give, with different values (a field one of them leaves out is no conflict). */
+/**
+ * Fields both declarations give, with different values (a field one of them leaves out is no conflict), named as
+ * the files name them.
+ */
 function differingFields(a: object, b: object): string[] {
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
@@ -75,7 +86,7 @@ function differingFields(a: object, b: object): string[] {
   return [...keys].flatMap((key) => {
     if (x[key] === undefined || y[key] === undefined) return [];
     if (GROUPED.has(key)) return differingFields(x[key] as object, y[key] as object);
-    return JSON.stringify(x[key]) !== JSON.stringify(y[key]) ? [key] : [];
+    return JSON.stringify(x[key]) !== JSON.stringify(y[key]) ? [fileName(key)] : [];
   });
 }
 
