@@ -6,6 +6,7 @@
  */
 import { type KindSpec, type Reference, inEnvironmentField, q } from "./spec.ts";
 import { SEP, type EnvironmentRef, type Sourced } from "./refs.ts";
+import type { Position } from "../errors.ts";
 import { environmentRef } from "./environment.ts";
 import { featureKey, featureRef } from "./feature.ts";
 import { identityRef } from "./identity.ts";
@@ -21,12 +22,16 @@ export interface InFeatureEnvironment extends Sourced {
 /** Percentages by option value as written (`{ dark: 50 }`). */
 export type Allocations = Record<string, number>;
 
+/** Where the files name each option of the allocations (for messages only; never compared). */
+export type AllocationSources = Record<string, Position>;
+
 export interface DesiredFeatureState extends InFeatureEnvironment {
   /** null: as the feature's default_enabled made it. */
   enabled: boolean | null;
   /** The raw value (typed on write like initial_value); null: the feature's initial value. */
   value: string | null;
   multivariate: Allocations;
+  multivariateAt?: AllocationSources;
 }
 
 export interface DesiredSegmentOverride extends InFeatureEnvironment {
@@ -34,6 +39,7 @@ export interface DesiredSegmentOverride extends InFeatureEnvironment {
   enabled: boolean;
   value: string | null;
   multivariate: Allocations;
+  multivariateAt?: AllocationSources;
 }
 
 export interface DesiredIdentityOverride extends InFeatureEnvironment {
@@ -55,8 +61,13 @@ const fields = (e: InFeatureEnvironment, name: string) => ({
   ...projectFields(e.environment.project),
 });
 
-const optionRefs = (e: InFeatureEnvironment & { multivariate: Allocations }): Reference[] =>
-  Object.keys(e.multivariate).map((value) => multivariateOptionRef(e.environment.project, e.feature, value));
+const optionRefs = (
+  e: InFeatureEnvironment & { multivariate: Allocations; multivariateAt?: AllocationSources },
+): Reference[] =>
+  Object.keys(e.multivariate).map((value) => ({
+    ...multivariateOptionRef(e.environment.project, e.feature, value),
+    at: e.multivariateAt?.[value],
+  }));
 
 const valueLimit = (e: { value: string | null }, what: () => string) => ({
   columns: "features_featurestatevalue.string_value",

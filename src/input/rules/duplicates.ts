@@ -83,6 +83,7 @@ function differingFields(a: object, b: object): string[] {
   const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
   keys.delete("source");
   keys.delete("showKey");
+  keys.delete("multivariateAt");
   return [...keys].flatMap((key) => {
     if (x[key] === undefined || y[key] === undefined) return [];
     if (GROUPED.has(key)) return differingFields(x[key] as object, y[key] as object);

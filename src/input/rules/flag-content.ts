@@ -3,10 +3,12 @@
  * - allocations: a feature's options' default allocations, an environment's and an override's allocations are
  *   each at most 100 % in total (Flagsmith's serializers refuse more);
  * - feature names: a project declaring feature_name_regex gets only features whose whole names match it
- *   (Flagsmith's feature serializer refuses the others), and the regex itself must compile.
+ *   (Flagsmith's feature serializer refuses the others), and the regex itself must compile (checked in each file,
+ *   where the regex's own position is known).
  */
 import { formatPosition, type Issue, type Position } from "../../errors.ts";
 import { featureKey, projectKey, type Desired, type Allocations } from "../../kinds/index.ts";
+import type { CheckedFile } from "../resolve.ts";
 
 export function checkFlagContent(desired: Desired): Issue[] {
   return [...checkAllocations(desired), ...checkFeatureNames(desired)];
@@ -77,22 +79,35 @@ function compile(pattern: string): RegExp | Error {
   }
 }
 
+/** Project.is_feature_name_valid: re.match(f"^{regex}$", name), the pattern pasted in as it is. */
+const compileFeatureNameRegex = (pattern: string) => compile(`^${pattern}$`);
+
+/** A project's feature_name_regex must compile; reported at the regex. */
+export function checkFeatureNameRegexes({ file, spec }: CheckedFile): Issue[] {
+  const issues: Issue[] = [];
+  (spec.projects ?? []).forEach((project, i) => {
+    if (project.feature_name_regex == null) return;
+    const regex = compileFeatureNameRegex(project.feature_name_regex);
+    if (regex instanceof Error)
+      issues.push({
+        rule: "bad-regex",
+        message: `feature_name_regex of project "${project.name}" does not compile: ${regex.message}`,
+        position: file.at(["projects", i, "feature_name_regex"]),
+        hint: "fix the regular expression (Python re syntax)",
+      });
+  });
+  return issues;
+}
+
 function checkFeatureNames(desired: Desired): Issue[] {
   const issues: Issue[] = [];
   const regexOf = new Map<string, { regex: RegExp; pattern: string; at: Position }>();
   for (const project of desired.projects) {
     const pattern = project.settings.feature_name_regex;
     if (pattern == null) continue;
-    // Project.is_feature_name_valid: re.match(f"^{regex}$", name), the pattern pasted in as it is.
-    const regex = compile(`^${pattern}$`);
-    if (regex instanceof Error)
-      issues.push({
-        rule: "bad-regex",
-        message: `feature_name_regex of project "${project.name}" does not compile: ${regex.message}`,
-        position: project.source,
-        hint: "fix the regular expression (Python re syntax)",
-      });
-    else regexOf.set(projectKey(project), { regex, pattern, at: project.source });
+    // One that does not compile is reported by checkFeatureNameRegexes.
+    const regex = compileFeatureNameRegex(pattern);
+    if (!(regex instanceof Error)) regexOf.set(projectKey(project), { regex, pattern, at: project.source });
   }
   for (const feature of desired.features) {
     const rule = regexOf.get(projectKey(feature.project));
