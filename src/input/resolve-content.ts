@@ -97,8 +97,9 @@ export function addFeatureContent(
     desired.featureStates.push({
       environment,
       feature,
-      enabled: content.enabled ?? null,
-      value: content.value ?? null,
+      // Undeclared stays undefined, so a file that names the state again only to add an override agrees with it.
+      enabled: content.enabled ?? undefined,
+      value: content.value ?? undefined,
       multivariate: { ...(content.multivariate ?? {}) },
       multivariateAt: optionsAt(content.multivariate, [...envPath, "multivariate"], at),
       // At the environment's name: what a misspelt environment is reported at.

@@ -26,10 +26,11 @@ export type Allocations = Record<string, number>;
 export type AllocationSources = Record<string, Position>;
 
 export interface DesiredFeatureState extends InFeatureEnvironment {
-  /** null: as the feature's default_enabled made it. */
-  enabled: boolean | null;
-  /** The raw value (typed on write like initial_value); null: the feature's initial value. */
-  value: string | null;
+  /** undefined: not declared (as the feature's default_enabled made it). */
+  enabled?: boolean;
+  /** The raw value (typed on write like initial_value); undefined: not declared (the feature's initial value). */
+  value?: string;
+  /** Only the options declared: a file that names none declares no allocation. */
   multivariate: Allocations;
   multivariateAt?: AllocationSources;
 }
@@ -69,7 +70,7 @@ const optionRefs = (
     at: e.multivariateAt?.[value],
   }));
 
-const valueLimit = (e: { value: string | null }, what: () => string) => ({
+const valueLimit = (e: { value?: string | null }, what: () => string) => ({
   columns: "features_featurestatevalue.string_value",
   value: e.value,
   what,

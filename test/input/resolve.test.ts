@@ -177,6 +177,36 @@ describe("resolution", () => {
     ]);
   });
 
+  test("a feature's environment named again to add an override agrees with the one giving its state", () => {
+    const feature = (environment: string) =>
+      `features: [{name: f, project: P, multivariate_options: [{value: a, default_percentage_allocation: 10}, {value: b, default_percentage_allocation: 10}], environments: {E: ${environment}}}]\n`;
+    const { desired } = loadDesired(
+      [
+        { name: "a.yaml", text: V + feature("{enabled: true, value: x, multivariate: {a: 5}}") },
+        { name: "b.yaml", text: V + feature("{multivariate: {b: 7}, segment_overrides: [{segment: s}]}") },
+        { name: "c.yaml", text: V + feature("{identity_overrides: [{identifier: i}]}") },
+      ],
+      {},
+    );
+    expect(desired.featureStates).toHaveLength(1);
+    expect(desired.featureStates[0]).toMatchObject({ enabled: true, value: "x", multivariate: { a: 5, b: 7 } });
+    expect(Object.keys(desired.featureStates[0]!.multivariateAt!)).toEqual(["b", "a"]);
+    expect(desired.segmentOverrides.map((o) => o.segment)).toEqual(["s"]);
+    expect(desired.identityOverrides.map((o) => o.identifier)).toEqual(["i"]);
+    // Not declared stays undeclared: the state keeps what the feature gives it.
+    const { desired: plain } = loadDesired([{ name: "a.yaml", text: V + feature("{}") }], {});
+    expect(plain.featureStates[0]!.enabled).toBeUndefined();
+    expect(plain.featureStates[0]!.value).toBeUndefined();
+    // An allocation given twice, differently, is a conflict naming the option.
+    const issues = issuesOf([
+      { name: "a.yaml", text: V + feature("{multivariate: {a: 5}}") },
+      { name: "b.yaml", text: V + feature("{multivariate: {a: 6, b: 1}}") },
+    ]);
+    expect(issues.map((i) => i.message.split(": here")[0])).toEqual([
+      "this feature state is declared twice with different content (multivariate.a)",
+    ]);
+  });
+
   test("a conflict names the fields as the files name them", () => {
     const option = (allocation: number) =>
       `features: [{name: f, project: P, multivariate_options: [{value: a, default_percentage_allocation: ${allocation}}]}]\n`;

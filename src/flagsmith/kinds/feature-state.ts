@@ -52,7 +52,7 @@ export const featureStates: KindModule<"featureState"> = {
 async function setDeclaredContent(ctx: WriteContext, states: DesiredFeatureState[]): Promise<void> {
   const rows = states.map((s) => {
     const ids = stateIds(ctx.ids, s);
-    const value = s.value === null ? null : featureStateValue(s.value);
+    const value = s.value === undefined ? null : featureStateValue(s.value);
     return {
       f: requireId(ids?.feature, s),
       e: requireId(ids?.environment, s),
@@ -64,7 +64,7 @@ async function setDeclaredContent(ctx: WriteContext, states: DesiredFeatureState
       s: value?.stringValue ?? null,
     };
   });
-  const changed = rows.filter((r) => r.enabled !== null);
+  const changed = rows.filter((r) => r.enabled !== undefined);
   if (changed.length)
     await ctx.sql`
       update features_featurestate fs set enabled = d.enabled, updated_at = now()

@@ -50,10 +50,11 @@ function withShowKey<T extends object>(earlier: T, later: T): T {
 
 /**
  * Entity fields that gather several of the files' fields (a project's or an environment's settings, each a field
- * of its own in the files, only those given present): compared and merged setting by setting, so a file that
- * declares the project again to add a tag, without its settings, does not conflict with the one that gives them.
+ * of its own in the files, only those given present; a feature state's allocations, one per option, and where
+ * the files name them): compared and merged key by key, so a file that declares the project again to add a tag,
+ * without its settings, or a feature's environment again to add an override, agrees with the one that gives them.
  */
-const GROUPED = new Set(["settings"]);
+const GROUPED = new Set(["settings", "multivariate", "multivariateAt"]);
 
 /** How the files name an entity field, where the names differ. */
 const FILE_NAMES: Record<string, string> = {
@@ -63,7 +64,7 @@ const FILE_NAMES: Record<string, string> = {
 
 const fileName = (field: string) => FILE_NAMES[field] ?? field.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
 
-/** A field one declaration leaves out (undefined: not declared) takes the other's value; settings one by one. */
+/** A field one declaration leaves out (undefined: not declared) takes the other's value; grouped ones key by key. */
 function withUndeclared<T extends object>(earlier: T, later: T): T {
   const filled = { ...earlier } as Record<string, unknown>;
   for (const [key, value] of Object.entries(later)) {
@@ -80,15 +81,24 @@ function withUndeclared<T extends object>(earlier: T, later: T): T {
 function differingFields(a: object, b: object): string[] {
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
-  const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
-  keys.delete("source");
-  keys.delete("showKey");
-  keys.delete("multivariateAt");
-  return [...keys].flatMap((key) => {
-    if (x[key] === undefined || y[key] === undefined) return [];
-    if (GROUPED.has(key)) return differingFields(x[key] as object, y[key] as object);
-    return JSON.stringify(x[key]) !== JSON.stringify(y[key]) ? [fileName(key)] : [];
+  return differingKeys(x, y, ["source", "showKey", "multivariateAt"]).flatMap((key) => {
+    // Settings are fields of the entity in the files; options are named under their mapping.
+    if (key === "settings") return differingFields(x[key] as object, y[key] as object);
+    if (key === "multivariate")
+      return differingKeys(x[key] as Record<string, unknown>, y[key] as Record<string, unknown>).map(
+        (option) => `multivariate.${option}`,
+      );
+    return [fileName(key)];
   });
+}
+
+/** Keys both objects give (not undefined) with different values; grouped fields are given back when they differ. */
+function differingKeys(x: Record<string, unknown>, y: Record<string, unknown>, ignored: string[] = []): string[] {
+  const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
+  for (const key of ignored) keys.delete(key);
+  return [...keys].filter(
+    (key) => x[key] !== undefined && y[key] !== undefined && JSON.stringify(x[key]) !== JSON.stringify(y[key]),
+  );
 }
 
 function conflict(kind: Kind, fields: string[], position: Position, first: Position): Issue {
