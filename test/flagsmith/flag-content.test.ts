@@ -550,6 +550,44 @@ for (const schema of availableSchemas()) {
       }
     });
 
+    test("a new option that would take a stored environment state over 100% is refused, as Flagsmith refuses it", async () => {
+      // The dashboard raised Production's one_page to 80% since: with express's 15 the state holds 95%.
+      const production = await one(db.sql`
+        select fs.id from features_featurestate fs join features_feature f on f.id = fs.feature_id
+        join environments_environment e on e.id = fs.environment_id
+        where f.name = 'checkout_flow' and e.name = 'Production' and fs.identity_id is null and fs.feature_segment_id is null`);
+      const onePage = db.sql`
+        multivariate_feature_option_id = (select id from multivariate_multivariatefeatureoption where string_value = 'one_page')`;
+      await db.sql`update multivariate_multivariatefeaturestatevalue set percentage_allocation = 80
+        where feature_state_id = ${production.id} and ${onePage}`;
+      const path = join(dir, "50-bold.yaml");
+      writeFileSync(
+        path,
+        'version: "1.0"\nfeatures:\n  - name: checkout_flow\n    project: Web App\n    multivariate_options:\n      - { value: bold, default_percentage_allocation: 10 }\n',
+      );
+      try {
+        const before = await checksumAllTables(db.sql);
+        for (const dryRun of [true, false]) {
+          const error = await apply({ dryRun }).catch((e) => e);
+          expect(error).toBeInstanceOf(UserError);
+          const issues = (error as UserError).issues;
+          expect(issues.map((i) => [i.rule, i.message])).toEqual([
+            [
+              "over-allocated",
+              'new multivariate options of feature "checkout_flow" (default allocation 10% in total) would take its state in environment "Production", which allocates 95% already, to 105%; at most 100% can be split between the variants',
+            ],
+          ]);
+          const { file, line, column } = issues[0]!.position!;
+          expect({ file, line, column }).toEqual({ file: path, line: 6, column: 9 });
+        }
+        expect(await checksumAllTables(db.sql)).toBe(before);
+      } finally {
+        rmSync(path);
+        await db.sql`update multivariate_multivariatefeaturestatevalue set percentage_allocation = 10
+          where feature_state_id = ${production.id} and ${onePage}`;
+      }
+    });
+
     test("reset --yes of the fixture deletes it all and creates it again", async () => {
       const lines: string[] = [];
       const errors: string[] = [];
