@@ -7,7 +7,7 @@ import { checkValueLengths, FLAGSMITH_LENGTHS, type ColumnLengths } from "../kin
 import { checkPermissionKeys, FLAGSMITH_PERMISSION_KEYS, type PermissionKeys } from "../kinds/permission-keys.ts";
 import { checkReferences, type UndeclaredReference } from "./rules/references.ts";
 import { checkSegments } from "./rules/segments.ts";
-import { checkFlagContent } from "./rules/flag-content.ts";
+import { checkFeatureNameRegexes, checkFlagContent } from "./rules/flag-content.ts";
 import { checkUniqueValues } from "./rules/unique.ts";
 import { checkUserPasswords } from "./rules/users.ts";
 import type { Env, Source } from "./source.ts";
@@ -17,7 +17,7 @@ export { formatUndeclared, type UndeclaredReference } from "./rules/references.t
 export { checkPermissionKeys, FLAGSMITH_PERMISSION_KEYS, type PermissionKeys } from "../kinds/permission-keys.ts";
 
 /** Checks on one validated file that need its paths (positions of nested values). */
-const FILE_RULES = [checkSegments, checkUserPasswords];
+const FILE_RULES = [checkSegments, checkUserPasswords, checkFeatureNameRegexes];
 
 export interface LoadOptions {
   /**

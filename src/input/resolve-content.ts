@@ -6,6 +6,7 @@
  */
 import {
   normaliseEmail,
+  type AllocationSources,
   type Desired,
   type EnvironmentSettings,
   type ProjectRef,
@@ -96,9 +97,11 @@ export function addFeatureContent(
     desired.featureStates.push({
       environment,
       feature,
-      enabled: content.enabled ?? null,
-      value: content.value ?? null,
+      // Undeclared stays undefined, so a file that names the state again only to add an override agrees with it.
+      enabled: content.enabled ?? undefined,
+      value: content.value ?? undefined,
       multivariate: { ...(content.multivariate ?? {}) },
+      multivariateAt: optionsAt(content.multivariate, [...envPath, "multivariate"], at),
       // At the environment's name: what a misspelt environment is reported at.
       source: at(envPath, "key"),
     });
@@ -110,6 +113,7 @@ export function addFeatureContent(
         enabled: o.enabled ?? undefined,
         value: o.value ?? null,
         multivariate: { ...(o.multivariate ?? {}) },
+        multivariateAt: optionsAt(o.multivariate, [...envPath, "segment_overrides", i, "multivariate"], at),
         source: at([...envPath, "segment_overrides", i]),
       }),
     );
@@ -124,4 +128,11 @@ export function addFeatureContent(
       }),
     );
   }
+}
+
+/** Where each option of an allocations mapping is named (its key): what a misspelt option is reported at. */
+function optionsAt(allocations: object | null | undefined, path: Path, at: At): AllocationSources | undefined {
+  if (!allocations) return undefined;
+  const keys = Object.keys(allocations);
+  return keys.length ? Object.fromEntries(keys.map((option) => [option, at([...path, option], "key")])) : undefined;
 }

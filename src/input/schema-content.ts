@@ -30,7 +30,8 @@ const percent = v.pipe(
   }),
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
     const raw = dataset.value;
-    const value = typeof raw === "number" ? raw : /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+    // Any number is read as one, so -5 or 12.5 is out of range (not a whole 0–100), not of the wrong type.
+    const value = typeof raw === "number" ? raw : /^\s*-?\d+(?:\.\d+)?\s*$/.test(raw) ? Number(raw) : Number.NaN;
     if (Number.isInteger(value) && value >= 0 && value <= 100) return value;
     addIssue({
       message: encodeProblem({

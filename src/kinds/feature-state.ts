@@ -7,6 +7,7 @@
 import { type KindSpec, type Reference, inEnvironmentField, q } from "./spec.ts";
 import { SEP, type EnvironmentRef, type Sourced } from "./refs.ts";
 import type { ComparedField, Shown } from "./drift.ts";
+import type { Position } from "../errors.ts";
 import { environmentRef } from "./environment.ts";
 import { featureKey, featureRef } from "./feature.ts";
 import { identityRef } from "./identity.ts";
@@ -23,10 +24,16 @@ export interface InFeatureEnvironment extends Sourced {
 /** Percentages by option value as written (`{ dark: 50 }`). */
 export type Allocations = Record<string, number>;
 
+/** Where the files name each option of the allocations (for messages only; never compared). */
+export type AllocationSources = Record<string, Position>;
+
 /** A remote-config value of a state or override. */
 interface Valued {
-  /** The raw value (typed on write like initial_value); null: the feature's initial value (not declared). */
-  value: string | null;
+  /**
+   * The raw value (typed on write like initial_value); null or undefined: not declared (the feature's initial
+   * value). Undefined lets a file that names a state again only to add an override agree with the first.
+   */
+  value?: string | null;
   /**
    * Only on what a reader found: the value as stored, typed. Raw text cannot always say it (a unicode "25" would
    * read back as the integer 25).
@@ -35,9 +42,11 @@ interface Valued {
 }
 
 export interface DesiredFeatureState extends InFeatureEnvironment, Valued {
-  /** null: as the feature's default_enabled made it (not declared). */
-  enabled: boolean | null;
+  /** null or undefined: not declared (as the feature's default_enabled made it). */
+  enabled?: boolean | null;
+  /** Only the options declared: a file that names none declares no allocation. */
   multivariate: Allocations;
+  multivariateAt?: AllocationSources;
 }
 
 export interface DesiredSegmentOverride extends InFeatureEnvironment, Valued {
@@ -45,6 +54,7 @@ export interface DesiredSegmentOverride extends InFeatureEnvironment, Valued {
   /** undefined: not declared (written disabled, and not compared with the database). */
   enabled?: boolean;
   multivariate: Allocations;
+  multivariateAt?: AllocationSources;
 }
 
 export interface DesiredIdentityOverride extends InFeatureEnvironment, Valued {
@@ -62,7 +72,7 @@ export function shownValue(v: FeatureStateValue): Shown {
 const valueField: ComparedField<Valued> = {
   field: "value",
   value: (e) =>
-    e.storedValue ? shownValue(e.storedValue) : e.value === null ? undefined : shownValue(featureStateValue(e.value)),
+    e.storedValue ? shownValue(e.storedValue) : e.value == null ? undefined : shownValue(featureStateValue(e.value)),
 };
 
 const enabledField: ComparedField<{ enabled?: boolean | null }> = {
@@ -93,10 +103,15 @@ const fields = (e: InFeatureEnvironment, name: string) => ({
   ...projectFields(e.environment.project),
 });
 
-const optionRefs = (e: InFeatureEnvironment & { multivariate: Allocations }): Reference[] =>
-  Object.keys(e.multivariate).map((value) => multivariateOptionRef(e.environment.project, e.feature, value));
+const optionRefs = (
+  e: InFeatureEnvironment & { multivariate: Allocations; multivariateAt?: AllocationSources },
+): Reference[] =>
+  Object.keys(e.multivariate).map((value) => ({
+    ...multivariateOptionRef(e.environment.project, e.feature, value),
+    at: e.multivariateAt?.[value],
+  }));
 
-const valueLimit = (e: { value: string | null }, what: () => string) => ({
+const valueLimit = (e: { value?: string | null }, what: () => string) => ({
   columns: "features_featurestatevalue.string_value",
   value: e.value,
   what,

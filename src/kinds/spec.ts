@@ -2,6 +2,7 @@
 import type { EntityOf, Kind } from "./index.ts";
 import type { EnvironmentRef, ProjectRef } from "./refs.ts";
 import type { ComparedField } from "./drift.ts";
+import type { Position } from "../errors.ts";
 
 /** A reference from an entity to another that must be declared or already exist. */
 export interface Reference {
@@ -9,6 +10,8 @@ export interface Reference {
   key: string;
   /** How the user names it, e.g. `user "a@b.c"`, `environment "Dev" of project "Web"`. */
   label: string;
+  /** Where the files name it, when that is not the referring entity's own position (an option under multivariate:). */
+  at?: Position;
 }
 
 /** How the output names an entity: words for the text line, identifying fields for JSON. */

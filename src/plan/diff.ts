@@ -98,7 +98,7 @@ function checkReferences<K extends Kind>(
     ctx.issues.push({
       rule: "dangling-reference",
       message: `${ref.label} is neither declared in the files nor present in the database`,
-      position: (entity as Sourced).source,
+      position: ref.at ?? (entity as Sourced).source,
       hint: `declare ${ref.label} in a provisioning file, or correct the name`,
     });
   }

@@ -136,6 +136,90 @@ describe("resolution", () => {
     expect(issues[0]!.message).not.toContain("A@B.CO"); // field names only, never values
   });
 
+  test("settings are fields of their own: a file declaring the project again without them merges, setting by setting", () => {
+    const withSettings =
+      "projects: [{name: P, organisation: O, hide_disabled_flags: true, environments: [{name: E, banner_text: Hi}]}]\n";
+    const withTag = "projects: [{name: P, organisation: O, tags: [{label: t}], environments: [{name: E}]}]\n";
+    const moreSettings =
+      "projects: [{name: P, organisation: O, feature_name_regex: '[a-z]+', environments: [{name: E, hide_sensitive_data: true}]}]\n";
+    for (const order of [
+      [withSettings, withTag, moreSettings],
+      [withTag, moreSettings, withSettings],
+    ]) {
+      const { desired } = loadDesired(
+        order.map((text, i) => ({ name: `${i}.yaml`, text: V + text })),
+        {},
+      );
+      expect(desired.projects.map((p) => p.settings)).toEqual([
+        { hide_disabled_flags: true, feature_name_regex: "[a-z]+" },
+      ]);
+      expect(desired.environments.map((e) => e.settings)).toEqual([{ banner_text: "Hi", hide_sensitive_data: true }]);
+      expect(desired.tags.map((t) => t.label)).toEqual(["t"]);
+    }
+    // A setting given twice, differently, is a conflict named as the files name it.
+    const issues = issuesOf([
+      { name: "a.yaml", text: V + withSettings },
+      {
+        name: "b.yaml",
+        text:
+          V +
+          "projects: [{name: P, organisation: O, hide_disabled_flags: false, environments: [{name: E, use_identity_composite_key_for_hashing: false}]}]\n",
+      },
+      {
+        name: "c.yaml",
+        text:
+          V +
+          "projects: [{name: P, organisation: O, environments: [{name: E, use_identity_composite_key_for_hashing: true}]}]\n",
+      },
+    ]);
+    expect(issues.map((i) => [i.position!.file, i.message.split(": here")[0]])).toEqual([
+      ["b.yaml", "this project is declared twice with different content (hide_disabled_flags)"],
+      ["c.yaml", "this environment is declared twice with different content (use_identity_composite_key_for_hashing)"],
+    ]);
+  });
+
+  test("a feature's environment named again to add an override agrees with the one giving its state", () => {
+    const feature = (environment: string) =>
+      `features: [{name: f, project: P, multivariate_options: [{value: a, default_percentage_allocation: 10}, {value: b, default_percentage_allocation: 10}], environments: {E: ${environment}}}]\n`;
+    const { desired } = loadDesired(
+      [
+        { name: "a.yaml", text: V + feature("{enabled: true, value: x, multivariate: {a: 5}}") },
+        { name: "b.yaml", text: V + feature("{multivariate: {b: 7}, segment_overrides: [{segment: s}]}") },
+        { name: "c.yaml", text: V + feature("{identity_overrides: [{identifier: i}]}") },
+      ],
+      {},
+    );
+    expect(desired.featureStates).toHaveLength(1);
+    expect(desired.featureStates[0]).toMatchObject({ enabled: true, value: "x", multivariate: { a: 5, b: 7 } });
+    expect(Object.keys(desired.featureStates[0]!.multivariateAt!)).toEqual(["b", "a"]);
+    expect(desired.segmentOverrides.map((o) => o.segment)).toEqual(["s"]);
+    expect(desired.identityOverrides.map((o) => o.identifier)).toEqual(["i"]);
+    // Not declared stays undeclared: the state keeps what the feature gives it.
+    const { desired: plain } = loadDesired([{ name: "a.yaml", text: V + feature("{}") }], {});
+    expect(plain.featureStates[0]!.enabled).toBeUndefined();
+    expect(plain.featureStates[0]!.value).toBeUndefined();
+    // An allocation given twice, differently, is a conflict naming the option.
+    const issues = issuesOf([
+      { name: "a.yaml", text: V + feature("{multivariate: {a: 5}}") },
+      { name: "b.yaml", text: V + feature("{multivariate: {a: 6, b: 1}}") },
+    ]);
+    expect(issues.map((i) => i.message.split(": here")[0])).toEqual([
+      "this feature state is declared twice with different content (multivariate.a)",
+    ]);
+  });
+
+  test("a conflict names the fields as the files name them", () => {
+    const option = (allocation: number) =>
+      `features: [{name: f, project: P, multivariate_options: [{value: a, default_percentage_allocation: ${allocation}}]}]\n`;
+    const issues = issuesOf([
+      { name: "a.yaml", text: V + option(10) },
+      { name: "b.yaml", text: V + option(20) },
+    ]);
+    expect(issues.map((i) => i.message.split(": here")[0])).toEqual([
+      "this multivariate option is declared twice with different content (default_percentage_allocation)",
+    ]);
+  });
+
   test("show_key resolves on nested and top-level environments, false unless asked", () => {
     const { desired } = load(
       [

@@ -36,9 +36,12 @@ const NOT_EXPRESSIBLE: Record<string, string> = {
   "misspelt-feature-tag.yaml": "a tag the project does not declare",
   "misspelt-group-owner.yaml": "a group owner the organisation does not declare",
   "misspelt-multivariate-option.yaml": "an allocation for an option the feature does not declare",
+  "misspelt-override-multivariate-option.yaml":
+    "a segment override's allocation for an option the feature does not declare",
   "misspelt-override-identity.yaml": "an identity override for an identity the environment does not declare",
   "misspelt-override-segment.yaml": "a segment override for a segment the project does not declare",
   "over-allocated-environment.yaml": "a total of allocations across a mapping",
+  "over-allocated-environment-defaults.yaml": "a total of allocations and of the defaults of options they leave out",
   "over-allocated-options.yaml": "a total of default allocations across a list",
   "over-allocated-segment-override.yaml": "a total of allocations across a mapping",
   "missing-variable.yaml": "the environment at run time (the variable is not set)",

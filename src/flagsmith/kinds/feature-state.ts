@@ -78,7 +78,7 @@ export const featureStates: KindModule<"featureState"> = {
 async function setDeclaredContent(ctx: WriteContext, states: DesiredFeatureState[]): Promise<void> {
   const rows = states.map((s) => {
     const ids = stateIds(ctx.ids, s);
-    const value = s.value === null ? null : featureStateValue(s.value);
+    const value = s.value == null ? null : featureStateValue(s.value);
     return {
       f: requireId(ids?.feature, s),
       e: requireId(ids?.environment, s),
@@ -90,7 +90,7 @@ async function setDeclaredContent(ctx: WriteContext, states: DesiredFeatureState
       s: value?.stringValue ?? null,
     };
   });
-  const changed = rows.filter((r) => r.enabled !== null);
+  const changed = rows.filter((r) => r.enabled != null);
   if (changed.length)
     await ctx.sql`
       update features_featurestate fs set enabled = d.enabled, updated_at = now()

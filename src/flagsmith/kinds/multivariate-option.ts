@@ -3,6 +3,7 @@
  * AFTER_CREATE hooks write: one multivariate_multivariatefeaturestatevalue per environment state of the feature
  * (every version's; not overrides) at the option's default allocation, and the feature's type made MULTIVARIATE.
  */
+import { UserError, type Issue } from "../../errors.ts";
 import type { ActionOf, Secret } from "../../kinds/plan.ts";
 import {
   featureKey,
@@ -60,6 +61,12 @@ export const multivariateOptions: KindModule<"multivariateOption"> = {
       value: o.value,
     }));
     const rows = await findOptions(sql, wanted);
+    const ids = new Map(rows.map((r) => [r.key, r.id]));
+    await refuseOverAllocation(
+      sql,
+      options.filter((o) => !ids.has(multivariateOptionKey(o.project, o.feature, o.value))),
+      existing,
+    );
     const declared = new Map(options.map((o) => [keyOf("multivariateOption", o), o]));
     const stored = new Map<string, DesiredMultivariateOption>();
     for (const row of rows) {
@@ -72,7 +79,7 @@ export const multivariateOptions: KindModule<"multivariateOption"> = {
           source: IN_DATABASE,
         });
     }
-    return { ids: new Map(rows.map((r) => [r.key, r.id])), stored };
+    return { ids, stored };
   },
 
   async create(ctx, actions) {
@@ -136,3 +143,48 @@ export const multivariateOptions: KindModule<"multivariateOption"> = {
     return new Map<ActionOf<"multivariateOption">, Secret[]>();
   },
 };
+
+/**
+ * New options of existing features must fit every environment state of the feature as it is stored (each gets
+ * them at their default allocation): MultivariateFeatureOptionSerializer._validate_environment_allocations refuses
+ * an option that would take any environment state (every version's) over 100%. The files cannot see what the
+ * dashboard set since, so this is checked here, before anything is written; one query, only when there are any.
+ */
+async function refuseOverAllocation(
+  sql: Sql,
+  added: DesiredMultivariateOption[],
+  existing: Readonly<Existing>,
+): Promise<void> {
+  const byFeature = new Map<number, { add: number; last: DesiredMultivariateOption }>();
+  for (const o of added) {
+    const feature = existing.ids.feature.get(featureKey(o.project, o.feature));
+    if (typeof feature !== "number") continue;
+    byFeature.set(feature, { add: (byFeature.get(feature)?.add ?? 0) + o.defaultAllocation, last: o });
+  }
+  if (byFeature.size === 0) return;
+  const features = [...byFeature].map(([f, { add }]) => ({ f, add }));
+  const rows = await sql<{ f: number; environment: string; total: number }[]>`
+    select distinct on (w.f) w.f, e.name as environment, coalesce(sum(mv.percentage_allocation), 0)::float8 as total
+    from ${recordset(sql, features)} as w(f int, add float8)
+    join features_featurestate fs on fs.feature_id = w.f and fs.identity_id is null and fs.feature_segment_id is null
+      and fs.deleted_at is null
+    join environments_environment e on e.id = fs.environment_id
+    left join multivariate_multivariatefeaturestatevalue mv on mv.feature_state_id = fs.id
+    group by w.f, w.add, fs.id, e.name
+    having coalesce(sum(mv.percentage_allocation), 0) + w.add > 100
+    order by w.f, coalesce(sum(mv.percentage_allocation), 0) desc, fs.id`;
+  if (rows.length === 0) return;
+  const issues: Issue[] = rows.map((r) => {
+    const { add, last } = byFeature.get(r.f)!;
+    return {
+      rule: "over-allocated",
+      message:
+        `new multivariate options of feature "${last.feature}" (default allocation ${add}% in total) would take its ` +
+        `state in environment "${r.environment}", which allocates ${r.total}% already, to ${r.total + add}%; ` +
+        "at most 100% can be split between the variants",
+      position: last.source,
+      hint: "lower their default_percentage_allocation, or the environment's allocations in Flagsmith first",
+    };
+  });
+  throw new UserError(issues);
+}

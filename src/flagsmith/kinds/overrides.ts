@@ -46,8 +46,8 @@ export async function readContext(sql: Sql, featureIds: number[], environmentIds
 }
 
 /** The value columns of an override: its own value, else its feature's default. */
-export function overrideValue(ctx: Context, feature: number, value: string | null) {
-  const v = value === null ? ctx.defaults.get(feature)! : featureStateValue(value);
+export function overrideValue(ctx: Context, feature: number, value: string | null | undefined) {
+  const v = value == null ? ctx.defaults.get(feature)! : featureStateValue(value);
   return { type: v.type, b: v.booleanValue, i: v.integerValue, s: v.stringValue };
 }
 

@@ -48,20 +48,54 @@ function withShowKey<T extends object>(earlier: T, later: T): T {
   return asked(later) && !asked(earlier) ? { ...earlier, showKey: true } : earlier;
 }
 
-/** A field one declaration leaves out (undefined: not declared) takes the other's value. */
+/**
+ * Entity fields that gather several of the files' fields (a project's or an environment's settings, each a field
+ * of its own in the files, only those given present; a feature state's allocations, one per option, and where
+ * the files name them): compared and merged key by key, so a file that declares the project again to add a tag,
+ * without its settings, or a feature's environment again to add an override, agrees with the one that gives them.
+ */
+const GROUPED = new Set(["settings", "multivariate", "multivariateAt"]);
+
+/** How the files name an entity field, where the names differ. */
+const FILE_NAMES: Record<string, string> = {
+  defaultAllocation: "default_percentage_allocation",
+  use_mv_v2_evaluation: "use_identity_composite_key_for_hashing",
+};
+
+const fileName = (field: string) => FILE_NAMES[field] ?? field.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
+
+/** A field one declaration leaves out (undefined: not declared) takes the other's value; grouped ones key by key. */
 function withUndeclared<T extends object>(earlier: T, later: T): T {
   const filled = { ...earlier } as Record<string, unknown>;
-  for (const [key, value] of Object.entries(later)) if (filled[key] === undefined) filled[key] = value;
+  for (const [key, value] of Object.entries(later)) {
+    if (filled[key] === undefined) filled[key] = value;
+    else if (GROUPED.has(key)) filled[key] = { ...(value as object), ...(filled[key] as object) };
+  }
   return filled as T;
 }
 
-/** Fields both declarations give, with different values (a field one of them leaves out is no conflict). */
+/**
+ * Fields both declarations give, with different values (a field one of them leaves out is no conflict), named as
+ * the files name them.
+ */
 function differingFields(a: object, b: object): string[] {
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
+  return differingKeys(x, y, ["source", "showKey", "multivariateAt"]).flatMap((key) => {
+    // Settings are fields of the entity in the files; options are named under their mapping.
+    if (key === "settings") return differingFields(x[key] as object, y[key] as object);
+    if (key === "multivariate")
+      return differingKeys(x[key] as Record<string, unknown>, y[key] as Record<string, unknown>).map(
+        (option) => `multivariate.${option}`,
+      );
+    return [fileName(key)];
+  });
+}
+
+/** Keys both objects give (not undefined) with different values; grouped fields are given back when they differ. */
+function differingKeys(x: Record<string, unknown>, y: Record<string, unknown>, ignored: string[] = []): string[] {
   const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
-  keys.delete("source");
-  keys.delete("showKey");
+  for (const key of ignored) keys.delete(key);
   return [...keys].filter(
     (key) => x[key] !== undefined && y[key] !== undefined && JSON.stringify(x[key]) !== JSON.stringify(y[key]),
   );

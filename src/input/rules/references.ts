@@ -58,13 +58,13 @@ export function checkReferences(
           issues.push({
             rule: "dangling-reference",
             message: `${label} is not declared in these files; did you mean ${near.join(" or ")}?`,
-            position: entity.source,
+            position: ref.at ?? entity.source,
             hint: "correct the name; if it already exists in the database, declare it here too (existing entities are skipped)",
           });
         } else {
           const seen = warnings.get(label);
           if (seen) seen.count++;
-          else warnings.set(label, { label, first: entity.source, count: 1 });
+          else warnings.set(label, { label, first: ref.at ?? entity.source, count: 1 });
         }
       }
     }
