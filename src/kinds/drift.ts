@@ -5,7 +5,7 @@
  */
 import type { EntityOf, Kind } from "./index.ts";
 
-/** A value as compared and shown: JSON data. Equal when equal as canonical JSON (object keys sorted). */
+/** A value as compared and shown: JSON data. Equal when structurally equal (object keys in any order). */
 export type Shown = string | number | boolean | null | readonly Shown[] | { readonly [key: string]: Shown };
 
 /**
@@ -49,22 +49,22 @@ export function driftOf<E>(compared: readonly ComparedField<E>[], declared: E, s
   return drift;
 }
 
-/** Equal values: scalars directly (most fields, tens of thousands per run), lists and mappings as canonical JSON. */
+/**
+ * Equal values, compared structurally (object keys in any order): no JSON on the way, since tens of thousands of
+ * fields (rule trees, permission sets) are compared on every run.
+ */
 function same(a: Shown, b: Shown): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
-  return canonical(a) === canonical(b);
-}
-
-/** JSON with object keys sorted, so that two equal values read the same. */
-export function canonical(value: Shown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-        )
-      : v,
-  );
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, i) => same(item, b[i]));
+  }
+  const aKeys = Object.keys(a);
+  if (aKeys.length !== Object.keys(b).length) return false;
+  const bRecord = b as { readonly [key: string]: Shown };
+  const aRecord = a as { readonly [key: string]: Shown };
+  return aKeys.every((key) => Object.hasOwn(bRecord, key) && same(aRecord[key]!, bRecord[key]!));
 }
 
 /** `default_enabled is false in the database, true in the files` */
