@@ -111,7 +111,7 @@ export function addFeatureContent(
         feature,
         segment: o.segment,
         enabled: o.enabled ?? undefined,
-        value: o.value ?? null,
+        value: o.value ?? undefined,
         multivariate: { ...(o.multivariate ?? {}) },
         multivariateAt: optionsAt(o.multivariate, [...envPath, "segment_overrides", i, "multivariate"], at),
         source: at([...envPath, "segment_overrides", i]),
@@ -123,7 +123,7 @@ export function addFeatureContent(
         feature,
         identifier: o.identifier,
         enabled: o.enabled ?? undefined,
-        value: o.value ?? null,
+        value: o.value ?? undefined,
         source: at([...envPath, "identity_overrides", i]),
       }),
     );

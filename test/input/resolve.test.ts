@@ -208,6 +208,35 @@ describe("resolution", () => {
     ]);
   });
 
+  test("an override named again in another file without its value or enabled merges with the one giving them", () => {
+    const feature = (overrides: string) =>
+      `features: [{name: f, project: P, environments: {E: {${overrides}}}}]\n`;
+    const { desired } = loadDesired(
+      [
+        {
+          name: "a.yaml",
+          text:
+            V +
+            feature("segment_overrides: [{segment: s, enabled: true, value: x}], identity_overrides: [{identifier: i, value: y}]"),
+        },
+        { name: "b.yaml", text: V + feature("segment_overrides: [{segment: s}], identity_overrides: [{identifier: i}]") },
+      ],
+      {},
+    );
+    expect(desired.segmentOverrides).toHaveLength(1);
+    expect(desired.segmentOverrides[0]).toMatchObject({ segment: "s", enabled: true, value: "x" });
+    expect(desired.identityOverrides).toHaveLength(1);
+    expect(desired.identityOverrides[0]).toMatchObject({ identifier: "i", value: "y" });
+    // Two different values are still a conflict.
+    const issues = issuesOf([
+      { name: "a.yaml", text: V + feature("segment_overrides: [{segment: s, value: x}]") },
+      { name: "b.yaml", text: V + feature("segment_overrides: [{segment: s, value: z}]") },
+    ]);
+    expect(issues.map((i) => i.message.split(": here")[0])).toEqual([
+      "this segment override is declared twice with different content (value)",
+    ]);
+  });
+
   test("a conflict names the fields as the files name them", () => {
     const option = (allocation: number) =>
       `features: [{name: f, project: P, multivariate_options: [{value: a, default_percentage_allocation: ${allocation}}]}]\n`;
