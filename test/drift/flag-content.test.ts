@@ -190,6 +190,35 @@ describe.skipIf(!available)("drift of flag content (api-content.yaml on v2.265.0
     ]);
   }, 60_000);
 
+  test("a v1 override's state scheduled for later does not count until it is live", async () => {
+    const db = await applied(apiContent);
+    const override = `(
+      select s.id from features_featuresegment s join segments_segment g on g.id = s.segment_id
+      join features_feature f on f.id = s.feature_id join environments_environment e on e.id = s.environment_id
+      where g.name = 'gold_tier' and f.name = 'fast_checkout' and e.name = 'Live')`;
+    // A later version of the override's state, disabled, live from tomorrow (a scheduled change).
+    const [scheduled] = await db.sql.unsafe(`
+      insert into features_featurestate (enabled, environment_id, feature_id, identity_id, feature_segment_id, created_at,
+        live_from, updated_at, version, uuid)
+      select false, environment_id, feature_id, identity_id, feature_segment_id, now(), now() + interval '1 day', now(),
+        version + 1, gen_random_uuid()
+      from features_featurestate where feature_segment_id = ${override}
+      returning id`);
+    await db.sql.unsafe(`
+      insert into features_featurestatevalue (type, boolean_value, integer_value, string_value, feature_state_id, uuid)
+      select type, boolean_value, integer_value, string_value, ${scheduled!.id}, gen_random_uuid()
+      from features_featurestatevalue where feature_state_id = (
+        select min(id) from features_featurestate where feature_segment_id = ${override})`);
+    expect(await differing(db, apiContent)).toEqual({ code: 0, lines: [] });
+    // Once it is live, it is the one served and compared.
+    await db.sql.unsafe(
+      `update features_featurestate set live_from = clock_timestamp() where id = ${scheduled!.id}`,
+    );
+    expect((await differing(db, apiContent)).lines).toEqual([
+      'Would skip segment override "gold_tier" to feature "fast_checkout" in environment "Live" of project "Orders" (already exists; differs: enabled is false in the database, true in the files).',
+    ]);
+  }, 60_000);
+
   test("through the binary: the line on stdout and exit code 5", async () => {
     const db = await applied(apiContent);
     await db.sql.unsafe(

@@ -209,17 +209,21 @@ describe("resolution", () => {
   });
 
   test("an override named again in another file without its value or enabled merges with the one giving them", () => {
-    const feature = (overrides: string) =>
-      `features: [{name: f, project: P, environments: {E: {${overrides}}}}]\n`;
+    const feature = (overrides: string) => `features: [{name: f, project: P, environments: {E: {${overrides}}}}]\n`;
     const { desired } = loadDesired(
       [
         {
           name: "a.yaml",
           text:
             V +
-            feature("segment_overrides: [{segment: s, enabled: true, value: x}], identity_overrides: [{identifier: i, value: y}]"),
+            feature(
+              "segment_overrides: [{segment: s, enabled: true, value: x}], identity_overrides: [{identifier: i, value: y}]",
+            ),
         },
-        { name: "b.yaml", text: V + feature("segment_overrides: [{segment: s}], identity_overrides: [{identifier: i}]") },
+        {
+          name: "b.yaml",
+          text: V + feature("segment_overrides: [{segment: s}], identity_overrides: [{identifier: i}]"),
+        },
       ],
       {},
     );

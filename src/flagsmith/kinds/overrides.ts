@@ -24,7 +24,14 @@ import { insertStates, type StateRow } from "../feature-states.ts";
 import { stateIds } from "./feature-state.ts";
 import { touchEnvironments } from "./environment.ts";
 import { addInNewVersions } from "../versioning.ts";
-import { contentColumns, LIVE_ORDER, liveVersion, storedContent, type ContentRow } from "./state-content.ts";
+import {
+  contentColumns,
+  isLiveState,
+  LIVE_ORDER,
+  liveVersion,
+  storedContent,
+  type ContentRow,
+} from "./state-content.ts";
 
 /** What writing an override needs to know about its feature and environment. */
 export interface Context {
@@ -69,9 +76,10 @@ export const segmentOverrides: KindModule<"segmentOverride"> = {
         probes.map(({ o: _o, ...p }) => p),
       )} as w(key text, f int, e int, s int)
       join features_featuresegment seg on seg.feature_id = w.f and seg.environment_id = w.e and seg.segment_id = w.s
+      join environments_environment env on env.id = w.e
       left join lateral (
         select s.id, s.enabled from features_featurestate s
-        where s.feature_segment_id = seg.id and s.deleted_at is null
+        where s.feature_segment_id = seg.id and s.deleted_at is null and ${isLiveState(sql)}
         order by ${sql.unsafe(LIVE_ORDER)} limit 1) st on true
       left join features_featurestatevalue v on v.feature_state_id = st.id
       where seg.environment_feature_version_id is not distinct from ${liveVersion(sql)}`;

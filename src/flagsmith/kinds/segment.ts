@@ -15,6 +15,7 @@ import {
 import type { KindModule, Sql, WriteContext } from "../context.ts";
 import { insertBatch } from "../sql/batch.ts";
 import { guardWrite } from "../sql/write-error.ts";
+import { inBoundProjects } from "../sql/lookups.ts";
 import {
   findInProjects,
   recordFoundInProjects,
@@ -170,8 +171,12 @@ export const segments: KindModule<"segment"> = {
     );
     const ids = recordFoundInProjects(rows, wanted, { noun: "segment", key: segmentKey });
     // What drift compares, for the declared segments only (overrides merely name theirs): one more query.
-    const declared = new Set(desired.segments.map((s) => s.name));
-    const found = rows.filter((r) => declared.has(r.name));
+    const declared = new Set(
+      inBoundProjects("segment", desired.segments, existing).map((s) => segmentKey(s.project, s.name)),
+    );
+    const found = rows.filter((r) =>
+      declared.has(segmentKey({ organisation: r.organisation, name: r.project }, r.name)),
+    );
     const trees = await readRuleTrees(
       sql,
       found.map((r) => r.id),
