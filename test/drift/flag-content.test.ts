@@ -211,9 +211,7 @@ describe.skipIf(!available)("drift of flag content (api-content.yaml on v2.265.0
         select min(id) from features_featurestate where feature_segment_id = ${override})`);
     expect(await differing(db, apiContent)).toEqual({ code: 0, lines: [] });
     // Once it is live, it is the one served and compared.
-    await db.sql.unsafe(
-      `update features_featurestate set live_from = clock_timestamp() where id = ${scheduled!.id}`,
-    );
+    await db.sql.unsafe(`update features_featurestate set live_from = clock_timestamp() where id = ${scheduled!.id}`);
     expect((await differing(db, apiContent)).lines).toEqual([
       'Would skip segment override "gold_tier" to feature "fast_checkout" in environment "Live" of project "Orders" (already exists; differs: enabled is false in the database, true in the files).',
     ]);

@@ -26,7 +26,7 @@ export const identityOverrides: KindModule<"identityOverride"> = {
     if (probes.length === 0) return { ids: new Map() };
     // With the override's content, for drift; not versioned, so the one live row.
     const rows = await sql<Array<ContentRow & { key: string; id: number }>>`
-      select w.key, st.id, ${contentColumns(sql)}
+      select w.key, st.id, ${contentColumns(sql, false)}
       from ${recordset(
         sql,
         probes.map(({ o: _o, ...p }) => p),

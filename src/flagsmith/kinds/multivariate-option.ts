@@ -34,17 +34,17 @@ async function findOptions(
   sql: Sql,
   wanted: Array<{ key: string; feature: number | string | undefined; value: string }>,
 ): Promise<OptionRow[]> {
-  const probes = wanted.flatMap((w) =>
-    typeof w.feature === "number" ? [{ key: w.key, f: w.feature, v: optionValueKey(w.value) }] : [],
-  );
-  if (probes.length === 0) return [];
-  return sql.unsafe<OptionRow[]>(
-    `select w.key, o.id, o.default_percentage_allocation as allocation,
-            o.type, o.boolean_value as b, o.integer_value as i, o.string_value as s
-     from jsonb_to_recordset($1::text::jsonb) as w(key text, f int, v text)
-     join public.multivariate_multivariatefeatureoption o on o.feature_id = w.f and (${STORED_OPTION_KEY}) = w.v`,
-    [JSON.stringify(probes)],
-  );
+  // One probe per option: every state and override allocating an option names it again.
+  const probes = new Map<string, { key: string; f: number; v: string }>();
+  for (const w of wanted)
+    if (typeof w.feature === "number" && !probes.has(w.key))
+      probes.set(w.key, { key: w.key, f: w.feature, v: optionValueKey(w.value) });
+  if (probes.size === 0) return [];
+  return sql<OptionRow[]>`
+    select w.key, o.id, o.default_percentage_allocation as allocation,
+           o.type, o.boolean_value as b, o.integer_value as i, o.string_value as s
+    from ${recordset(sql, [...probes.values()])} as w(key text, f int, v text)
+    join public.multivariate_multivariatefeatureoption o on o.feature_id = w.f and (${sql.unsafe(STORED_OPTION_KEY)}) = w.v`;
 }
 
 export const multivariateOptions: KindModule<"multivariateOption"> = {

@@ -35,14 +35,18 @@ export const STORED_OPTION_KEY = `case o.type when 'int' then 'int:' || o.intege
 
 /**
  * The columns of ContentRow for the state aliased `st`, its value row left-joined as `v`; the allocations as one
- * aggregate (no query per state).
+ * aggregate (no query per state), or none where nothing allocates (identity overrides).
  */
-export const contentColumns = (sql: Sql) => sql`
+export const contentColumns = (sql: Sql, withAllocations = true) => sql`
   st.enabled, v.type, v.boolean_value as b, v.integer_value as i, v.string_value as s,
-  (select coalesce(jsonb_object_agg(${sql.unsafe(STORED_OPTION_KEY)}, mv.percentage_allocation), '{}'::jsonb)
-   from multivariate_multivariatefeaturestatevalue mv
-   join multivariate_multivariatefeatureoption o on o.id = mv.multivariate_feature_option_id
-   where mv.feature_state_id = st.id) as allocations`;
+  ${
+    withAllocations
+      ? sql`(select coalesce(jsonb_object_agg(${sql.unsafe(STORED_OPTION_KEY)}, mv.percentage_allocation), '{}'::jsonb)
+             from multivariate_multivariatefeaturestatevalue mv
+             join multivariate_multivariatefeatureoption o on o.id = mv.multivariate_feature_option_id
+             where mv.feature_state_id = st.id)`
+      : sql`'{}'::jsonb`
+  } as allocations`;
 
 /**
  * The uuid of the live version of the probe's feature `w.f` in its environment `w.e`; NULL in a v1 environment
