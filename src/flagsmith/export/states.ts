@@ -82,7 +82,10 @@ export async function readStates(r: Reading, allocations: AllocationsByState): P
        or (case when st.type in ('int', 'bool') then st.type else 'unicode' end) <> d.type
        or (case st.type when 'int' then st.i is distinct from d.i when 'bool' then st.b is distinct from d.b
                         else st.s is distinct from d.s end)
-       or (d.mv and exists (select from multivariate_multivariatefeaturestatevalue mv where mv.feature_state_id = st.id))`;
+       or (d.mv and exists (
+             select from multivariate_multivariatefeaturestatevalue mv
+             join multivariate_multivariatefeatureoption o on o.id = mv.multivariate_feature_option_id
+             where mv.feature_state_id = st.id and mv.percentage_allocation is distinct from o.default_percentage_allocation))`;
   for (const row of rows) {
     const feature = r.features.get(row.f);
     const environment = r.environments.get(row.e);
