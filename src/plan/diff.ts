@@ -18,6 +18,7 @@ import {
   type Sourced,
 } from "../kinds/index.ts";
 import type { Action, Plan } from "../kinds/plan.ts";
+import type { Reference } from "../kinds/spec.ts";
 
 /**
  * (Desired, Existing) → Plan. Pure. Binds project references that name no organisation against the
@@ -36,8 +37,10 @@ export function diffState(desired: Desired, existing: Existing): Plan {
   const warnings: string[] = [];
   for (const kind of KIND_ORDER) {
     for (const entity of entitiesOf(bound, kind)) {
-      checkReferences(kind, entity, { declared, existing, issues });
-      const action = actionFor(kind, entity, existing);
+      // Built once: the check and the parents both read them (labels included, for every feature state).
+      const refs = referencesOf(kind, entity);
+      checkReferences(refs, entity, { declared, existing, issues });
+      const action = actionFor(kind, entity, refs, existing);
       if (action.reason === "revoked") warnings.push(revokedKeyWarning(action.entity as DesiredMasterApiKey));
       actions.push(action);
     }
@@ -46,7 +49,7 @@ export function diffState(desired: Desired, existing: Existing): Plan {
   return { actions, appDomain: desired.appDomain, warnings };
 }
 
-function actionFor<K extends Kind>(kind: K, entity: EntityOf[K], existing: Existing): Action {
+function actionFor<K extends Kind>(kind: K, entity: EntityOf[K], refs: Reference[], existing: Existing): Action {
   const key = keyOf(kind, entity);
   if (kind === "masterApiKey" && !existing.ids.masterApiKey.has(key) && existing.revokedMasterApiKeys.has(key)) {
     return { kind, op: "skip", key, entity, parent: null, reason: "revoked" } as Action;
@@ -54,7 +57,6 @@ function actionFor<K extends Kind>(kind: K, entity: EntityOf[K], existing: Exist
   const op = existing.ids[kind].has(key) ? "skip" : "create";
   // The parents are the first references of every nested kind (KindSpec.references).
   const parents = KINDS[kind].parents as readonly Kind[];
-  const refs = parents.length ? referencesOf(kind, entity) : [];
   const parent: Action["parent"] =
     parents.length === 0 ? null : parents.every((p, i) => existing.ids[p].has(refs[i]!.key)) ? "existing" : "created";
   const stored = op === "skip" ? existing.stored[kind].get(key) : undefined;
@@ -87,18 +89,18 @@ function declaredKeys(desired: Desired): DeclaredKeys {
   return keys;
 }
 
-function checkReferences<K extends Kind>(
-  kind: K,
-  entity: EntityOf[K],
+function checkReferences(
+  refs: Reference[],
+  entity: Sourced,
   ctx: { declared: DeclaredKeys; existing: Existing; issues: Issue[] },
 ): void {
   if (!ctx.existing.complete) return;
-  for (const ref of referencesOf(kind, entity)) {
+  for (const ref of refs) {
     if (ctx.declared[ref.kind].has(ref.key) || ctx.existing.ids[ref.kind].has(ref.key)) continue;
     ctx.issues.push({
       rule: "dangling-reference",
       message: `${ref.label} is neither declared in the files nor present in the database`,
-      position: ref.at ?? (entity as Sourced).source,
+      position: ref.at ?? entity.source,
       hint: `declare ${ref.label} in a provisioning file, or correct the name`,
     });
   }
