@@ -3,6 +3,7 @@
  * environment and feature, looked up by key. Pure.
  */
 import {
+  compareText,
   environmentKey,
   featureKey,
   projectKey,
@@ -59,11 +60,6 @@ export function groupDesired(d: Desired) {
 }
 
 export type GroupedDesired = ReturnType<typeof groupDesired>;
-
-/** Code-unit order, the same in every locale. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** A copy sorted by the text `by` gives, ties by the next ones. */
 export function sortedBy<T>(items: readonly T[], ...by: Array<(item: T) => string>): T[] {

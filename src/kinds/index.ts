@@ -236,5 +236,6 @@ export * from "./project.ts";
 export * from "./refs.ts";
 export * from "./segment.ts";
 export * from "./segment-shape.ts";
+export * from "./text-order.ts";
 export type { KindSpec, Label, Reference } from "./spec.ts";
 export * from "./user.ts";

@@ -193,6 +193,29 @@ describe(`drift of projects, environments, identities, segments and tags (${SCHE
     expect(code).toBe(0);
   }, 30_000);
 
+  test("a rule tree whose parent has a higher id than its children (re-parented) reads as the same tree", async () => {
+    const [top] = await db.sql<{ id: number; segment_id: number }[]>`
+      select id, segment_id from segments_segmentrule where segment_id is not null and deleted_at is null`;
+    let parent = 0;
+    const { code, report } = await withChange(
+      async () => {
+        const [created] = await db.sql<{ id: number }[]>`
+          insert into segments_segmentrule (type, segment_id, uuid) values ('ALL', ${top!.segment_id}, gen_random_uuid())
+          returning id`;
+        parent = created!.id;
+        await db.sql`update segments_segmentrule set rule_id = ${parent} where rule_id = ${top!.id}`;
+        await db.sql`update segments_segmentrule set deleted_at = now() where id = ${top!.id}`;
+      },
+      async () => {
+        await db.sql`update segments_segmentrule set deleted_at = null where id = ${top!.id}`;
+        await db.sql`update segments_segmentrule set rule_id = ${top!.id} where rule_id = ${parent}`;
+        await db.sql`delete from segments_segmentrule where id = ${parent}`;
+      },
+    );
+    expect(report.actions.filter((a) => a.drift)).toEqual([]);
+    expect(code).toBe(0);
+  }, 30_000);
+
   test("a segment's condition removed shows the stored tree without it", async () => {
     const [old] = await db.sql<{ id: number }[]>`select id from segments_condition where property = 'seats'`;
     const { code, report } = await withChange(

@@ -4,8 +4,9 @@
  * that states.ts writes only what differs from it.
  */
 import { featureStateValue, IN_DATABASE, optionValueKey } from "../../kinds/index.ts";
+import { storedValue, type ValueColumns } from "../kinds/state-content.ts";
 import { idsOf, quoted, type Reading } from "./reading.ts";
-import { percentOf, textOf, typedOf, type StoredValue } from "./stored-values.ts";
+import { percentOf, textOf } from "./stored-values.ts";
 
 type FeatureRow = {
   id: number;
@@ -100,7 +101,7 @@ async function readFeatureLinks(r: Reading, projects: number[]): Promise<void> {
 
 /** Options in id order: the order they were added, which decides the order variants are bucketed in. */
 async function readOptions(r: Reading, projects: number[]): Promise<void> {
-  const rows = await r.sql<(StoredValue & { id: number; feature_id: number; allocation: number })[]>`
+  const rows = await r.sql<(ValueColumns & { id: number; feature_id: number; allocation: number })[]>`
     select o.id, o.feature_id, o.type, o.boolean_value as b, o.integer_value as i, o.string_value as s,
            o.default_percentage_allocation as allocation
     from multivariate_multivariatefeatureoption o join features_feature f on f.id = o.feature_id
@@ -111,7 +112,7 @@ async function readOptions(r: Reading, projects: number[]): Promise<void> {
     if (!feature) continue;
     const organisation = feature.project.organisation;
     const what = `${quoted(feature.name)} in ${quoted(feature.project.name)}`;
-    const { text, faithful } = textOf(typedOf(o));
+    const { text, faithful } = textOf(storedValue(o));
     const key = `${o.feature_id}\u0000${optionValueKey(text ?? "")}`;
     if (text === null || values.has(key)) {
       r.notes.add(organisation, "multivariate options without a value of their own (left out)", what);

@@ -2,8 +2,8 @@
  * What belongs to the exported organisations: members, groups with their members, user permissions and master API
  * keys (by name only: a key cannot be recovered from its hash). One query per kind, for every organisation at once.
  */
-import { IN_DATABASE, type OrganisationRole } from "../../kinds/index.ts";
-import { compareText, idsOf, quoted, type Reading } from "./reading.ts";
+import { compareText, IN_DATABASE, type OrganisationRole } from "../../kinds/index.ts";
+import { idsOf, quoted, type Reading } from "./reading.ts";
 
 type UserRow = { user_id: number; email: string };
 

@@ -3,7 +3,13 @@
  * in scope by id (names to refer to them by), the desired state being filled, and the notes on what the file format
  * cannot hold.
  */
-import type { Desired, EnvironmentRef, FeatureStateValue, ProjectRef } from "../../kinds/index.ts";
+import {
+  compareText,
+  type Desired,
+  type EnvironmentRef,
+  type FeatureStateValue,
+  type ProjectRef,
+} from "../../kinds/index.ts";
 import type { Sql } from "../context.ts";
 
 /** The optional parts of an export (`--include`). */
@@ -115,11 +121,6 @@ export class Notes {
       })
       .sort((a, b) => compareText(a.organisation ?? "", b.organisation ?? "") || compareText(a.text, b.text));
   }
-}
-
-/** Code-unit order: the same in every locale. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** `"name"`, for notes. */

@@ -5,10 +5,10 @@
  * with "did you mean", before anything else is read.
  */
 import { UserError, type Issue } from "../../errors.ts";
-import { IN_DATABASE } from "../../kinds/index.ts";
+import { compareText, IN_DATABASE } from "../../kinds/index.ts";
 import { didYouMean } from "../../suggest.ts";
 import { noteOrganisationColumns, noteSubscriptionColumns, projectSettingsOf } from "./settings.ts";
-import { compareText, quoted, type Reading } from "./reading.ts";
+import { quoted, type Reading } from "./reading.ts";
 
 type Row = Record<string, unknown> & { id: number; name: string };
 

@@ -1,20 +1,21 @@
 /**
  * Settings of organisations, projects and environments as export reads them: the ones the file format holds, when
- * they differ from what `apply` writes for an undeclared setting (Flagsmith's model defaults: the writers in
- * flagsmith/kinds/ use the same values, and test/export checks that a freshly applied entity exports no settings),
- * and a note for each column the format cannot hold that differs from its default.
+ * they differ from what `apply` writes for an undeclared setting (Flagsmith's model defaults, taken from the writers
+ * in flagsmith/kinds/; test/export checks that a freshly applied entity exports no settings), and a note for each
+ * column the format cannot hold that differs from its default.
  */
 import type { EnvironmentSettings, ProjectSettings } from "../../kinds/index.ts";
+import { ENVIRONMENT_SETTING_COLUMNS } from "../kinds/environment.ts";
+import { PROJECT_SETTING_COLUMNS } from "../kinds/project.ts";
+import type { SettingColumn } from "../sql/settings.ts";
 import { quoted, type Notes } from "./reading.ts";
 
-/** projects_project: the declarable settings and the value `apply` writes when a file leaves one out. */
-const PROJECT_SETTINGS: Record<keyof ProjectSettings, unknown> = {
-  hide_disabled_flags: false,
-  enforce_feature_owners: false,
-  feature_name_regex: null,
-  only_allow_lower_case_feature_names: true,
-  prevent_flag_defaults: false,
-};
+/** Each setting's default: the value `apply` writes when a file leaves it out. */
+const defaultsOf = (columns: Record<string, SettingColumn>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(columns).map(([column, s]) => [column, s.default]));
+
+/** projects_project: the declarable settings and their defaults. */
+const PROJECT_SETTINGS = defaultsOf(PROJECT_SETTING_COLUMNS);
 
 /** projects_project columns the format has no field for, with Flagsmith's defaults. */
 const PROJECT_UNHELD: Record<string, unknown> = {
@@ -27,17 +28,11 @@ const PROJECT_UNHELD: Record<string, unknown> = {
   edge_v2_migration_read_capacity_budget: null,
 };
 
-/** environments_environment columns by setting (the file's use_identity_composite_key_for_hashing is use_mv_v2_evaluation). */
-const ENVIRONMENT_SETTINGS: Record<keyof EnvironmentSettings, unknown> = {
-  hide_disabled_flags: null,
-  allow_client_traits: true,
-  banner_text: null,
-  banner_colour: null,
-  use_mv_v2_evaluation: true,
-  use_identity_overrides_in_local_eval: true,
-  hide_sensitive_data: false,
-  use_v2_feature_versioning: false,
-};
+/**
+ * environments_environment: the declarable settings by column and their defaults (the file's
+ * use_identity_composite_key_for_hashing is use_mv_v2_evaluation).
+ */
+const ENVIRONMENT_SETTINGS = defaultsOf(ENVIRONMENT_SETTING_COLUMNS);
 
 const ENVIRONMENT_UNHELD: Record<string, unknown> = {
   webhook_url: null,

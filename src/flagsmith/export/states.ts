@@ -8,13 +8,14 @@
 import { IN_DATABASE, type Allocations } from "../../kinds/index.ts";
 import type { Sql } from "../context.ts";
 import { recordset } from "../sql/batch.ts";
+import { storedValue, type ValueColumns } from "../kinds/state-content.ts";
 import { idsOf, quoted, type FeatureInScope, type Reading } from "./reading.ts";
-import { percentOf, sameValue, textOf, typedOf, type StoredValue } from "./stored-values.ts";
+import { percentOf, sameValue, textOf } from "./stored-values.ts";
 
 /** State id → its multivariate allocations: option id and stored percentage. */
 export type AllocationsByState = Map<number, Array<{ option: number; percentage: number }>>;
 
-export type StateRow = StoredValue & { id: number; f: number; e: number; enabled: boolean };
+export type StateRow = ValueColumns & { id: number; f: number; e: number; enabled: boolean };
 
 /** The environments on versioning v1 and on v2, as `= any(…)` arrays. */
 export function byVersioning(r: Reading): { v1: number[]; v2: number[] } {
@@ -107,8 +108,8 @@ export async function readStates(r: Reading, allocations: AllocationsByState): P
 }
 
 /** The text for a state's value, or null when it is the value the feature gives (or one no text can give). */
-export function valueOf(r: Reading, feature: FeatureInScope, row: StoredValue, what: string): string | null {
-  const stored = typedOf(row);
+export function valueOf(r: Reading, feature: FeatureInScope, row: ValueColumns, what: string): string | null {
+  const stored = storedValue(row);
   if (sameValue(stored, feature.defaultValue)) return null;
   const { text, faithful } = textOf(stored);
   const organisation = feature.project.organisation;

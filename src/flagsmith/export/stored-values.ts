@@ -1,25 +1,10 @@
 /**
- * Typed values as stored (features_featurestatevalue, multivariate options) and the text a file writes for them. A
- * file's value is typed on the way in exactly as Flagsmith types it (kinds/values.ts featureStateValue), so some
- * stored values have no text that gives them back (the text "25" is stored as the integer 25): those are noted.
+ * The text a file writes for a stored typed value (features_featurestatevalue, multivariate options; typed by
+ * storedValue in kinds/state-content.ts, as drift reads them). A file's value is typed on the way in exactly as
+ * Flagsmith types it (kinds/values.ts featureStateValue), so some stored values have no text that gives them back
+ * (the text "25" is stored as the integer 25): those are noted.
  */
 import { featureStateValue, type FeatureStateValue } from "../../kinds/index.ts";
-
-/** The value columns of a row (type, boolean_value, integer_value, string_value). */
-export interface StoredValue {
-  type: string | null;
-  b: boolean | null;
-  i: number | null;
-  s: string | null;
-}
-
-/** A stored value in the typed form featureStateValue gives, only the column of its type kept. */
-export function typedOf(v: StoredValue): FeatureStateValue {
-  const none = { booleanValue: null, integerValue: null, stringValue: null };
-  if (v.type === "int") return { type: "int", ...none, integerValue: v.i };
-  if (v.type === "bool") return { type: "bool", ...none, booleanValue: v.b };
-  return { type: "unicode", ...none, stringValue: v.s };
-}
 
 export function sameValue(a: FeatureStateValue, b: FeatureStateValue): boolean {
   return (

@@ -17,6 +17,7 @@ import {
 import type { ActionOf, Secret } from "../../kinds/plan.ts";
 import type { KindModule, Sql } from "../context.ts";
 import { insertBatch } from "../sql/batch.ts";
+import { settingsObject, settingTypes, settingValues, type SettingColumn } from "../sql/settings.ts";
 import { guardWrite } from "../sql/write-error.ts";
 import {
   findInProjects,
@@ -50,8 +51,7 @@ function findEnvironments(sql: Sql, names: ScopedName[], existing: Existing) {
     existing,
     (projectIds, wanted) => sql<EnvironmentRow[]>`
       select e.project_id, e.name, e.id, e.description,
-        (select jsonb_object_agg(s.key, s.value) from jsonb_each(to_jsonb(e)) s
-         where s.key = any(${Object.keys(SETTINGS)}::text[])) as settings
+        ${settingsObject(sql, "e", ENVIRONMENT_SETTING_COLUMNS)} as settings
       from environments_environment e
       where project_id = any(${[...new Set(projectIds)]}::int[]) and name = any(${[...new Set(wanted)]}::text[]) and deleted_at is null`,
   );
@@ -79,7 +79,7 @@ export function projectIdOf(ids: Map<string, number | string>, ref: Parameters<t
 }
 
 /** The settings the files may give (contract §5), with the model's defaults: written from each row. */
-const SETTINGS = {
+export const ENVIRONMENT_SETTING_COLUMNS = {
   // NULL: inherit the project's.
   hide_disabled_flags: { type: "boolean", default: null },
   allow_client_traits: { type: "boolean", default: true },
@@ -89,9 +89,10 @@ const SETTINGS = {
   use_identity_overrides_in_local_eval: { type: "boolean", default: true },
   hide_sensitive_data: { type: "boolean", default: false },
   use_v2_feature_versioning: { type: "boolean", default: false },
-} as const satisfies Record<keyof EnvironmentSettings, { type: string; default: unknown }>;
+} as const satisfies Record<keyof EnvironmentSettings, SettingColumn>;
 
-const settingColumns = Object.fromEntries(Object.entries(SETTINGS).map(([column, s]) => [column, s.type]));
+const settingEntries = Object.entries(ENVIRONMENT_SETTING_COLUMNS);
+const settingColumns = settingTypes(settingEntries);
 
 export const environments: KindModule<"environment"> = {
   async read(sql, desired, existing) {
@@ -126,12 +127,7 @@ export const environments: KindModule<"environment"> = {
       project_id: projectIdOf(ctx.ids.project, a.entity.project),
       description: a.entity.description ?? null,
       api_key: generateEnvironmentKey(),
-      ...Object.fromEntries(
-        Object.entries(SETTINGS).map(([column, s]) => [
-          column,
-          a.entity.settings[column as keyof EnvironmentSettings] ?? s.default,
-        ]),
-      ),
+      ...settingValues(settingEntries, a.entity.settings),
     }));
     const written = actions.map((a) => ({ label: `"${a.entity.name}"`, source: a.entity.source }));
     const created = await guardWrite("environment", written, async () => {

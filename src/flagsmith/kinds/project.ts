@@ -11,6 +11,7 @@ import {
 import { insertBatch } from "../sql/batch.ts";
 import type { KindModule } from "../context.ts";
 import { ambiguousExisting, bindProject, groupRows, idFor, projectRefs } from "../sql/lookups.ts";
+import { settingsObject, settingTypes, settingValues, type SettingColumn } from "../sql/settings.ts";
 import { guardWrite } from "../sql/write-error.ts";
 
 /** Model defaults of Project (projects/models.py at v2.265.0; projects migration 0029 raised the limits). */
@@ -28,14 +29,14 @@ const DEFAULTS: Record<string, string> = {
 };
 
 /** The settings the files may give (contract §5), with the model's defaults: written from each row. */
-const SETTINGS = {
+export const PROJECT_SETTING_COLUMNS = {
   hide_disabled_flags: { type: "boolean", default: false },
   prevent_flag_defaults: { type: "boolean", default: false },
   only_allow_lower_case_feature_names: { type: "boolean", default: true },
   feature_name_regex: { type: "text", default: null },
   // Projects migration 0028 (v2.2xx); older schemas lack it.
   enforce_feature_owners: { type: "boolean", default: false },
-} as const satisfies Record<keyof ProjectSettings, { type: string; default: unknown }>;
+} as const satisfies Record<keyof ProjectSettings, SettingColumn>;
 
 export const projects: KindModule<"project"> = {
   async read(sql, desired, existing) {
@@ -48,9 +49,7 @@ export const projects: KindModule<"project"> = {
     // One query serves all needs: binding references that name no organisation, the ids, and the settings drift
     // compares (as a JSON object of the columns this database has: older schemas lack some).
     const rows = await sql<{ id: number; name: string; organisation: string; settings: ProjectSettings }[]>`
-      select p.id, p.name, o.name as organisation,
-        (select jsonb_object_agg(s.key, s.value) from jsonb_each(to_jsonb(p)) s
-         where s.key = any(${Object.keys(SETTINGS)}::text[])) as settings
+      select p.id, p.name, o.name as organisation, ${settingsObject(sql, "p", PROJECT_SETTING_COLUMNS)} as settings
       from public.projects_project p join public.organisations_organisation o on o.id = p.organisation_id
       where p.deleted_at is null and o.deleted_at is null and p.name = any(${names}::text[])
       order by p.id`;
@@ -87,13 +86,13 @@ export const projects: KindModule<"project"> = {
   },
 
   async create(ctx, actions) {
-    const settings = Object.entries(SETTINGS).filter(([column]) => ctx.present.has(`projects_project.${column}`));
+    const settings = Object.entries(PROJECT_SETTING_COLUMNS).filter(([column]) =>
+      ctx.present.has(`projects_project.${column}`),
+    );
     const rows = actions.map((a) => ({
       name: a.entity.name,
       organisation_id: idFor(ctx.ids.organisation, organisationKey(a.entity.organisation), a.entity),
-      ...Object.fromEntries(
-        settings.map(([column, s]) => [column, a.entity.settings[column as keyof ProjectSettings] ?? s.default]),
-      ),
+      ...settingValues(settings, a.entity.settings),
     }));
     const batch = actions.map((a) => ({
       label: `"${a.entity.name}" in "${a.entity.organisation}"`,
@@ -107,7 +106,7 @@ export const projects: KindModule<"project"> = {
           columns: {
             name: "text",
             organisation_id: "int",
-            ...Object.fromEntries(settings.map(([column, s]) => [column, s.type])),
+            ...settingTypes(settings),
           },
           computed: DEFAULTS,
           returning: ["id", "name", "organisation_id"],

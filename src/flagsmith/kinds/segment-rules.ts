@@ -28,19 +28,20 @@ export async function readRuleTrees(sql: Sql, segmentIds: number[]): Promise<Map
   if (segmentIds.length === 0) return trees;
   const rows = await sql<StoredRuleRow[]>`
     with recursive tree as (
-      select r.id, r.segment_id, null::int as parent_id, r.type from segments_segmentrule r
+      select r.id, r.segment_id, null::int as parent_id, r.type, 0 as depth from segments_segmentrule r
       where r.segment_id = any(${segmentIds}::int[]) and r.deleted_at is null
       union all
-      select r.id, t.segment_id, r.rule_id, r.type from segments_segmentrule r
+      select r.id, t.segment_id, r.rule_id, r.type, t.depth + 1 from segments_segmentrule r
       join tree t on r.rule_id = t.id
       where r.deleted_at is null
     )
     select t.id, t.segment_id, t.parent_id, t.type, c.property, c.operator, c.value, c.description,
       c.id is not null as has_condition
     from tree t left join segments_condition c on c.rule_id = t.id and c.deleted_at is null
-    order by t.id, c.id`;
+    order by t.depth, t.id, c.id`;
   const byId = new Map<number, SegmentRule>();
-  // In id order, children after the nodes exist: siblings end up in id order whatever the parents' ids.
+  // Level by level, so a rule's parent is always known here (a rule re-parented in the dashboard can have a lower id
+  // than its parent); within a level in id order, so siblings end up in id order (the order they were created in).
   for (const row of rows) {
     let rule = byId.get(row.id);
     if (!rule) {

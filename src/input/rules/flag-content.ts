@@ -10,6 +10,7 @@
 import { formatPosition, type Issue, type Position } from "../../errors.ts";
 import { featureKey, optionValueKey, projectKey, type Desired, type Allocations } from "../../kinds/index.ts";
 import type { CheckedFile } from "../resolve.ts";
+import { pythonRegExp } from "./python-regex.ts";
 
 export function checkFlagContent(desired: Desired): Issue[] {
   return [...checkAllocations(desired), ...checkFeatureNames(desired)];
@@ -89,10 +90,10 @@ function checkAllocations(desired: Desired): Issue[] {
   return issues;
 }
 
-/** Python's re syntax in JavaScript: named groups translated (what segments' REGEX conditions do too). */
+/** Python's re syntax in JavaScript (python-regex.ts), or what does not compile. */
 function compile(pattern: string): RegExp | Error {
   try {
-    return new RegExp(pattern.replace(/\(\?P</g, "(?<").replace(/\(\?P=(\w+)\)/g, "\\k<$1>"));
+    return pythonRegExp(pattern);
   } catch (error) {
     return error as Error;
   }

@@ -2,6 +2,7 @@ import type { Issue } from "../../errors.ts";
 import type { Path } from "../load.ts";
 import type { CheckedFile } from "../resolve.ts";
 import type { ConditionSpec, RuleSpec, SegmentSpec } from "../schema.ts";
+import { pythonRegExp } from "./python-regex.ts";
 
 /** Flagsmith's SEGMENT_RULES_CONDITIONS_LIMIT default (app/settings/common.py). */
 export const MAX_CONDITIONS = 100;
@@ -123,8 +124,7 @@ function checkCondition(condition: ConditionSpec, path: Path, issue: Report): vo
     }
   } else if (operator === "REGEX") {
     try {
-      // Python's re syntax: translate its named groups so JavaScript can compile the rest.
-      new RegExp(value.replace(/\(\?P</g, "(?<").replace(/\(\?P=(\w+)\)/g, "\\k<$1>"));
+      pythonRegExp(value);
     } catch (error) {
       issue(
         valuePath,
