@@ -31,6 +31,11 @@ export interface WriteContext {
    * run after every kind, still in the transaction, so the hashing overlaps the other kinds' writes.
    */
   deferredWrites: Array<() => Promise<void>>;
+  /**
+   * The environments whose updated_at the writers' changes move (the API's audit hooks do, §2.4): by project (every
+   * environment of it) or by id. Collected, so that one UPDATE after every kind touches each row once.
+   */
+  touched: { projects: Set<number>; environments: Set<number> };
 }
 
 /** What a reader found: ids by key, and for projects and master API keys what else diffing needs. */

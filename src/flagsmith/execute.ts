@@ -3,6 +3,7 @@ import type { ActionOf, Outcome, Plan, Secret } from "../kinds/plan.ts";
 import type { KindModule, RunSettings, Sql, WriteContext } from "./context.ts";
 import { startHashes, type EarlyMasterKeys } from "./hashes.ts";
 import { KIND_MODULES } from "./kinds/index.ts";
+import { touchEnvironments } from "./kinds/environment.ts";
 import { applySiteDomain } from "./site.ts";
 import { refreshStatistics } from "./statistics.ts";
 
@@ -45,7 +46,17 @@ export async function applyPlan(sql: Sql, plan: Plan, existing: Existing, run: A
   const site = await applySiteDomain(sql, plan.appDomain, settings);
   // The writers record the ids they create: in a copy, so the caller's `existing` stays what was read.
   const ids = Object.fromEntries(KIND_ORDER.map((k) => [k, new Map(existing.ids[k])])) as ExistingIds;
-  const ctx: WriteContext = { sql, ids, settings, present, siteDomain: site.domain, hashes, deferredWrites: [] };
+  const touched = { projects: new Set<number>(), environments: new Set<number>() };
+  const ctx: WriteContext = {
+    sql,
+    ids,
+    settings,
+    present,
+    siteDomain: site.domain,
+    hashes,
+    deferredWrites: [],
+    touched,
+  };
   const secrets = new Map<object, Secret[]>();
   for (const kind of KIND_ORDER) {
     const creates = plan.actions.filter((a) => a.kind === kind && a.op === "create") as ActionOf<typeof kind>[];
@@ -53,6 +64,7 @@ export async function applyPlan(sql: Sql, plan: Plan, existing: Existing, run: A
     const module = KIND_MODULES[kind] as KindModule<Kind>;
     for (const [action, s] of await module.create(ctx, creates as ActionOf<Kind>[])) secrets.set(action, s);
   }
+  await touchEnvironments(sql, [...touched.projects], [...touched.environments]);
   await refreshStatistics(sql, plan);
   // Last, so the hashes they wait for have had the whole run to finish.
   for (const write of ctx.deferredWrites) await write();

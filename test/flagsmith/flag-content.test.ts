@@ -420,7 +420,11 @@ for (const schema of availableSchemas()) {
     });
 
     test("a later edit adds to existing features: exact lines, overrides after the existing ones, options everywhere", async () => {
+      await db.sql`update environments_environment set updated_at = '2001-01-01'`;
       const lines = await apply();
+      // New options, overrides and segments move their environments' updated_at (§2.4), in one statement at the end.
+      const stale = await db.sql`select name from environments_environment where updated_at < '2002-01-01'`;
+      expect(stale.map((e) => e.name)).toEqual([]);
       expect(lines.filter((l) => !l.startsWith("Skipped "))).toEqual([
         'Added tag "beta" to project "Web App".',
         'Added identity "dev-1" to environment "Development" in project "Web App".',

@@ -15,7 +15,7 @@ import {
   IN_DATABASE,
 } from "../../kinds/index.ts";
 import type { ActionOf, Secret } from "../../kinds/plan.ts";
-import type { KindModule, Sql } from "../context.ts";
+import type { KindModule, Sql, WriteContext } from "../context.ts";
 import { insertBatch } from "../sql/batch.ts";
 import { settingsObject, settingTypes, settingValues, type SettingColumn } from "../sql/settings.ts";
 import { guardWrite } from "../sql/write-error.ts";
@@ -55,6 +55,12 @@ function findEnvironments(sql: Sql, names: ScopedName[], existing: Existing) {
       from environments_environment e
       where project_id = any(${[...new Set(projectIds)]}::int[]) and name = any(${[...new Set(wanted)]}::text[]) and deleted_at is null`,
   );
+}
+
+/** Marks environments to touch once all kinds are written (WriteContext.touched, touchEnvironments). */
+export function touch(ctx: WriteContext, projectIds: Iterable<number>, environmentIds: Iterable<number> = []): void {
+  for (const id of projectIds) ctx.touched.projects.add(id);
+  for (const id of environmentIds) ctx.touched.environments.add(id);
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   type RowInProject,
   type ScopedName,
 } from "../sql/find-in-projects.ts";
-import { projectIdOf, touchEnvironments } from "./environment.ts";
+import { projectIdOf, touch } from "./environment.ts";
 import { createFeatureStates } from "../feature-states.ts";
 import { copyToHistory } from "../sql/history.ts";
 
@@ -113,8 +113,8 @@ export const features: KindModule<"feature"> = {
       );
       await createFeatureStates(ctx.sql, { featureIds: inserted.map((r) => r.id) });
       // The API's audit hook bumps these; an authorless insert must do it itself (§2.4).
-      await touchEnvironments(
-        ctx.sql,
+      touch(
+        ctx,
         rows.map((r) => r.project_id),
       );
       return inserted;

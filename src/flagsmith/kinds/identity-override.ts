@@ -10,7 +10,7 @@ import { guardWrite } from "../sql/write-error.ts";
 import { inBoundProjects, requireId } from "../sql/lookups.ts";
 import { insertStates, type StateRow } from "../feature-states.ts";
 import { stateIds } from "./feature-state.ts";
-import { touchEnvironments } from "./environment.ts";
+import { touch } from "./environment.ts";
 import { overrideValue, readContext, requireStateIds } from "./overrides.ts";
 import { contentColumns, storedContent, type ContentRow } from "./state-content.ts";
 
@@ -68,7 +68,11 @@ export const identityOverrides: KindModule<"identityOverride"> = {
         ...overrideValue(info, l.feature, l.o.value),
       }));
       await insertStates(ctx.sql, rows, ctx.present.has("features_featurestate.mv_hashing_salt"));
-      await touchEnvironments(ctx.sql, [], [...new Set(located.map((l) => l.environment))]);
+      touch(
+        ctx,
+        [],
+        located.map((l) => l.environment),
+      );
     });
     return new Map<ActionOf<"identityOverride">, Secret[]>();
   },

@@ -19,7 +19,7 @@ import type { KindModule, Sql } from "../context.ts";
 import { recordset } from "../sql/batch.ts";
 import { guardWrite } from "../sql/write-error.ts";
 import { bindProject, inBoundProjects, requireId } from "../sql/lookups.ts";
-import { touchEnvironments } from "./environment.ts";
+import { projectIdOf, touch } from "./environment.ts";
 import { STORED_OPTION_KEY, storedValue, textOf, type ValueColumns } from "./state-content.ts";
 
 /** A found option: its id, and what drift compares and a skip names. */
@@ -131,11 +131,9 @@ export const multivariateOptions: KindModule<"multivariateOption"> = {
       await ctx.sql`
         update features_feature set type = 'MULTIVARIATE' where id = any(${featureIds}::int[]) and type <> 'MULTIVARIATE'`;
       // The API's project-level audit row for a new option moves every environment of the project (§2.4).
-      const projects = await ctx.sql<{ project_id: number }[]>`
-        select distinct project_id from features_feature where id = any(${featureIds}::int[])`;
-      await touchEnvironments(
-        ctx.sql,
-        projects.map((p) => p.project_id),
+      touch(
+        ctx,
+        actions.map((a) => projectIdOf(ctx.ids.project, a.entity.project)),
       );
       return optionIds;
     });

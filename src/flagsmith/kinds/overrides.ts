@@ -22,7 +22,7 @@ import { guardWrite } from "../sql/write-error.ts";
 import { inBoundProjects, requireId } from "../sql/lookups.ts";
 import { insertStates, type StateRow } from "../feature-states.ts";
 import { stateIds } from "./feature-state.ts";
-import { touchEnvironments } from "./environment.ts";
+import { touch } from "./environment.ts";
 import { addInNewVersions } from "../versioning.ts";
 import {
   contentColumns,
@@ -109,7 +109,11 @@ export const segmentOverrides: KindModule<"segmentOverride"> = {
         info,
         located.filter((l) => info.v2.has(l.environment)),
       );
-      await touchEnvironments(ctx.sql, [], [...new Set(located.map((l) => l.environment))]);
+      touch(
+        ctx,
+        [],
+        located.map((l) => l.environment),
+      );
     });
     return new Map<ActionOf<"segmentOverride">, Secret[]>();
   },

@@ -24,7 +24,7 @@ import {
   type ScopedName,
 } from "../sql/find-in-projects.ts";
 import { readRuleTrees } from "./segment-rules.ts";
-import { projectIdOf, touchEnvironments } from "./environment.ts";
+import { projectIdOf, touch } from "./environment.ts";
 import { copyToHistory } from "../sql/history.ts";
 
 /**
@@ -239,7 +239,7 @@ export const segments: KindModule<"segment"> = {
         ctx,
         flat.rules.map((r) => r.id),
       );
-      await touchEnvironments(ctx.sql, projectIds);
+      touch(ctx, projectIds);
       return drawn.segments;
     });
     actions.forEach((action, i) => ctx.ids.segment.set(action.key, ids[i]!));
