@@ -5,6 +5,8 @@
  */
 import {
   environmentKey,
+  ENVIRONMENT_SETTINGS,
+  PROJECT_SETTINGS,
   projectKey,
   shorthandOf,
   userKey,
@@ -12,33 +14,12 @@ import {
   type DesiredIdentity,
   type DesiredProject,
   type DesiredSegment,
-  type EnvironmentSettings,
   type SegmentRule,
 } from "../kinds/index.ts";
 import { featureDoc } from "./feature-doc.ts";
 import { sortedBy, type GroupedDesired } from "./group.ts";
 import { ifTrue, keys, mapping, nonEmpty } from "./organisation-doc.ts";
 import { Inline, type Mapping } from "./yaml-writer.ts";
-
-/** Environment settings by their name in the files (the column use_mv_v2_evaluation is the API's composite key). */
-const ENVIRONMENT_FIELDS: Array<[string, keyof EnvironmentSettings]> = [
-  ["hide_disabled_flags", "hide_disabled_flags"],
-  ["allow_client_traits", "allow_client_traits"],
-  ["banner_text", "banner_text"],
-  ["banner_colour", "banner_colour"],
-  ["use_identity_composite_key_for_hashing", "use_mv_v2_evaluation"],
-  ["use_identity_overrides_in_local_eval", "use_identity_overrides_in_local_eval"],
-  ["hide_sensitive_data", "hide_sensitive_data"],
-  ["use_v2_feature_versioning", "use_v2_feature_versioning"],
-];
-
-const PROJECT_FIELDS = [
-  "hide_disabled_flags",
-  "enforce_feature_owners",
-  "feature_name_regex",
-  "only_allow_lower_case_feature_names",
-  "prevent_flag_defaults",
-] as const;
 
 export function projectDoc(p: DesiredProject, g: GroupedDesired): Mapping {
   const key = projectKey(p);
@@ -58,7 +39,7 @@ export function projectDoc(p: DesiredProject, g: GroupedDesired): Mapping {
   return mapping([
     ["name", p.name],
     ["organisation", p.organisation],
-    ...PROJECT_FIELDS.map((field): [string, string | boolean | undefined] => [field, p.settings[field] ?? undefined]),
+    ...PROJECT_SETTINGS.map((field): [string, string | boolean | undefined] => [field, p.settings[field] ?? undefined]),
     [
       "tags",
       nonEmpty(
@@ -100,7 +81,7 @@ function environmentDoc(e: DesiredEnvironment, g: GroupedDesired): Mapping {
   return mapping([
     ["name", e.name],
     ["description", e.description],
-    ...ENVIRONMENT_FIELDS.map(([field, column]): [string, string | boolean | undefined] => [
+    ...ENVIRONMENT_SETTINGS.map(([field, column]): [string, string | boolean | undefined] => [
       field,
       e.settings[column] ?? undefined,
     ]),

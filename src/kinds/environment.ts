@@ -31,8 +31,11 @@ export interface DesiredEnvironment extends Sourced {
   settings: EnvironmentSettings;
 }
 
-/** The settings compared (contract §7): file field → column (the files' name is reported). */
-const ENVIRONMENT_SETTINGS: ReadonlyArray<readonly [string, keyof EnvironmentSettings]> = [
+/**
+ * The settings the files may give, in their order, file field → column: what drift compares (§7, reporting the
+ * files' name) and the export writes (§6).
+ */
+export const ENVIRONMENT_SETTINGS: ReadonlyArray<readonly [string, keyof EnvironmentSettings]> = [
   ["hide_disabled_flags", "hide_disabled_flags"],
   ["allow_client_traits", "allow_client_traits"],
   ["banner_text", "banner_text"],

@@ -38,8 +38,8 @@ export function settingField<E extends { settings: object }>(
   };
 }
 
-/** The settings compared (contract §7), in the order the files list them. */
-const PROJECT_SETTINGS = [
+/** The settings the files may give, in their order: what drift compares (§7) and the export writes (§6). */
+export const PROJECT_SETTINGS = [
   "hide_disabled_flags",
   "enforce_feature_owners",
   "feature_name_regex",
